@@ -1,0 +1,77 @@
+import type { ApiProfile } from './profile-types.js';
+
+/** The sandbox's webhook retry policy at time scale 1; `GET /v1/webhook_policy` serves the same numbers. */
+export const SANDBOX_RETRY_POLICY = {
+  initialIntervalMs: 1_000,
+  multiplier: 2,
+  maxIntervalMs: 60_000,
+  jitter: 0.1,
+  maxAttempts: 6,
+  honoursRetryAfter: true,
+  stopOn: [410],
+  timeScale: 1,
+} as const;
+
+/** The built-in profile for the embedded sandbox (`payharness sandbox`). */
+export const SANDBOX_PROFILE: ApiProfile = {
+  name: 'sandbox',
+  encoding: 'json',
+  headers: { Authorization: 'Bearer sk_test_payharness' },
+  idempotency: {
+    in: 'header',
+    name: 'Idempotency-Key',
+    required: true,
+    mismatchStatus: [422],
+    inFlightStatus: [409],
+    replayedHeader: 'Idempotent-Replayed',
+  },
+  operations: {
+    create: {
+      method: 'POST',
+      path: '/v1/payments',
+      body: { amount: '{amount}', currency: '{currency}', reference: '{reference}', capture: '{captureMode}' },
+    },
+    get: { method: 'GET', path: '/v1/payments/{id}' },
+    capture: { method: 'POST', path: '/v1/payments/{id}/capture', body: { amount: '{amount}' } },
+    refund: { method: 'POST', path: '/v1/payments/{id}/refunds', body: { amount: '{amount}' } },
+    cancel: { method: 'POST', path: '/v1/payments/{id}/cancel' },
+    list: { method: 'GET', path: '/v1/payments', query: { reference: '{reference}' } },
+  },
+  fields: {
+    id: '$.id',
+    status: '$.status',
+    amount: '$.amount',
+    amountCaptured: '$.amount_captured',
+    amountRefunded: '$.amount_refunded',
+    currency: '$.currency',
+    reference: '$.reference',
+    listItems: '$.data',
+  },
+  lifecycle: {
+    initial: ['requires_capture', 'succeeded'],
+    transitions: {
+      requires_capture: ['succeeded', 'canceled'],
+      succeeded: ['partially_refunded', 'refunded'],
+      partially_refunded: ['partially_refunded', 'refunded'],
+    },
+    terminal: ['refunded', 'canceled'],
+  },
+  currency: 'EUR',
+  webhooks: {
+    register: {
+      method: 'POST',
+      path: '/v1/webhook_endpoints',
+      body: { url: '{url}', events: '{events}' },
+    },
+    secretPath: '$.secret',
+    signature: 'standard-webhooks',
+    eventIdPath: '$.id',
+    eventTypePath: '$.type',
+    resourceIdPath: '$.data.object.id',
+    resourceStatusPath: '$.data.object.status',
+    events: ['*'],
+    retryPolicy: { ...SANDBOX_RETRY_POLICY, stopOn: [...SANDBOX_RETRY_POLICY.stopOn] },
+    toleranceSeconds: 300,
+  },
+  providerStatesPath: '/_pact/provider-states',
+};

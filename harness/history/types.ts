@@ -1,0 +1,174 @@
+/**
+ * The history: everything a run did, one JSON object per line of `history.jsonl`.
+ * Running appends to it; checks only read it (Jepsen's split). Every record names its `target`
+ * so one history can hold two implementations of one API (differential runs).
+ *
+ * Times are milliseconds since the run started (`RunStart.startedAt` is the wall clock origin).
+ */
+
+export type PaymentOperation = 'create' | 'capture' | 'refund' | 'cancel' | 'get' | 'list' | 'registerWebhook';
+
+/** `info`: we do not know whether it took effect (timeout, reset, lost response). Never `fail` for those. */
+export type Outcome = 'ok' | 'fail' | 'info';
+
+interface RecordBase {
+  /** Milliseconds since run start. */
+  time: number;
+  /** Which implementation this record is about (`default` when a run has one target). */
+  target: string;
+  /** The scenario this record belongs to, when a run holds several. */
+  scenario?: string;
+}
+
+export interface RunStart extends RecordBase {
+  kind: 'run';
+  runId: string;
+  seed: number;
+  /** Wall clock ISO time that `time: 0` corresponds to. */
+  startedAt: string;
+  /** Scenario names, profile name and anything a re-judge needs (policy, lifecycle) as plain data. */
+  meta: Record<string, unknown>;
+}
+
+/** One HTTP request the client sent: Jepsen's `invoke`. */
+export interface OperationInvoke extends RecordBase {
+  kind: 'invoke';
+  /** Unique per request attempt within a run; the completion carries the same id. */
+  opId: number;
+  /** The worker / virtual user that issued it. */
+  process: number;
+  op: PaymentOperation;
+  /** The logical payment action this attempt belongs to; retries of one action share it. */
+  logicalId: string;
+  /** 1 for the first try, 2.. for client retries and deliberate replays. */
+  attempt: number;
+  /** Why this request exists beyond the plain workload: 'retry', 'replay', 'concurrent-copy', 'payload-change'. */
+  intent?: 'workload' | 'retry' | 'replay' | 'concurrent-copy' | 'payload-change';
+  idempotencyKey?: string;
+  /** The payment this targets (capture/refund/cancel/get), when known. */
+  resourceId?: string;
+  method: string;
+  path: string;
+  /** Request body as sent, after redaction. */
+  body?: unknown;
+  /** Amount in minor units the request moves, if any (create/capture/refund). */
+  amount?: number;
+}
+
+/** The completion of an invoke: Jepsen's `ok` / `fail` / `info`. */
+export interface OperationComplete extends RecordBase {
+  kind: 'complete';
+  opId: number;
+  outcome: Outcome;
+  /** HTTP status when a response arrived. */
+  status?: number;
+  /** Response body (parsed JSON when possible), after redaction. */
+  body?: unknown;
+  /** Selected response headers, lower-cased, after redaction (e.g. idempotent-replayed, retry-after). */
+  headers?: Record<string, string>;
+  /** Payment id read from the response through the profile's id path. */
+  resourceId?: string;
+  /** Payment status read through the profile's status path. */
+  paymentStatus?: string;
+  /** Transport error for `info` / `fail` without a response (ECONNRESET, timeout…). */
+  error?: string;
+  /** Milliseconds from intended start to completion. */
+  latencyMs?: number;
+}
+
+/** A fault window the nemesis opened or healed. */
+export interface FaultRecord extends RecordBase {
+  kind: 'fault';
+  phase: 'start' | 'heal';
+  proxy: string;
+  toxic: string;
+  type: string;
+  attributes?: Record<string, unknown>;
+  /** 'api' (client → provider) or 'callbacks' (provider → webhook sink). */
+  path?: 'api' | 'callbacks';
+}
+
+/** One per-request decision an HTTP toxic took, pulled from the proxy's `/events`. */
+export interface FaultDecision extends RecordBase {
+  kind: 'fault-decision';
+  proxy: string;
+  toxic: string;
+  type: string;
+  /** e.g. 'drop_response', 'duplicate', 'status', 'delay', 'drop_request', 'pass'. */
+  action: string;
+  method?: string;
+  path?: string;
+  idempotencyKey?: string;
+}
+
+/** One delivery attempt the webhook sink received. */
+export interface DeliveryRecord extends RecordBase {
+  kind: 'delivery';
+  /** Event id from the payload / webhook-id header; retries must repeat it. */
+  eventId: string;
+  eventType?: string;
+  /** Payment the event is about, read from the payload. */
+  resourceId?: string;
+  /** The status our sink answered (the scenario may make it fail the first N). */
+  answeredStatus: number;
+  /** Retry-After we sent with that answer, in seconds, if any. */
+  retryAfterSeconds?: number;
+  signatureValid: boolean;
+  /** Seconds between the signature's timestamp and receipt (freshness). */
+  signatureAgeSeconds?: number;
+  signatureError?: string;
+  /** Payment status carried in the event payload, if any. */
+  paymentStatus?: string;
+}
+
+/** A delivery the provider sent that a fault dropped before the sink saw it (from fault decisions). */
+export interface FinalRead extends RecordBase {
+  kind: 'final-read';
+  resourceId: string;
+  /** Outcome of the read itself; `info` when it could not be done. */
+  outcome: Outcome;
+  status?: number;
+  body?: unknown;
+  paymentStatus?: string;
+  amount?: number;
+  amountCaptured?: number;
+  amountRefunded?: number;
+  currency?: string;
+  /** Reference / lookup key used to find it, when listed by reference. */
+  reference?: string;
+}
+
+/** A listing by reference at the end of a run: how many payments exist for one logical create. */
+export interface ReferenceCount extends RecordBase {
+  kind: 'reference-count';
+  reference: string;
+  logicalId?: string;
+  resourceIds: string[];
+}
+
+/** Free-form note (progress, warnings) that reporters may show; checks ignore it. */
+export interface NoteRecord extends RecordBase {
+  kind: 'note';
+  message: string;
+}
+
+export interface RunEnd extends RecordBase {
+  kind: 'run-end';
+  /** 'completed', 'interrupted' or 'error' (with message). */
+  status: 'completed' | 'interrupted' | 'error';
+  message?: string;
+}
+
+export type HistoryRecord =
+  | RunStart
+  | OperationInvoke
+  | OperationComplete
+  | FaultRecord
+  | FaultDecision
+  | DeliveryRecord
+  | FinalRead
+  | ReferenceCount
+  | NoteRecord
+  | RunEnd;
+
+export type HistoryKind = HistoryRecord['kind'];
