@@ -1,4 +1,4 @@
-import { MatchersV3 } from '@pact-foundation/pact';
+import { MatchersV3, type TemplateHeaders } from '@pact-foundation/pact';
 import { schemaProblems, type SchemaName } from '../schemas/index.js';
 
 /**
@@ -14,14 +14,14 @@ export const PAYMENT_ID = '^pay_[A-Za-z0-9_-]+$';
 export const EXAMPLE_CREATED_AT = '2026-01-15T10:00:00.000Z';
 
 /** Headers of a POST with a JSON body and an idempotency key. */
-export const postHeaders = (idempotencyKey: string): Record<string, unknown> => ({
+export const postHeaders = (idempotencyKey: string): TemplateHeaders => ({
   Authorization: regex('^Bearer sk_test_[A-Za-z0-9_]+$', `Bearer ${API_KEY}`),
   'Idempotency-Key': idempotencyKey,
   'Content-Type': 'application/json',
 });
 
 /** Headers of a GET. */
-export const getHeaders = (): Record<string, unknown> => ({
+export const getHeaders = (): TemplateHeaders => ({
   Authorization: regex('^Bearer sk_test_[A-Za-z0-9_]+$', `Bearer ${API_KEY}`),
 });
 
