@@ -28,6 +28,8 @@ export interface FieldPaths {
   reference?: string;
   /** In a list response: the path to the array of payments (`$.data`). */
   listItems?: string;
+  /** In a refund response: the path to the payment after the refund (`$.payment`); absent → refund answers are not read as payment snapshots. */
+  refundPayment?: string;
 }
 
 export interface IdempotencySpec {

@@ -46,6 +46,7 @@ export const SANDBOX_PROFILE: ApiProfile = {
     currency: '$.currency',
     reference: '$.reference',
     listItems: '$.data',
+    refundPayment: '$.payment',
   },
   lifecycle: {
     initial: ['requires_capture', 'succeeded'],

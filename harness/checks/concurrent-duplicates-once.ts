@@ -1,0 +1,43 @@
+import type { Check, CheckVerdict, Witness } from './types.js';
+import { MAX_WITNESSES, viewOf, type Exchange } from './history-view.js';
+import { keyEffects } from './effects.js';
+
+/** Two requests with one key and payload were in flight at the same time (or a fault duplicated one upstream). */
+function wasConcurrent(exchanges: readonly Exchange[], duplicatedKeys: Set<string>, key: string): boolean {
+  if (duplicatedKeys.has(key)) return true;
+  if (exchanges.some((ex) => ex.invoke.intent === 'concurrent-copy')) return true;
+  const sorted = [...exchanges].sort((a, b) => a.invoke.time - b.invoke.time);
+  let openUntil = -Infinity;
+  for (const ex of sorted) {
+    if (ex.invoke.time < openUntil) return true;
+    openUntil = Math.max(openUntil, ex.complete?.time ?? Infinity);
+  }
+  return false;
+}
+
+/** Same key sent concurrently (client copies or proxy duplicates): executed at most once. */
+export const concurrentDuplicatesOnce: Check = {
+  name: 'concurrent-duplicates-once',
+  description: 'concurrent copies of one request (same idempotency key) execute at most once',
+  run(history, { profile }): CheckVerdict {
+    const view = viewOf(history, profile);
+    const duplicatedKeys = new Set<string>();
+    for (const d of view.decisions) if (d.action === 'duplicate' && d.idempotencyKey) duplicatedKeys.add(d.idempotencyKey);
+    const witnesses: Witness[] = [];
+    let groups = 0;
+    for (const [key, exchanges] of view.byKey) {
+      if (exchanges.length < 2 && !duplicatedKeys.has(key)) continue;
+      if (!wasConcurrent(exchanges, duplicatedKeys, key)) continue;
+      groups++;
+      const effects = keyEffects(view, exchanges);
+      if (effects.count > 1 && witnesses.length < MAX_WITNESSES) {
+        const dup = view.decisions.find((d) => d.action === 'duplicate' && d.idempotencyKey === key);
+        witnesses.push({
+          summary: `Concurrent copies of one ${exchanges[0]!.invoke.op} with idempotency key ${key} executed ${effects.count} times (${effects.resourceIds.join(', ')}); they must execute once.`,
+          records: [...(dup ? [dup] : []), ...effects.evidence],
+        });
+      }
+    }
+    return { name: this.name, verdict: witnesses.length ? 'fail' : 'pass', witnesses, stats: { concurrentGroups: groups } };
+  },
+};

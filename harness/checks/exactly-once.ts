@@ -1,0 +1,47 @@
+import type { Check, CheckVerdict, Witness } from './types.js';
+import { describeExchange, isInfo, isSuccess, MAX_WITNESSES, recordsOf, viewOf } from './history-view.js';
+import { keyEffects } from './effects.js';
+import { moneyRangeProblems } from './money-range.js';
+
+/**
+ * Exactly-once, per idempotency key: at most one effect; a request the provider acknowledged has
+ * exactly one; a key whose requests all ended `info` (lost, timed out) may have zero or one.
+ */
+export const exactlyOnce: Check = {
+  name: 'exactly-once',
+  description: 'every idempotency key took effect at most once; acknowledged requests exactly once; info (unknown) outcomes zero or one',
+  run(history, { profile }): CheckVerdict {
+    const view = viewOf(history, profile);
+    const witnesses: Witness[] = [];
+    let keys = 0;
+    let infoKeys = 0;
+    for (const [key, exchanges] of view.byKey) {
+      const op = exchanges[0]!.invoke.op;
+      if (op === 'get' || op === 'list' || op === 'registerWebhook') continue;
+      keys++;
+      const effects = keyEffects(view, exchanges);
+      const acknowledged = exchanges.find(isSuccess);
+      if (!acknowledged && exchanges.some(isInfo)) infoKeys++;
+      if (effects.count > 1) {
+        if (witnesses.length < MAX_WITNESSES) {
+          witnesses.push({
+            summary: `Idempotency key ${key} (${op}) took effect ${effects.count} times: ${effects.resourceIds.join(', ')}; a key may take effect at most once.`,
+            records: [...recordsOf(...exchanges.filter((ex) => ex.complete?.resourceId !== undefined).slice(0, 2)), ...effects.evidence],
+          });
+        }
+      } else if (acknowledged && effects.count === 0 && op === 'create' && view.referenceCounts.length > 0) {
+        if (witnesses.length < MAX_WITNESSES) {
+          witnesses.push({
+            summary: `The provider acknowledged ${describeExchange(acknowledged)} but no payment exists for its reference at the end of the run.`,
+            records: recordsOf(acknowledged),
+          });
+        }
+      }
+    }
+    for (const problem of moneyRangeProblems(view)) {
+      if (witnesses.length >= MAX_WITNESSES) break;
+      witnesses.push(problem);
+    }
+    return { name: this.name, verdict: witnesses.length ? 'fail' : 'pass', witnesses, stats: { keys, infoOnlyKeys: infoKeys } };
+  },
+};

@@ -1,0 +1,115 @@
+import type {
+  DeliveryRecord, FaultDecision, FaultRecord, FinalRead, HistoryRecord, OperationComplete, OperationInvoke, ReferenceCount, RunStart,
+} from '../history/types.js';
+import type { ApiProfile } from '../config/profile-types.js';
+
+/** One request attempt and its completion (absent when the run stopped before it completed). */
+export interface Exchange {
+  invoke: OperationInvoke;
+  complete?: OperationComplete;
+  /** Canonical payload (body without the idempotency field), for comparing requests that share a key. */
+  payload: string;
+}
+
+/** A history indexed once so every check stays linear; built lazily and shared by all checks. */
+export interface HistoryView {
+  run?: RunStart;
+  exchanges: Exchange[];
+  byKey: Map<string, Exchange[]>;
+  byResource: Map<string, Exchange[]>;
+  deliveries: DeliveryRecord[];
+  decisions: FaultDecision[];
+  faults: FaultRecord[];
+  finalReads: Map<string, FinalRead>;
+  referenceCounts: ReferenceCount[];
+  /** Time of the last record: how long the run watched for callbacks. */
+  endTime: number;
+}
+
+/** Stable JSON: keys sorted, so `{a,b}` and `{b,a}` compare equal. */
+export function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const keys = Object.keys(value).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+function payloadOf(invoke: OperationInvoke, keyField?: string): string {
+  const body = invoke.body;
+  if (keyField && body && typeof body === 'object' && !Array.isArray(body)) {
+    const { [keyField]: _key, ...rest } = body as Record<string, unknown>;
+    return `${invoke.method} ${invoke.path} ${canonical(rest)}`;
+  }
+  return `${invoke.method} ${invoke.path} ${canonical(body)}`;
+}
+
+const cache = new WeakMap<readonly HistoryRecord[], HistoryView>();
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): HistoryView {
+  const hit = cache.get(history);
+  if (hit) return hit;
+  const keyField = profile.idempotency.in === 'body' ? profile.idempotency.name : undefined;
+  const view: HistoryView = {
+    exchanges: [], byKey: new Map(), byResource: new Map(), deliveries: [], decisions: [], faults: [], finalReads: new Map(), referenceCounts: [], endTime: 0,
+  };
+  const open = new Map<number, Exchange>();
+  for (const r of history) {
+    if (r.time > view.endTime) view.endTime = r.time;
+    switch (r.kind) {
+      case 'run': view.run ??= r; break;
+      case 'invoke': {
+        const ex: Exchange = { invoke: r, payload: payloadOf(r, keyField) };
+        view.exchanges.push(ex);
+        open.set(r.opId, ex);
+        if (r.idempotencyKey !== undefined) push(view.byKey, r.idempotencyKey, ex);
+        break;
+      }
+      case 'complete': {
+        const ex = open.get(r.opId);
+        if (ex) {
+          ex.complete = r;
+          open.delete(r.opId);
+          const resource = ex.invoke.resourceId ?? (ex.invoke.op === 'create' ? r.resourceId : undefined);
+          if (resource !== undefined) push(view.byResource, resource, ex);
+        }
+        break;
+      }
+      case 'delivery': view.deliveries.push(r); break;
+      case 'fault-decision': view.decisions.push(r); break;
+      case 'fault': view.faults.push(r); break;
+      case 'final-read': view.finalReads.set(r.resourceId, r); break;
+      case 'reference-count': view.referenceCounts.push(r); break;
+      default: break;
+    }
+  }
+  cache.set(history, view);
+  return view;
+}
+
+export const isSuccess = (ex: Exchange): boolean => ex.complete?.outcome === 'ok';
+export const isInfo = (ex: Exchange): boolean => !ex.complete || ex.complete.outcome === 'info';
+
+/** Records of an exchange for a witness. */
+export function recordsOf(...exchanges: Exchange[]): HistoryRecord[] {
+  const out: HistoryRecord[] = [];
+  for (const ex of exchanges) {
+    out.push(ex.invoke);
+    if (ex.complete) out.push(ex.complete);
+  }
+  return out;
+}
+
+/** Witness lists are capped so a huge broken history still gives a small, readable verdict. */
+export const MAX_WITNESSES = 5;
+
+export function describeExchange(ex: Exchange): string {
+  const c = ex.complete;
+  const result = !c ? 'never completed' : c.status !== undefined ? `got ${c.status}` : `${c.outcome} (${c.error ?? 'no response'})`;
+  return `${ex.invoke.op} #${ex.invoke.opId} (${ex.invoke.method} ${ex.invoke.path}${ex.invoke.intent && ex.invoke.intent !== 'workload' ? `, ${ex.invoke.intent}` : ''}) ${result}`;
+}

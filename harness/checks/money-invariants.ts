@@ -1,0 +1,37 @@
+import type { Check, CheckVerdict, Witness } from './types.js';
+import { MAX_WITNESSES, viewOf } from './history-view.js';
+import { paymentSnapshots, type PaymentSnapshot } from './payment-snapshots.js';
+
+function problemsOf(s: PaymentSnapshot, first: PaymentSnapshot): string[] {
+  const p: string[] = [];
+  for (const [name, v] of [['amount', s.amount], ['captured', s.amountCaptured], ['refunded', s.amountRefunded]] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < 0)) p.push(`${name} ${v} is not a non-negative integer in minor units`);
+  }
+  if (s.amountCaptured !== undefined && s.amount !== undefined && s.amountCaptured > s.amount) p.push(`captured ${s.amountCaptured} exceeds the amount ${s.amount}`);
+  if (s.amountRefunded !== undefined && s.amountCaptured !== undefined && s.amountRefunded > s.amountCaptured) p.push(`refunded ${s.amountRefunded} exceeds captured ${s.amountCaptured}`);
+  if (first.amount !== undefined && s.amount !== undefined && s.amount !== first.amount) p.push(`the amount changed from ${first.amount} to ${s.amount}`);
+  if (first.currency !== undefined && s.currency !== undefined && s.currency !== first.currency) p.push(`the currency changed from ${first.currency} to ${s.currency}`);
+  return p;
+}
+
+/** Captured ≤ authorised, refunded ≤ captured, integer minor units, amount and currency fixed. */
+export const moneyInvariants: Check = {
+  name: 'money-invariants',
+  description: 'captured ≤ amount, refunded ≤ captured, amounts are integers in minor units, amount and currency never change',
+  run(history, { profile }): CheckVerdict {
+    const view = viewOf(history, profile);
+    const witnesses: Witness[] = [];
+    let snapshots = 0;
+    for (const [id, snaps] of paymentSnapshots(view, profile)) {
+      if (witnesses.length >= MAX_WITNESSES) break;
+      for (const s of snaps) {
+        snapshots++;
+        const problems = problemsOf(s, snaps[0]!);
+        if (!problems.length) continue;
+        witnesses.push({ summary: `Payment ${id} as shown by ${s.exchange ? `${s.exchange.invoke.op} #${s.exchange.invoke.opId}` : 'the final read'}: ${problems.join('; ')}.`, records: s.records });
+        break;
+      }
+    }
+    return { name: this.name, verdict: witnesses.length ? 'fail' : 'pass', witnesses, stats: { snapshots } };
+  },
+};

@@ -1,0 +1,136 @@
+import type { ApiProfile, OperationSpec } from '../config/profile-types.js';
+import type { PaymentOperation } from '../history/types.js';
+import { UsageError } from '../errors.js';
+
+/** Values a request template's `{placeholders}` may take. */
+export interface RequestParams {
+  id?: string;
+  amount?: number;
+  currency?: string;
+  reference?: string;
+  captureMode?: 'automatic' | 'manual';
+  idempotencyKey?: string;
+  /** Webhook registration: the sink URL and the events to subscribe to. */
+  url?: string;
+  events?: string[];
+}
+
+/** A concrete HTTP request, ready for undici; `path` includes the query string. */
+export interface BuiltRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  contentType?: string;
+  /** The body as structured data (before encoding), for the history. */
+  fields?: Record<string, unknown>;
+}
+
+const WHOLE_PLACEHOLDER = /^\{(\w+)\}$/;
+const PLACEHOLDER = /\{(\w+)\}/g;
+
+/** The template for one operation, or a clear error when the profile does not define it. */
+export function operationSpec(profile: ApiProfile, op: PaymentOperation): OperationSpec {
+  const spec = op === 'registerWebhook' ? profile.webhooks?.register : profile.operations[op];
+  if (!spec) {
+    throw new UsageError('E_PROFILE_OPERATION', `profile "${profile.name}" does not define operation "${op}"`, {
+      hint: op === 'registerWebhook' ? 'add webhooks.register to the profile' : `add operations.${op} to the profile, or remove "${op}" from the scenario's mix`,
+    });
+  }
+  return spec;
+}
+
+function paramValue(params: RequestParams, name: string): unknown {
+  return (params as Record<string, unknown>)[name];
+}
+
+/** Replaces placeholders; a value that is exactly one placeholder keeps the parameter's type; unset → undefined. */
+function fill(template: unknown, params: RequestParams): unknown {
+  if (typeof template === 'string') {
+    const whole = WHOLE_PLACEHOLDER.exec(template);
+    if (whole) return paramValue(params, whole[1]!);
+    return template.replace(PLACEHOLDER, (m, name: string) => {
+      const v = paramValue(params, name);
+      return v === undefined ? '' : String(v);
+    });
+  }
+  if (Array.isArray(template)) return template.map((t) => fill(t, params)).filter((v) => v !== undefined);
+  if (template && typeof template === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(template)) {
+      const filled = fill(v, params);
+      if (filled !== undefined) out[k] = filled;
+    }
+    return out;
+  }
+  return template;
+}
+
+function fillPath(template: string, params: RequestParams): string {
+  return template.replace(PLACEHOLDER, (m, name: string) => {
+    const v = paramValue(params, name);
+    return v === undefined ? '' : encodeURIComponent(String(v));
+  });
+}
+
+/** `${ENV_VAR}` in profile header values, so API keys stay out of profile files. */
+function expandEnv(value: string): string {
+  return value.replace(/\$\{(\w+)\}/g, (m, name: string) => process.env[name] ?? '');
+}
+
+/** Rails/Stripe-style form encoding: nested objects as a[b], arrays as a[]. */
+export function formEncode(fields: Record<string, unknown>): string {
+  const pairs: string[] = [];
+  const walk = (prefix: string, value: unknown): void => {
+    if (value === undefined || value === null) return;
+    if (Array.isArray(value)) value.forEach((v) => walk(`${prefix}[]`, v));
+    else if (typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(`${prefix}[${k}]`, v);
+    else pairs.push(`${encodeURIComponent(prefix)}=${encodeURIComponent(String(value))}`);
+  };
+  for (const [k, v] of Object.entries(fields)) walk(k, v);
+  return pairs.join('&');
+}
+
+/** Builds the request a profile prescribes for `op`: placeholders, JSON or form body, key in a header or a body field. */
+export function buildRequest(profile: ApiProfile, op: PaymentOperation, params: RequestParams): BuiltRequest {
+  const spec = operationSpec(profile, op);
+  let path = fillPath(spec.path, params);
+  if (spec.query) {
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(spec.query)) {
+      const filled = fill(v, params);
+      if (filled !== undefined && filled !== '') query.set(k, String(filled));
+    }
+    const qs = query.toString();
+    if (qs) path += `${path.includes('?') ? '&' : '?'}${qs}`;
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(profile.headers)) headers[k] = expandEnv(v);
+  let fields = spec.body ? (fill(spec.body, params) as Record<string, unknown>) : undefined;
+  if (params.idempotencyKey !== undefined && spec.method !== 'GET') {
+    if (profile.idempotency.in === 'header') headers[profile.idempotency.name] = params.idempotencyKey;
+    else fields = { ...(fields ?? {}), [profile.idempotency.name]: params.idempotencyKey };
+  }
+  if (fields === undefined || spec.method === 'GET') return { method: spec.method, path, headers };
+  const contentType = profile.encoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+  const body = profile.encoding === 'form' ? formEncode(fields) : JSON.stringify(fields);
+  headers['content-type'] = contentType;
+  return { method: spec.method, path, headers, body, contentType, fields };
+}
+
+/** Reads a simple JSON path (`$.id`, `$.data[0].id`, `$.amounts.captured`); undefined when absent. */
+export function readField(json: unknown, path: string): unknown {
+  const steps = path.replace(/^\$\.?/, '').match(/[^.[\]]+|\[\d+\]/g) ?? [];
+  let cur: unknown = json;
+  for (const step of steps) {
+    if (cur === null || cur === undefined) return undefined;
+    if (step.startsWith('[')) {
+      if (!Array.isArray(cur)) return undefined;
+      cur = cur[Number(step.slice(1, -1))];
+    } else {
+      if (typeof cur !== 'object') return undefined;
+      cur = (cur as Record<string, unknown>)[step];
+    }
+  }
+  return cur;
+}
