@@ -1,0 +1,258 @@
+import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import type { MetricRegistry } from './metrics.js';
+
+/**
+ * The built-in open-model engine. Arrival-rate executors start each iteration when the schedule
+ * says, whether or not earlier ones finished (bounded by maxVUs; over the bound the iteration is
+ * counted in `dropped_iterations`, as k6 does). Iterations get their *intended* start time so
+ * latency can be measured from it (no coordinated omission). `constant-vus` is the closed model:
+ * each VU loops back-to-back.
+ */
+export interface ArrivalPlan {
+  kind: 'arrival';
+  name: string;
+  /** Due offsets in ms from the executor's start, ascending. */
+  arrivals: () => Iterable<number>;
+  durationMs: number;
+  preAllocatedVUs: number;
+  maxVUs: number;
+  startTimeMs: number;
+  gracefulStopMs: number;
+}
+
+export interface VusPlan {
+  kind: 'vus';
+  name: string;
+  vus: number;
+  durationMs: number;
+  startTimeMs: number;
+  gracefulStopMs: number;
+}
+
+export type ExecutorPlan = ArrivalPlan | VusPlan;
+
+export interface IterationContext {
+  scenario: string;
+  /** 1-based VU number within the run, k6's `__VU`. */
+  vu: number;
+  /** Iteration number within its scenario, from 0. */
+  iteration: number;
+  /** performance.now() at which this iteration was due; latency is measured from here. */
+  intendedStart: number;
+  /** Aborted when the run is stopped hard (graceful stop elapsed, interrupt). */
+  signal: AbortSignal;
+}
+
+export type IterationFn = (ctx: IterationContext) => Promise<void>;
+
+export interface ScenarioProgress {
+  name: string;
+  elapsedMs: number;
+  durationMs: number;
+  active: number;
+  maxVUs: number;
+  completed: number;
+  dropped: number;
+}
+
+export interface EngineProgress {
+  elapsedMs: number;
+  active: number;
+  vusMax: number;
+  completed: number;
+  interrupted: number;
+  scenarios: ScenarioProgress[];
+}
+
+export interface EngineResult {
+  durationMs: number;
+  completed: number;
+  interrupted: number;
+  dropped: number;
+  /** True when `stop()` ended the run before its schedule did. */
+  stoppedEarly: boolean;
+}
+
+interface ScenarioState {
+  plan: ExecutorPlan;
+  startedAt: number;
+  active: number;
+  completed: number;
+  dropped: number;
+  iteration: number;
+  done: boolean;
+}
+
+export class OpenModelEngine {
+  private stopped = false;
+  private readonly hardStop = new AbortController();
+  private readonly freeVus: number[] = [];
+  private nextVu = 1;
+  private active = 0;
+  private completed = 0;
+  private interrupted = 0;
+  private vusMax = 0;
+  private startedAt = 0;
+  private readonly states: ScenarioState[];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly sleepers = new Set<() => void>();
+
+  constructor(
+    plans: readonly ExecutorPlan[],
+    private readonly metrics: MetricRegistry,
+    private readonly iterate: IterationFn,
+  ) {
+    this.states = plans.map((plan) => ({ plan, startedAt: 0, active: 0, completed: 0, dropped: 0, iteration: 0, done: false }));
+    // Every in-flight request listens on the one stop signal.
+    setMaxListeners(0, this.hardStop.signal);
+    this.vusMax = plans.reduce((n, p) => n + (p.kind === 'arrival' ? p.preAllocatedVUs : p.vus), 0);
+  }
+
+  /** Stops starting iterations (abortOnFail, Ctrl-C); in-flight ones get their graceful stop. */
+  stop(): void {
+    this.stopped = true;
+    for (const wake of [...this.sleepers]) wake();
+  }
+
+  /** Aborts in-flight iterations now. */
+  abort(): void {
+    this.stop();
+    this.hardStop.abort();
+  }
+
+  progress(): EngineProgress {
+    const now = performance.now();
+    return {
+      elapsedMs: now - this.startedAt,
+      active: this.active,
+      vusMax: this.vusMax,
+      completed: this.completed,
+      interrupted: this.interrupted,
+      scenarios: this.states.map((s) => ({
+        name: s.plan.name,
+        elapsedMs: s.startedAt ? Math.min(s.plan.durationMs, now - s.startedAt) : 0,
+        durationMs: s.plan.durationMs,
+        active: s.active,
+        maxVUs: s.plan.kind === 'arrival' ? s.plan.maxVUs : s.plan.vus,
+        completed: s.completed,
+        dropped: s.dropped,
+      })),
+    };
+  }
+
+  async run(): Promise<EngineResult> {
+    this.startedAt = performance.now();
+    const sampler = setInterval(() => this.sampleVus(), 1000);
+    try {
+      await Promise.all(this.states.map((state) => this.runScenario(state)));
+    } finally {
+      clearInterval(sampler);
+      this.sampleVus();
+    }
+    const dropped = this.states.reduce((n, s) => n + s.dropped, 0);
+    return { durationMs: performance.now() - this.startedAt, completed: this.completed, interrupted: this.interrupted, dropped, stoppedEarly: this.stopped };
+  }
+
+  private sampleVus(): void {
+    this.metrics.add('vus', this.active, {});
+    this.metrics.add('vus_max', this.vusMax, {});
+  }
+
+  private sleepUntil(at: number): Promise<void> {
+    const wait = at - performance.now();
+    if (wait <= 0 || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, wait);
+      this.sleepers.add(done);
+    });
+  }
+
+  private async runScenario(state: ScenarioState): Promise<void> {
+    const plan = state.plan;
+    await this.sleepUntil(this.startedAt + plan.startTimeMs);
+    state.startedAt = performance.now();
+    const end = state.startedAt + plan.durationMs;
+    if (plan.kind === 'arrival') await this.dispatchArrivals(state, plan);
+    else await Promise.all(Array.from({ length: plan.vus }, () => this.loopVu(state, end)));
+    await this.drain(plan.gracefulStopMs);
+    state.done = true;
+  }
+
+  private async dispatchArrivals(state: ScenarioState, plan: ArrivalPlan): Promise<void> {
+    const tags = { scenario: plan.name };
+    for (const offset of plan.arrivals()) {
+      if (this.stopped) break;
+      const due = state.startedAt + offset;
+      if (due > performance.now()) await this.sleepUntil(due);
+      if (this.stopped) break;
+      if (state.active >= plan.maxVUs) {
+        state.dropped++;
+        this.metrics.add('dropped_iterations', 1, tags);
+        continue;
+      }
+      this.start(state, due);
+    }
+    // k6 runs an arrival executor for its whole duration even when the schedule ends earlier.
+    await this.sleepUntil(state.startedAt + plan.durationMs);
+  }
+
+  private async loopVu(state: ScenarioState, end: number): Promise<void> {
+    while (!this.stopped && performance.now() < end) {
+      await this.start(state, performance.now());
+    }
+  }
+
+  private start(state: ScenarioState, intendedStart: number): Promise<void> {
+    const vu = this.freeVus.pop() ?? this.nextVu++;
+    state.active++;
+    this.active++;
+    if (this.nextVu - 1 > this.vusMax) this.vusMax = this.nextVu - 1;
+    const ctx: IterationContext = { scenario: state.plan.name, vu, iteration: state.iteration++, intendedStart, signal: this.hardStop.signal };
+    const tags = { scenario: state.plan.name };
+    const running = this.iterate(ctx).then(
+      () => {
+        if (this.hardStop.signal.aborted) {
+          this.interrupted++;
+          return;
+        }
+        this.completed++;
+        state.completed++;
+        this.metrics.add('iterations', 1, tags);
+        this.metrics.add('iteration_duration', performance.now() - intendedStart, tags);
+      },
+      () => {
+        // An iteration that throws is an interrupted iteration in k6; the HTTP layer records the failure.
+        this.interrupted++;
+      },
+    );
+    const tracked = running.finally(() => {
+      state.active--;
+      this.active--;
+      this.freeVus.push(vu);
+      this.inFlight.delete(tracked);
+    });
+    this.inFlight.add(tracked);
+    return tracked;
+  }
+
+  /** Waits for in-flight iterations; after the graceful stop, aborts them. */
+  private async drain(gracefulStopMs: number): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.hardStop.abort();
+        resolve();
+      }, gracefulStopMs);
+    });
+    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    clearTimeout(timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
