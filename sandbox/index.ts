@@ -1,0 +1,110 @@
+import type { AddressInfo } from 'node:net';
+import { InfraError, UsageError } from '../harness/errors.js';
+import { BugSwitches } from './bugs.js';
+import type { Database } from './db/database.js';
+import { openDatabase } from './db/open.js';
+import { registerProviderStates } from './provider-states.js';
+import { buildApp } from './server.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
+
+export { SANDBOX_BUGS, SANDBOX_BUG_DESCRIPTIONS, type SandboxBug } from './bugs.js';
+
+/** How long a completed idempotency key is remembered unless told otherwise: 24 hours. */
+export const DEFAULT_IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export interface SandboxOptions {
+  /** Interface to listen on; 127.0.0.1 unless said. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** postgres://… of a real PostgreSQL; `?schema=NAME` keeps the tables in their own schema. */
+  database?: string;
+  /** Directory for embedded PGlite's files; in memory when neither this nor `database` is given. */
+  dataDir?: string;
+  /** Planted bugs to switch on (SANDBOX_BUGS). */
+  bugs?: string[];
+  /** Multiplies every webhook retry delay; 0.01 makes the schedule 100× faster. */
+  timeScale?: number;
+  /** Serve POST /_pact/provider-states (never on by default). */
+  providerStates?: boolean;
+  idempotencyRetentionMs?: number;
+  /** No request log on stderr. */
+  quiet?: boolean;
+}
+
+export interface RunningSandbox {
+  url: string;
+  port: number;
+  /** Stops accepting requests, stops the dispatcher (pending deliveries stay pending), closes the database. */
+  close(): Promise<void>;
+}
+
+function checkOptions(options: SandboxOptions): void {
+  if (options.database !== undefined && !/^postgres(ql)?:\/\//.test(options.database)) {
+    throw new UsageError('E_SANDBOX_DATABASE_URL', `--database must be a postgres:// URL, got ${JSON.stringify(options.database.replace(/\/\/[^@]*@/, '//…@'))}`, {
+      hint: 'e.g. --database postgres://user:password@127.0.0.1:5432/payharness, or leave it out for the embedded PGlite',
+    });
+  }
+  if (options.database !== undefined && options.dataDir !== undefined) {
+    throw new UsageError('E_SANDBOX_STORAGE', '--database and --data-dir cannot be used together', { hint: '--data-dir is for the embedded PGlite only' });
+  }
+  const scale = options.timeScale ?? 1;
+  if (!Number.isFinite(scale) || scale <= 0) {
+    throw new UsageError('E_SANDBOX_TIME_SCALE', `time scale must be a number greater than 0, got ${scale}`, { hint: 'e.g. --time-scale 0.01 for 100× faster webhook retries' });
+  }
+  const retention = options.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
+  if (!Number.isFinite(retention) || retention <= 0) {
+    throw new UsageError('E_SANDBOX_RETENTION', `idempotency retention must be greater than 0, got ${retention}`);
+  }
+}
+
+/** Starts the reference payment API (see docs/sandbox.md) and its webhook dispatcher. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  checkOptions(options);
+  const bugs = new BugSwitches(options.bugs ?? []);
+  const timeScale = options.timeScale ?? 1;
+  const log = options.quiet ? undefined : (line: string) => process.stderr.write(`sandbox: ${line}\n`);
+  let db: Database;
+  try {
+    db = await openDatabase(options);
+  } catch (error) {
+    const where = options.database ? 'the PostgreSQL at --database' : options.dataDir ? `the PGlite data directory ${options.dataDir}` : 'the embedded PGlite';
+    throw new InfraError('E_SANDBOX_DATABASE', `cannot open ${where}: ${error instanceof Error ? error.message : String(error)}`, {
+      hint: options.database ? 'check that the server is running and the URL, user and password are right' : 'check the directory is writable and not used by another sandbox',
+      cause: error,
+    });
+  }
+  const dispatcher = new WebhookDispatcher(db, { timeScale, bugs, log });
+  const app = buildApp({
+    db, bugs, timeScale, log,
+    retentionMs: options.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS,
+    onChange: () => dispatcher.kick(),
+    extraRoutes: options.providerStates ? (instance) => registerProviderStates(instance, db) : undefined,
+  });
+  try {
+    await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw new InfraError('E_SANDBOX_LISTEN', `cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${error instanceof Error ? error.message : String(error)}`, {
+      hint: 'pick another --port, or stop whatever is using it',
+      cause: error,
+    });
+  }
+  dispatcher.start();
+  const port = (app.server.address() as AddressInfo).port;
+  const host = options.host ?? '127.0.0.1';
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await dispatcher.close();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}

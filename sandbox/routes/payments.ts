@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isId } from '../ids.js';
+import { runIdempotently, type IdempotencyOptions } from '../idempotency.js';
+import { cancelPayment, capturePayment, createPayment, refundPayment, type Operation } from '../payments/operations.js';
+import { findPayment, listPayments } from '../payments/store.js';
+import { amountField, bodyObject, parseCreatePayment } from '../payments/validate.js';
+import { ProblemError } from '../problem.js';
+
+type IdParams = { id: string };
+
+function paymentId(request: FastifyRequest<{ Params: IdParams }>): string {
+  const { id } = request.params;
+  if (!isId('pay', id)) throw new ProblemError(404, 'payment_not_found', `no payment ${id}`);
+  return id;
+}
+
+/** Sends what runIdempotently decided, marking replays as the IETF draft and Stripe do. */
+export async function sendIdempotent(options: IdempotencyOptions, request: FastifyRequest, reply: FastifyReply, operation: () => Operation): Promise<void> {
+  const header = request.headers['idempotency-key'];
+  const response = await runIdempotently(options, {
+    merchant: request.merchant,
+    key: Array.isArray(header) ? header[0] : header,
+    method: request.method,
+    path: request.url.split('?')[0] as string,
+    body: request.body,
+  }, operation());
+  if (response.replayed) reply.header('Idempotent-Replayed', 'true');
+  await reply.code(response.status).type(response.contentType).send(response.body);
+}
+
+/** The payment routes; every POST goes through the idempotency layer. */
+export function registerPaymentRoutes(app: FastifyInstance, options: IdempotencyOptions): void {
+  const ctx = (request: FastifyRequest) => ({ merchant: request.merchant, bugs: options.bugs });
+
+  app.post('/v1/payments', (request, reply) =>
+    sendIdempotent(options, request, reply, () => createPayment(ctx(request), parseCreatePayment(request.body))));
+
+  app.post<{ Params: IdParams }>('/v1/payments/:id/capture', (request, reply) =>
+    sendIdempotent(options, request, reply, () => {
+      const amount = amountField(bodyObject(request.body, false), 'amount', false);
+      return capturePayment(ctx(request), paymentId(request), amount);
+    }));
+
+  app.post<{ Params: IdParams }>('/v1/payments/:id/refunds', (request, reply) =>
+    sendIdempotent(options, request, reply, () => {
+      const amount = amountField(bodyObject(request.body, false), 'amount', false);
+      return refundPayment(ctx(request), paymentId(request), amount);
+    }));
+
+  app.post<{ Params: IdParams }>('/v1/payments/:id/cancel', (request, reply) =>
+    sendIdempotent(options, request, reply, () => {
+      bodyObject(request.body, false);
+      return cancelPayment(ctx(request), paymentId(request));
+    }));
+
+  app.get<{ Params: IdParams }>('/v1/payments/:id', async (request) => {
+    const id = paymentId(request);
+    const payment = await findPayment(options.db, request.merchant, id);
+    if (!payment) throw new ProblemError(404, 'payment_not_found', `no payment ${id}`);
+    return payment;
+  });
+
+  app.get<{ Querystring: { reference?: string | string[] } }>('/v1/payments', async (request) => {
+    const { reference } = request.query;
+    if (Array.isArray(reference)) throw new ProblemError(400, 'invalid_request', 'give reference at most once');
+    return { data: await listPayments(options.db, request.merchant, reference) };
+  });
+}

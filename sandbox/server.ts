@@ -1,0 +1,84 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { merchantFromAuthorization } from './auth.js';
+import type { IdempotencyOptions } from './idempotency.js';
+import { PROBLEM_CONTENT_TYPE, ProblemError, problem } from './problem.js';
+import { registerPaymentRoutes } from './routes/payments.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The merchant of the request's API key; set by the auth hook on every `/v1/` route. */
+    merchant: string;
+  }
+}
+
+/** Request bodies above this are answered 413: a payment request is a few hundred bytes. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Routes anyone may call without an API key. */
+const PUBLIC_ROUTES = new Set(['/v1/webhook_policy']);
+
+export interface AppOptions extends IdempotencyOptions {
+  timeScale: number;
+  /** Called after every state-changing request has answered (wakes the webhook dispatcher). */
+  onChange(): void;
+  /** One line per request, without headers (the API key never reaches it); undefined = silent. */
+  log?: (line: string) => void;
+  /** Extra routes (provider states) registered by the caller. */
+  extraRoutes?: (app: FastifyInstance) => void;
+}
+
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+};
+
+export function buildApp(options: AppOptions): FastifyInstance {
+  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, forceCloseConnections: true, return503OnClosing: true });
+  app.decorateRequest('merchant', '');
+
+  // Our own JSON parser: an empty body is "no body" (POST …/cancel), a malformed one a 400 problem.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text as string));
+    } catch {
+      done(new ProblemError(400, 'malformed_json', 'the body is not valid JSON'), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0] as string;
+    if (path.startsWith('/v1/') && !PUBLIC_ROUTES.has(path)) {
+      request.merchant = merchantFromAuthorization(request.headers.authorization);
+    }
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method === 'POST' && reply.statusCode < 500) options.onChange();
+    options.log?.(`${request.method} ${request.url.split('?')[0]} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
+  });
+
+  app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
+    let body;
+    if (error instanceof ProblemError) body = error.toProblem();
+    else {
+      const status = error.statusCode ?? 500;
+      body = status >= 400 && status < 500
+        ? problem(status, FASTIFY_CODES[error.code] ?? 'invalid_request', error.message)
+        : problem(500, 'internal_error', 'the sandbox failed unexpectedly; see its log');
+      if (status >= 500) options.log?.(`error on ${request.method} ${request.url.split('?')[0]}: ${error.stack ?? error.message}`);
+    }
+    return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body = problem(404, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
+    return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  });
+
+  registerPaymentRoutes(app, options);
+  registerWebhookRoutes(app, options);
+  options.extraRoutes?.(app);
+  return app;
+}
