@@ -107,7 +107,7 @@ describe('checkout-service → payharness-sandbox', () => {
       .withRequest('POST', fromProviderState('/v1/payments/${id}/capture', '/v1/payments/pay_3xAmpLe0005/capture'), (b) =>
         b.headers(postHeaders('checkout-capture-1005')).jsonBody({ amount: 3000 }),
       )
-      .willRespondWith(409, (b) => b.headers(problemHeaders).jsonBody(problemBody(409, 'invalid_state_transition')))
+      .willRespondWith(409, (b) => b.headers(problemHeaders).jsonBody(problemBody(409, 'invalid_state')))
       .executeTest(async (server) => {
         const answer = await new PaymentsClient(server.url, API_KEY).capturePayment('pay_3xAmpLe0005', 3000, 'checkout-capture-1005');
         expect(answer.status).toBe(409);
@@ -166,7 +166,7 @@ describe('checkout-service → payharness-sandbox', () => {
       .given('no payments exist')
       .uponReceiving('a request for an unknown payment id')
       .withRequest('GET', '/v1/payments/pay_doesnotexist', (b) => b.headers(getHeaders()))
-      .willRespondWith(404, (b) => b.headers(problemHeaders).jsonBody(problemBody(404, 'not_found')))
+      .willRespondWith(404, (b) => b.headers(problemHeaders).jsonBody(problemBody(404, 'payment_not_found')))
       .executeTest(async (server) => {
         const answer = await new PaymentsClient(server.url, API_KEY).getPayment('pay_doesnotexist');
         expect(answer.status).toBe(404);

@@ -55,12 +55,11 @@ export function paymentBody(example: PaymentExample): Record<string, unknown> {
 /** An RFC 9457 problem body; the consumer branches on `status` and `code`. */
 export function problemBody(status: number, code: string): Record<string, unknown> {
   return {
-    type: like('https://payharness.dev/problems/' + code.replace(/_/g, '-')),
+    type: like(`urn:payharness:problem:${code}`),
     title: like('Problem title'),
     status: equal(status),
     detail: like('what went wrong'),
-    // The sandbox's machine-readable codes are matched by type until the API documents them.
-    code: like(code),
+    code: equal(code),
   };
 }
 
