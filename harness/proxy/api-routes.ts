@@ -1,0 +1,136 @@
+import { ApiError, badBody, missingField } from './api-error.js';
+import type { EventLog } from './events.js';
+import { parseProxyInput, type ProxyCollection, type ProxyInput } from './proxy-collection.js';
+import { toxicJson } from './toxic-wrapper.js';
+import type { Proxy } from './proxy.js';
+
+/** The Toxiproxy version whose API (paths, shapes, status codes) this server reproduces. */
+export const TOXIPROXY_API_VERSION = '2.12.0';
+
+/** What a handler answers; the server turns it into bytes (and errors into Toxiproxy's error shape). */
+export interface ApiReply {
+  status: number;
+  body?: unknown;
+  contentType?: string;
+}
+
+export interface ApiRequest {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The parsed JSON body; reading it throws a 400 when it is empty or not JSON. */
+  json(): unknown;
+}
+
+export interface Route {
+  method: string;
+  pattern: string;
+  handle(request: ApiRequest): Promise<ApiReply> | ApiReply;
+}
+
+const proxyJson = (proxy: Proxy): unknown => ({ ...proxy.toJSON(), toxics: proxy.toxics.list().map(toxicJson) });
+const ok = (body: unknown, status = 200): ApiReply => ({ status, body });
+const noContent: ApiReply = { status: 204 };
+
+/** Toxiproxy's v2 routes, plus `GET /events` for the decisions of http_* toxics. */
+export function apiRoutes(proxies: ProxyCollection, events: EventLog): Route[] {
+  return [
+    { method: 'GET', pattern: '/version', handle: () => ({ status: 200, body: { version: TOXIPROXY_API_VERSION }, contentType: 'application/json;charset=utf-8' }) },
+    { method: 'POST', pattern: '/reset', handle: async () => (await proxies.reset(), noContent) },
+    {
+      method: 'GET',
+      pattern: '/proxies',
+      handle: () => ok(Object.fromEntries(proxies.all().map((proxy) => [proxy.name, proxyJson(proxy)]))),
+    },
+    {
+      method: 'POST',
+      pattern: '/proxies',
+      handle: async (request) => {
+        const input = parseProxyInput(request.json(), { listen: '', enabled: true }) as ProxyInput;
+        return ok(proxyJson(await proxies.add(input)), 201);
+      },
+    },
+    { method: 'POST', pattern: '/populate', handle: (request) => populate(proxies, request) },
+    { method: 'GET', pattern: '/proxies/:proxy', handle: ({ params }) => ok(proxyJson(proxies.get(params.proxy))) },
+    ...['POST', 'PATCH'].map((method) => ({
+      method,
+      pattern: '/proxies/:proxy',
+      handle: async ({ params, json }: ApiRequest) => {
+        const proxy = proxies.get(params.proxy);
+        const current = { name: proxy.name, listen: proxy.listen, upstream: proxy.upstream, enabled: proxy.enabled };
+        const input = parseProxyInput(json(), current) as ProxyInput;
+        if (input.name !== proxy.name) throw badBody('name of an existing proxy cannot change (delete it and create a new one)');
+        await proxy.update(input);
+        return ok(proxyJson(proxy));
+      },
+    })),
+    { method: 'DELETE', pattern: '/proxies/:proxy', handle: async ({ params }) => (await proxies.remove(params.proxy), noContent) },
+    { method: 'GET', pattern: '/proxies/:proxy/toxics', handle: ({ params }) => ok(proxies.get(params.proxy).toxics.list().map(toxicJson)) },
+    {
+      method: 'POST',
+      pattern: '/proxies/:proxy/toxics',
+      handle: ({ params, json }) => {
+        const proxy = proxies.get(params.proxy);
+        return ok(toxicJson(proxy.toxics.add(json())));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/proxies/:proxy/toxics/:toxic',
+      handle: ({ params }) => {
+        const toxic = proxies.get(params.proxy).toxics.find(params.toxic);
+        if (!toxic) throw new ApiError('toxic not found', 404);
+        return ok(toxicJson(toxic));
+      },
+    },
+    ...['POST', 'PATCH'].map((method) => ({
+      method,
+      pattern: '/proxies/:proxy/toxics/:toxic',
+      handle: ({ params, json }: ApiRequest) => {
+        const toxics = proxies.get(params.proxy).toxics;
+        if (!toxics.find(params.toxic)) throw new ApiError('toxic not found', 404);
+        return ok(toxicJson(toxics.update(params.toxic, json())));
+      },
+    })),
+    {
+      method: 'DELETE',
+      pattern: '/proxies/:proxy/toxics/:toxic',
+      handle: ({ params }) => (proxies.get(params.proxy).toxics.remove(params.toxic), noContent),
+    },
+    {
+      method: 'GET',
+      pattern: '/events',
+      handle: ({ query }) => {
+        const raw = query.get('since') ?? '0';
+        if (!/^\d+$/.test(raw)) throw new ApiError(`since must be a non-negative integer, got ${JSON.stringify(raw)}`, 400);
+        return ok(events.since(Number(raw)));
+      },
+    },
+  ];
+}
+
+/** Validates every entry before creating any (as Toxiproxy 2.x), answers `{proxies}` or the error plus `proxies`. */
+async function populate(proxies: ProxyCollection, request: ApiRequest): Promise<ApiReply> {
+  let inputs: ProxyInput[];
+  try {
+    const body = request.json();
+    if (!Array.isArray(body)) throw badBody(`expected a JSON array of proxies, got ${body === null ? 'null' : typeof body === 'object' ? 'an object' : JSON.stringify(body)}`);
+    inputs = body.map((entry, i) => {
+      const where = ` at proxy ${i + 1}`;
+      if (entry !== null && typeof entry === 'object' && !Array.isArray(entry) && !(entry as Record<string, unknown>).name) throw missingField(`name${where}`);
+      return parseProxyInput(entry, { listen: '', enabled: true }, where) as ProxyInput;
+    });
+  } catch (error) {
+    if (error instanceof ApiError) return { status: error.status, body: { error: error.message, status: error.status, proxies: null } };
+    throw error;
+  }
+  const created: Proxy[] = [];
+  for (const input of inputs) {
+    try {
+      created.push(await proxies.addOrReplace(input));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return { status: error.status, body: { error: error.message, status: error.status, proxies: created.map(proxyJson) } };
+    }
+  }
+  return ok({ proxies: created.map(proxyJson) }, 201);
+}

@@ -1,0 +1,12 @@
+import type { AttributeSpec } from '../toxics/types.js';
+
+/** Per-request selection shared by every http_* toxic; all criteria given must hold (AND). */
+export const SELECTION_ATTRIBUTES: Readonly<Record<string, AttributeSpec>> = {
+  first: { kind: 'int', min: 1, description: 'select only the first N matching requests' },
+  every: { kind: 'int', min: 1, description: 'select every Kth matching request (K, 2K, …)' },
+  window: { kind: 'window', description: '{from_ms, to_ms}: select requests arriving in this window after the toxic was created' },
+  probability: { kind: 'number', min: 0, max: 1, description: 'select with this probability (seeded: same seed, same decisions)' },
+  method: { kind: 'string', description: 'only requests with this method (case-insensitive)' },
+  path: { kind: 'string', description: 'only requests whose path (without query) matches this glob; * matches anything' },
+  key_header: { kind: 'string', default: 'Idempotency-Key', description: 'header recorded as the idempotency key in events' },
+};
