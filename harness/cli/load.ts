@@ -1,13 +1,104 @@
-import type { Command } from 'commander';
-import { NotYetAvailableError } from '../errors.js';
+import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+
+interface LoadRunCliOptions {
+  engine: 'builtin' | 'k6';
+  target?: string;
+  profile?: string;
+  seed?: string;
+  out?: string;
+  allowTarget: string[];
+  bug: string[];
+  toxiproxy?: string;
+  k6Bin?: string;
+  progress: boolean;
+}
+
+interface LoadExportCliOptions {
+  k6?: string;
+  k6Operator?: string;
+  parallelism: string;
+  target?: string;
+  profile?: string;
+  seed?: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function parseInteger(text: string | undefined, option: string, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new UsageError('E_USAGE', `${option} must be an integer ≥ ${min}, got ${JSON.stringify(text)}`);
+  return n;
+}
 
 export function registerLoad(program: Command): void {
-  program
-    .command('load')
-    .description('(not yet available)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new NotYetAvailableError('load');
+  const load = program.command('load').description('Load scenarios: the built-in open-model engine or k6, judged by thresholds and the payment checks');
+
+  load
+    .command('run')
+    .description('Run a load scenario (scenarios/load/*.yaml); without --target the sandbox starts in-process')
+    .argument('<scenario>', 'load scenario YAML file')
+    .addOption(new Option('--engine <engine>', 'which engine drives the load').choices(['builtin', 'k6']).default('builtin'))
+    .option('--target <url>', 'base URL of the payment API under load (default: an in-process sandbox)')
+    .option('--profile <file>', 'API profile file or built-in name (overrides the scenario\'s)')
+    .option('--seed <n>', 'seed for every random choice (default: the scenario\'s, else random)')
+    .option('--out <dir>', 'output directory for summary.json, history.jsonl, checks.json (default: reports/load-<name>-<time>)')
+    .option('--allow-target <host>', 'allow load on this non-loopback host (repeatable)', collect, [])
+    .option('--bug <name>', 'plant a sandbox bug in the in-process sandbox (repeatable)', collect, [])
+    .option('--toxiproxy <url>', 'apply the scenario\'s faults through this Toxiproxy (default: the embedded one)')
+    .option('--k6-bin <path>', 'k6 executable for --engine k6 (default: $K6_BIN, else k6 on PATH)')
+    .option('--no-progress', 'no live progress line')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 thresholds and checks passed · 1 a threshold or a payment check failed · 2 a check could not decide · 3 bad scenario or arguments · 4 target, proxy or k6 missing/unreachable · 130 interrupted',
+    )
+    .action(async (scenario: string, options: LoadRunCliOptions) => {
+      const seed = parseInteger(options.seed, '--seed', 0);
+      const { runLoad } = await import('../load/run-load.js');
+      const result = await runLoad({
+        scenarioFile: scenario,
+        engine: options.engine,
+        ...(options.target ? { target: options.target } : {}),
+        ...(options.profile ? { profile: options.profile } : {}),
+        ...(seed === undefined ? {} : { seed }),
+        ...(options.out ? { outDir: options.out } : {}),
+        allowTargets: options.allowTarget,
+        bugs: options.bug,
+        ...(options.toxiproxy ? { toxiproxyUrl: options.toxiproxy } : {}),
+        ...(options.k6Bin ? { k6Bin: options.k6Bin } : {}),
+        print: true,
+        progress: options.progress,
+      });
+      process.exitCode = result.exitCode;
+    });
+
+  load
+    .command('export')
+    .description('Write the k6 script of a load scenario, or a ConfigMap + k6-operator TestRun for distributed runs')
+    .argument('<scenario>', 'load scenario YAML file')
+    .option('--k6 <file>', 'write the k6 script (ES module) here')
+    .option('--k6-operator <dir>', 'write configmap.yaml and testrun.yaml for k6-operator here')
+    .option('--parallelism <n>', 'k6-operator runners that split the load', '1')
+    .option('--target <url>', 'base URL baked into the script (overridable with PAYHARNESS_TARGET)')
+    .option('--profile <file>', 'API profile file or built-in name (overrides the scenario\'s)')
+    .option('--seed <n>', 'seed baked into the script')
+    .action(async (scenario: string, options: LoadExportCliOptions) => {
+      if (!options.k6 && !options.k6Operator) {
+        throw new UsageError('E_USAGE', 'load export needs --k6 FILE or --k6-operator DIR', { hint: 'e.g. payharness load export scenarios/load/standard.yaml --k6 standard.js' });
+      }
+      const parallelism = parseInteger(options.parallelism, '--parallelism', 1)!;
+      const seed = parseInteger(options.seed, '--seed', 0);
+      const { exportLoad } = await import('../load/export-load.js');
+      const written = exportLoad({
+        scenarioFile: scenario,
+        ...(options.k6 ? { k6File: options.k6 } : {}),
+        ...(options.k6Operator ? { operatorDir: options.k6Operator } : {}),
+        parallelism,
+        ...(options.target ? { target: options.target } : {}),
+        ...(options.profile ? { profile: options.profile } : {}),
+        ...(seed === undefined ? {} : { seed }),
+      });
+      for (const file of written) process.stdout.write(`wrote ${file}\n`);
     });
 }

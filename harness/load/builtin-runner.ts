@@ -1,0 +1,82 @@
+import { performance } from 'node:perf_hooks';
+import type { ApiProfile } from '../config/profile-types.js';
+import type { HistoryRecorder } from '../history/recorder.js';
+import { OpenModelEngine, type EngineResult } from './engine.js';
+import { TimedHttpClient } from './http-timing.js';
+import type { LoadPlan } from './load-scenario.js';
+import type { MetricRegistry } from './metrics.js';
+import { PaymentWorkload, type CreatedPayment } from './payment-workload.js';
+import { ProgressPrinter } from './progress.js';
+import type { CheckTally } from './summary.js';
+
+export interface EngineRunContext {
+  plan: LoadPlan;
+  profile: ApiProfile;
+  /** Where the load goes (the target, or the fault proxy in front of it). */
+  origin: string;
+  recorder: HistoryRecorder;
+  metrics: MetricRegistry;
+  checks: CheckTally;
+  seed: number;
+  runId: string;
+  /** Aborts the run (Ctrl-C). */
+  signal: AbortSignal;
+  progress: boolean;
+}
+
+export interface EngineRunOutcome {
+  durationMs: number;
+  created: CreatedPayment[];
+  /** Set when an abortOnFail threshold stopped the run. */
+  abortedBy?: string;
+  interrupted: boolean;
+  engine?: EngineResult;
+}
+
+/** How often abortOnFail thresholds are evaluated during a run (k6 does it every 2 s). */
+const ABORT_EVAL_INTERVAL_MS = 1000;
+
+/** Runs a load plan on the built-in open-model engine. */
+export async function runBuiltin(ctx: EngineRunContext): Promise<EngineRunOutcome> {
+  const connections = ctx.plan.executors.reduce((n, e) => n + (e.plan.kind === 'arrival' ? e.plan.maxVUs : e.plan.vus), 0);
+  const client = new TimedHttpClient(ctx.origin, ctx.metrics, { connections });
+  const perfOrigin = performance.now() - ctx.recorder.now();
+  const workload = new PaymentWorkload({
+    profile: ctx.profile,
+    client,
+    recorder: ctx.recorder,
+    checks: ctx.checks,
+    metrics: ctx.metrics,
+    seed: ctx.seed,
+    runId: ctx.runId,
+    perfOrigin,
+    ...(ctx.plan.scenario.expectedStatuses ? { expected: [{ min: 200, max: 399 }, ...ctx.plan.scenario.expectedStatuses] } : {}),
+  });
+  const plans = ctx.plan.executors.map((e) => e.plan);
+  const iterations = new Map(ctx.plan.executors.map((e) => [e.name, workload.iterationFor(e)]));
+  const engine = new OpenModelEngine(plans, ctx.metrics, (it) => iterations.get(it.scenario)!(it));
+  const started = performance.now();
+  let abortedBy: string | undefined;
+  const monitor = setInterval(() => {
+    const elapsed = performance.now() - started;
+    for (const r of ctx.metrics.evaluate(elapsed)) {
+      if (!r.ok && r.threshold.abortOnFail && elapsed >= r.threshold.delayAbortEvalMs) {
+        abortedBy ??= `${r.metric} '${r.threshold.source}'`;
+        engine.stop();
+      }
+    }
+  }, ABORT_EVAL_INTERVAL_MS);
+  const onAbort = (): void => engine.abort();
+  ctx.signal.addEventListener('abort', onAbort);
+  const progress = new ProgressPrinter(process.stderr, () => engine.progress(), ctx.progress);
+  progress.start();
+  try {
+    const result = await engine.run();
+    return { durationMs: result.durationMs, created: workload.created, ...(abortedBy ? { abortedBy } : {}), interrupted: ctx.signal.aborted, engine: result };
+  } finally {
+    clearInterval(monitor);
+    progress.stop();
+    ctx.signal.removeEventListener('abort', onAbort);
+    await client.close();
+  }
+}
