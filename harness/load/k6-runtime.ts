@@ -1,0 +1,235 @@
+/**
+ * The part of every generated k6 script that does not depend on the scenario: seeded choices
+ * (the same generator as the built-in engine, so one seed gives the same workload on both),
+ * request building from the profile, and the `payharness_ops` counter whose tagged points carry
+ * each request's outcome into k6's NDJSON, from which payharness rebuilds the history.
+ * Plain ES2020 for k6's runtime; type-checked against @types/k6 in k6-script.test.ts.
+ */
+export const K6_RUNTIME = String.raw`
+const ops = new Counter('payharness_ops');
+
+/** @param {number} state */
+function mulberry32(state) {
+  let a = state >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** @param {string} text */
+function hashString(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** @param {() => number} random @param {Array<[string, number]>} weighted */
+function pickWeighted(random, weighted) {
+  let total = 0;
+  for (const entry of weighted) total += entry[1];
+  let x = random() * total;
+  for (const entry of weighted) {
+    x -= entry[1];
+    if (x < 0) return entry[0];
+  }
+  return weighted[weighted.length - 1][0];
+}
+
+/** @param {string} text */
+function expandEnv(text) {
+  return text.replace(/\$\{(\w+)\}/g, (m, name) => __ENV[name] || '');
+}
+
+/** @param {unknown} template @param {Record<string, unknown>} params @returns {unknown} */
+function fill(template, params) {
+  if (typeof template === 'string') {
+    const whole = /^\{(\w+)\}$/.exec(template);
+    if (whole) return params[whole[1]];
+    return template.replace(/\{(\w+)\}/g, (m, name) => (params[name] === undefined ? '' : String(params[name])));
+  }
+  if (Array.isArray(template)) return template.map((t) => fill(t, params)).filter((v) => v !== undefined);
+  if (template && typeof template === 'object') {
+    /** @type {Record<string, unknown>} */
+    const out = {};
+    for (const [k, v] of Object.entries(template)) {
+      const filled = fill(v, params);
+      if (filled !== undefined) out[k] = filled;
+    }
+    return out;
+  }
+  return template;
+}
+
+/** @param {Record<string, unknown>} fields @returns {string} */
+function formEncode(fields) {
+  /** @type {string[]} */
+  const pairs = [];
+  /** @param {string} prefix @param {unknown} value */
+  const walk = (prefix, value) => {
+    if (value === undefined || value === null) return;
+    if (Array.isArray(value)) value.forEach((v) => walk(prefix + '[]', v));
+    else if (typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(prefix + '[' + k + ']', v);
+    else pairs.push(encodeURIComponent(prefix) + '=' + encodeURIComponent(String(value)));
+  };
+  for (const [k, v] of Object.entries(fields)) walk(k, v);
+  return pairs.join('&');
+}
+
+/** @param {unknown} json @param {string} path @returns {unknown} */
+function readField(json, path) {
+  const steps = path.replace(/^\$\.?/, '').match(/[^.[\]]+|\[\d+\]/g) || [];
+  /** @type {any} */
+  let cur = json;
+  for (const step of steps) {
+    if (cur === null || cur === undefined) return undefined;
+    if (step.startsWith('[')) {
+      if (!Array.isArray(cur)) return undefined;
+      cur = cur[Number(step.slice(1, -1))];
+    } else {
+      if (typeof cur !== 'object') return undefined;
+      cur = cur[step];
+    }
+  }
+  return cur;
+}
+
+/** @param {string} op @param {Record<string, unknown>} params */
+function buildRequest(op, params) {
+  /** @type {any} */
+  const spec = PROFILE.operations[op];
+  let path = spec.path.replace(/\{(\w+)\}/g, (/** @type {string} */ m, /** @type {string} */ name) => (params[name] === undefined ? '' : encodeURIComponent(String(params[name]))));
+  if (spec.query) {
+    /** @type {string[]} */
+    const query = [];
+    for (const [k, v] of Object.entries(spec.query)) {
+      const filled = fill(v, params);
+      if (filled !== undefined && filled !== '') query.push(encodeURIComponent(k) + '=' + encodeURIComponent(String(filled)));
+    }
+    if (query.length) path += (path.includes('?') ? '&' : '?') + query.join('&');
+  }
+  /** @type {Record<string, string>} */
+  const headers = {};
+  for (const [k, v] of Object.entries(PROFILE.headers)) headers[k] = expandEnv(String(v));
+  /** @type {Record<string, unknown> | undefined} */
+  let fields = spec.body ? /** @type {Record<string, unknown>} */ (fill(spec.body, params)) : undefined;
+  if (params.idempotencyKey !== undefined && spec.method !== 'GET') {
+    if (PROFILE.idempotency.in === 'header') headers[PROFILE.idempotency.name] = String(params.idempotencyKey);
+    else fields = Object.assign({}, fields || {}, { [PROFILE.idempotency.name]: params.idempotencyKey });
+  }
+  /** @type {string | null} */
+  let body = null;
+  if (fields !== undefined && spec.method !== 'GET') {
+    headers['Content-Type'] = PROFILE.encoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+    body = PROFILE.encoding === 'form' ? formEncode(fields) : JSON.stringify(fields);
+  }
+  return { method: String(spec.method), path, headers, body, fields };
+}
+
+const DEFAULT_EXPECTED = http.expectedStatuses({ min: 200, max: 399 });
+const IN_FLIGHT_EXPECTED = http.expectedStatuses({ min: 200, max: 399 }, ...PROFILE.idempotency.inFlightStatus);
+
+/**
+ * @param {{ method: string, path: string, headers: Record<string, string>, body: string | null, fields: unknown }} req
+ * @param {Record<string, string>} meta
+ * @param {boolean} tolerant
+ */
+function asBatchItem(req, meta, tolerant) {
+  return {
+    method: req.method,
+    url: TARGET + req.path,
+    body: req.body,
+    params: { headers: req.headers, tags: { name: meta.op }, responseCallback: tolerant ? IN_FLIGHT_EXPECTED : DEFAULT_EXPECTED },
+  };
+}
+
+/**
+ * Records one finished request as a payharness_ops point (history) and a k6 check.
+ * @param {import('k6/http').RefinedResponse<any>} res
+ * @param {{ method: string, path: string, fields: unknown }} req
+ * @param {Record<string, string>} meta
+ * @param {number} startedAt
+ * @param {string} checkName
+ * @param {boolean} tolerant
+ */
+function record(res, req, meta, startedAt, checkName, tolerant) {
+  const status = res.status;
+  const ok = status >= 200 && status < 400 || (tolerant && PROFILE.idempotency.inFlightStatus.indexOf(status) >= 0);
+  check(res, { [checkName]: () => ok });
+  const body = typeof res.body === 'string' ? res.body : '';
+  let json;
+  try { json = JSON.parse(body); } catch (e) { json = undefined; }
+  const rid = status >= 200 && status < 300 ? readField(json, PROFILE.fields.id) : undefined;
+  const pst = readField(json, PROFILE.fields.status);
+  const replayed = PROFILE.idempotency.replayedHeader ? res.headers[PROFILE.idempotency.replayedHeader] : undefined;
+  /** @type {Record<string, string>} */
+  const tags = Object.assign({}, meta, {
+    t0: String(startedAt),
+    ms: String(res.timings.duration),
+    method: req.method,
+    path: req.path,
+    st: String(status),
+    req: JSON.stringify(req.fields === undefined ? null : req.fields),
+    res: body.length <= 4096 ? body : '',
+    vu: String(exec.vu.idInTest),
+  });
+  if (rid !== undefined) tags.rid = String(rid);
+  if (pst !== undefined) tags.pst = String(pst);
+  if (replayed !== undefined) tags.replayed = String(replayed);
+  if (res.error) tags.err = String(res.error);
+  ops.add(1, tags);
+  return rid === undefined ? undefined : String(rid);
+}
+
+/** @param {string} scenario */
+function paymentIteration(scenario) {
+  const cfg = FLOWS[scenario];
+  const iteration = exec.scenario.iterationInTest;
+  const random = mulberry32(hashString(SEED + ':' + scenario + ':' + iteration));
+  const flow = pickWeighted(random, cfg.flows);
+  const roll = random();
+  const concurrentCopy = roll < cfg.concurrent;
+  const retryCopy = !concurrentCopy && roll < cfg.concurrent + cfg.retry;
+  const amount = cfg.amount.min + Math.floor(random() * (cfg.amount.max - cfg.amount.min + 1));
+  const logicalId = scenario + '-' + iteration;
+  const reference = RUN_ID + '-' + logicalId;
+  const captureMode = flow === 'authorize-capture' ? 'manual' : 'automatic';
+  const dup = concurrentCopy || retryCopy ? '1' : '0';
+  const createParams = { amount, currency: PROFILE.currency, reference, captureMode, idempotencyKey: reference + '-create' };
+  const create = buildRequest('create', createParams);
+  const meta = { op: 'create', logical: logicalId, ref: reference, dup, ikey: reference + '-create', amount: String(amount), attempt: '1', intent: 'workload' };
+  let startedAt = Date.now();
+  let id;
+  if (concurrentCopy) {
+    const copyMeta = Object.assign({}, meta, { attempt: '2', intent: 'concurrent-copy' });
+    const responses = http.batch([asBatchItem(create, meta, false), asBatchItem(create, copyMeta, true)]);
+    id = record(responses[0], create, meta, startedAt, 'create succeeded', false);
+    record(responses[1], create, copyMeta, startedAt, 'duplicate answered once', true);
+  } else {
+    const item = asBatchItem(create, meta, false);
+    id = record(http.request(item.method, item.url, item.body, item.params), create, meta, startedAt, 'create succeeded', false);
+    if (retryCopy) {
+      const retryMeta = Object.assign({}, meta, { attempt: '2', intent: 'retry' });
+      startedAt = Date.now();
+      record(http.request(item.method, item.url, item.body, item.params), create, retryMeta, startedAt, 'retry replayed', false);
+    }
+  }
+  if (id === undefined || flow === 'create') return;
+  const half = Math.max(1, Math.floor(amount / 2));
+  /** @type {[string, Record<string, unknown>, number | undefined]} */
+  const next = flow === 'authorize-capture' ? ['capture', { id, amount, idempotencyKey: reference + '-capture' }, amount]
+    : flow === 'create-refund' ? ['refund', { id, amount: half, idempotencyKey: reference + '-refund' }, half]
+    : ['get', { id }, undefined];
+  const req = buildRequest(next[0], next[1]);
+  /** @type {Record<string, string>} */
+  const stepMeta = { op: next[0], logical: logicalId, ref: reference, dup: '0', attempt: '1', intent: 'workload', target_id: id };
+  if (next[1].idempotencyKey !== undefined) stepMeta.ikey = String(next[1].idempotencyKey);
+  if (next[2] !== undefined) stepMeta.amount = String(next[2]);
+  const item = asBatchItem(req, stepMeta, false);
+  startedAt = Date.now();
+  record(http.request(item.method, item.url, item.body, item.params), req, stepMeta, startedAt, next[0] + ' succeeded', false);
+}
+`;
