@@ -2,10 +2,9 @@ import net from 'node:net';
 import { ApiError } from './api-error.js';
 import { formatAddress, parseAddress } from './address.js';
 import type { EventLog } from './events.js';
-import { HttpConnection } from './http/http-connection.js';
+import { HttpFront } from './http/http-front.js';
 import { Link } from './link.js';
 import { ToxicCollection, type ToxicListener } from './toxic-collection.js';
-import type { ToxicWrapper } from './toxic-wrapper.js';
 
 /** Shared by every proxy of one server: the seeded generators and the event log. */
 export interface ProxyContext {
@@ -38,6 +37,7 @@ export class Proxy {
   readonly toxics: ToxicCollection;
   private server: net.Server | null = null;
   private readonly connections = new Set<Connection>();
+  private httpFront: HttpFront | null = null;
 
   constructor(
     readonly name: string,
@@ -74,6 +74,8 @@ export class Proxy {
     this.server = null;
     this.enabled = false;
     for (const connection of [...this.connections]) connection.destroy();
+    this.httpFront?.close();
+    this.httpFront = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
@@ -96,19 +98,29 @@ export class Proxy {
       client.destroy();
       return;
     }
+    // A connection opened while the proxy has http_* toxics is parsed as HTTP for its whole life;
+    // the others stay byte pipes (Toxiproxy's model, and the fast path).
+    const connection: Connection = this.toxics.hasHttp() ? this.attachHttp(client) : this.attachTcp(client);
+    this.connections.add(connection);
+    client.once('close', () => this.connections.delete(connection));
+  }
+
+  private attachTcp(client: net.Socket): Connection {
     const { host, port } = parseAddress('upstream', this.upstream);
     const upstream = net.connect({ host, port, noDelay: true });
     upstream.on('error', () => undefined);
-    const toxics: ToxicWrapper[] = this.toxics.list();
-    let connection: Connection;
-    const onClosed = (): void => {
-      this.connections.delete(connection);
-    };
-    if (this.toxics.hasHttp()) {
-      connection = new HttpConnection(this.name, client, upstream, toxics, this.context, onClosed);
-    } else {
-      connection = new Link(client, upstream, toxics, this.context.tcpRandom, onClosed);
-    }
-    this.connections.add(connection);
+    return new Link(client, upstream, this.toxics.list(), this.context.tcpRandom, () => undefined);
+  }
+
+  private attachHttp(client: net.Socket): Connection {
+    this.httpFront ??= new HttpFront({
+      name: this.name,
+      upstream: () => this.upstream,
+      httpToxics: () => this.toxics.list().filter((toxic) => toxic.definition.layer === 'http'),
+      httpRandom: this.context.httpRandom,
+      events: this.context.events,
+    });
+    this.httpFront.attach(client);
+    return { destroy: () => client.destroy(), addToxic: () => undefined, removeToxic: () => undefined };
   }
 }

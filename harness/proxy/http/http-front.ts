@@ -1,0 +1,154 @@
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import { parseAddress } from '../address.js';
+import type { EventLog } from '../events.js';
+import { sleep } from '../toxics/sleep.js';
+import type { HttpAction } from '../toxics/types.js';
+import type { ToxicWrapper } from '../toxic-wrapper.js';
+import { matchesFilters, selectRequest } from './selection.js';
+import { callUpstream, endToEndHeaders, type UpstreamResponse } from './upstream-call.js';
+
+/** What the front needs from its proxy, read live on every request. */
+export interface HttpFrontHost {
+  name: string;
+  upstream(): string;
+  httpToxics(): ToxicWrapper[];
+  httpRandom(): number;
+  events: EventLog;
+}
+
+interface Decision {
+  toxic: ToxicWrapper;
+  action: HttpAction;
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+function resetClient(socket: Socket): void {
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}
+
+function readBody(request: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function statusBody(toxic: ToxicWrapper, status: number, body: string | undefined): { type: string; payload: string } {
+  if (body !== undefined) {
+    let json = false;
+    try {
+      JSON.parse(body);
+      json = true;
+    } catch {
+      // plain text
+    }
+    return { type: json ? 'application/json' : 'text/plain; charset=utf-8', payload: body };
+  }
+  const problem = { type: 'about:blank', title: http.STATUS_CODES[status] ?? 'Injected', status, detail: `injected by the payharness proxy (toxic ${toxic.name})` };
+  return { type: 'application/problem+json', payload: JSON.stringify(problem) };
+}
+
+/**
+ * HTTP/1.1 on a proxy that has http_* toxics: Node's parser (an unlistened http.Server) reads the
+ * client's requests (keep-alive, chunked, content-length), each request is judged by every http_*
+ * toxic, recorded in the event log when selected, and forwarded over a keep-alive agent.
+ */
+export class HttpFront {
+  private readonly server: http.Server;
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+
+  constructor(private readonly host: HttpFrontHost) {
+    this.server = http.createServer({ requestTimeout: 0, keepAliveTimeout: 60_000 }, (request, response) => {
+      this.handle(request, response).catch(() => resetClient(request.socket));
+    });
+    this.server.on('clientError', (_error, socket) => socket.destroy());
+  }
+
+  /** Hands a client connection to the parser. */
+  attach(client: Socket): void {
+    this.server.emit('connection', client);
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private decide(request: http.IncomingMessage, path: string): Decision[] {
+    const now = performance.now();
+    const facts = { method: request.method ?? 'GET', path };
+    const decisions: Decision[] = [];
+    for (const toxic of this.host.httpToxics()) {
+      if (toxic.definition.layer !== 'http' || !matchesFilters(toxic, facts)) continue;
+      if (!selectRequest(toxic, now, this.host.httpRandom)) continue;
+      const action = toxic.definition.action(toxic.attributes);
+      const keyHeader = String(toxic.attributes.key_header ?? 'Idempotency-Key').toLowerCase();
+      const key = request.headers[keyHeader];
+      this.host.events.append({
+        proxy: this.host.name,
+        toxic: toxic.name,
+        type: toxic.type,
+        action: action.kind,
+        method: facts.method,
+        path,
+        ...(typeof key === 'string' ? { idempotency_key: key } : {}),
+      });
+      decisions.push({ toxic, action });
+    }
+    return decisions;
+  }
+
+  private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const url = request.url ?? '/';
+    const path = url.split('?')[0];
+    const decisions = this.decide(request, path);
+    const body = await readBody(request);
+    const of = <K extends HttpAction['kind']>(kind: K) =>
+      decisions.filter((d): d is Decision & { action: Extract<HttpAction, { kind: K }> } => d.action.kind === kind);
+
+    for (const { action } of of('delay')) if (action.phase === 'request') await sleep(action.delayMs, NEVER_ABORTED);
+    if (of('drop_request').length > 0) return resetClient(request.socket);
+    const status = of('status')[0];
+    if (status && !status.action.forward) return this.answerStatus(response, status);
+
+    const upstream = parseAddress('upstream', this.host.upstream());
+    const outgoing = { method: request.method ?? 'GET', url, headers: request.headers, body };
+    const original = callUpstream(this.agent, upstream, outgoing);
+    for (const { action } of of('duplicate')) {
+      for (let copy = 1; copy <= action.copies; copy++) {
+        void sleep(copy * action.delayMs, NEVER_ABORTED)
+          .then(() => callUpstream(this.agent, upstream, outgoing))
+          .catch(() => undefined);
+      }
+    }
+    let answer: UpstreamResponse;
+    try {
+      answer = await original;
+    } catch {
+      // Upstream unreachable or reset: the client sees its connection close, as through Toxiproxy.
+      request.socket.destroy();
+      return;
+    }
+    if (status) return this.answerStatus(response, status);
+    if (of('drop_response').length > 0) return resetClient(request.socket);
+    for (const { action } of of('delay')) if (action.phase === 'response') await sleep(action.delayMs, NEVER_ABORTED);
+    response.writeHead(answer.status, { ...endToEndHeaders(answer.headers), 'content-length': answer.body.length });
+    response.end(answer.body);
+  }
+
+  private answerStatus(response: http.ServerResponse, decision: Decision & { action: Extract<HttpAction, { kind: 'status' }> }): void {
+    const { status, retryAfter, body } = decision.action;
+    const { type, payload } = statusBody(decision.toxic, status, body);
+    const headers: http.OutgoingHttpHeaders = { 'content-type': type, 'content-length': Buffer.byteLength(payload) };
+    if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
+    response.writeHead(status, headers);
+    response.end(payload);
+  }
+}
