@@ -79,7 +79,13 @@ export function createApiServer(routes: readonly Route[]): http.Server {
     }
     const text = Buffer.concat(chunks).toString('utf8');
     const match = route.regex.exec(url.pathname)!;
-    const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
+    let params: Record<string, string>;
+    try {
+      params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
+    } catch {
+      sendError(response, new ApiError('bad request: malformed percent-encoding in the path', 400));
+      return;
+    }
     const apiRequest: ApiRequest = { params, query: url.searchParams, json: () => parseJson(text) };
     const run = (): Promise<ApiReply> => Promise.resolve().then(() => route.handle(apiRequest));
     const result = request.method === 'GET' ? run() : (queue = queue.then(run, run));
