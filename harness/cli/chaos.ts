@@ -1,13 +1,60 @@
 import type { Command } from 'commander';
-import { NotYetAvailableError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { CHECKS } from '../checks/index.js';
+import { FAULTS } from '../faults/index.js';
+import { runChaos } from '../run/run-chaos.js';
+import { renderConsole } from '../report/console.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) {
+    throw new UsageError('E_SEED', `--seed must be a whole number between 0 and 4294967295, got "${value}"`, { hint: 'use the seed printed by an earlier run to replay it' });
+  }
+  return seed;
+}
+
+/** `payharness chaos list`: faults and checks, generated from the registries. */
+export function renderChaosList(): string {
+  const lines = ['Faults (type: scenario `faults[].type`; layer tcp works on any Toxiproxy, http needs the embedded proxy):'];
+  const width = Math.max(...FAULTS.map((f) => f.type.length));
+  for (const f of FAULTS) {
+    const attrs = Object.entries(f.attributes).map(([k, a]) => `${k}${a.required ? '*' : ''}`).join(', ');
+    lines.push(`  ${f.type.padEnd(width)}  [${f.layer}] ${f.summary}${attrs ? ` — attributes: ${attrs}` : ''}`);
+  }
+  lines.push('', 'Checks (scenario `checks:`):');
+  const cw = Math.max(...CHECKS.map((c) => c.name.length));
+  for (const c of CHECKS) lines.push(`  ${c.name.padEnd(cw)}  ${c.description}`);
+  return `${lines.join('\n')}\n`;
+}
 
 export function registerChaos(program: Command): void {
-  program
-    .command('chaos')
-    .description('(not yet available)')
-    .allowUnknownOption()
-    .allowExcessArguments()
+  const chaos = program.command('chaos').description('run chaos scenarios: a payment workload under faults, judged by payment-aware checks');
+  chaos
+    .command('run')
+    .description('run scenario files and judge them (exit 0 pass, 1 a check failed, 2 inconclusive, 3 bad input, 4 infrastructure, 130 interrupted)')
+    .argument('<scenario...>', 'scenario YAML files (scenarios/chaos/*.yaml)')
+    .option('--target <url>', 'base URL of the API under test (default: start the sandbox in-process)')
+    .option('--profile <file>', 'API profile YAML, or "sandbox" (default: the scenario\'s profile, else sandbox)')
+    .option('--toxiproxy <url>', 'a real Toxiproxy API URL (default: the embedded proxy)')
+    .option('--seed <n>', 'seed of every random choice; replays a run', parseSeed)
+    .option('--out <dir>', 'run directory (default: reports/<run-id>)')
+    .option('--allow-target <host>', 'allow a non-loopback target host (repeatable)', collect, [])
+    .option('--bug <name>', 'plant a sandbox bug (repeatable; only without --target)', collect, [])
+    .option('--time-scale <x>', 'sandbox webhook time scale when started in-process', Number)
+    .action(async (files: string[], opts: { target?: string; profile?: string; toxiproxy?: string; seed?: number; out?: string; allowTarget: string[]; bug: string[]; timeScale?: number }) => {
+      const result = await runChaos({
+        scenarios: files, target: opts.target, profile: opts.profile, toxiproxyUrl: opts.toxiproxy, seed: opts.seed, outDir: opts.out,
+        allowTargets: opts.allowTarget, bugs: opts.bug, timeScale: opts.timeScale, progress: process.stderr, handleSignals: true,
+      });
+      process.stdout.write(renderConsole(result.verdict, result.runDir));
+      process.exitCode = result.exitCode;
+    });
+  chaos
+    .command('list')
+    .description('list the faults and checks a scenario can use')
     .action(() => {
-      throw new NotYetAvailableError('chaos');
+      process.stdout.write(renderChaosList());
     });
 }

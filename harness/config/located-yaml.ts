@@ -108,8 +108,10 @@ export function describeAjvErrors(located: LocatedDocument, errors: readonly Err
       line = `${locate(located, e.instancePath)}: ${where} is "${actual}", which is not one of the allowed values (hint: ${suggest(actual, allowed)}use one of: ${allowed.join(', ')})`;
     } else if (e.keyword === 'type') {
       line = `${locate(located, e.instancePath)}: ${where} must be ${String(params.type)} (hint: got ${JSON.stringify(valueAt(located.value, e.instancePath)) ?? 'nothing'})`;
+    } else if (e.keyword === 'pattern') {
+      line = `${locate(located, e.instancePath)}: ${where} is ${JSON.stringify(valueAt(located.value, e.instancePath))}, which does not have the expected form (hint: it must match ${String(params.pattern)}, e.g. lower-case words joined by dashes for names)`;
     } else {
-      line = `${locate(located, e.instancePath)}: ${where} ${e.message ?? 'is invalid'}`;
+      line = `${locate(located, e.instancePath)}: ${where} ${e.message ?? 'is invalid'} (hint: got ${JSON.stringify(valueAt(located.value, e.instancePath)) ?? 'nothing'})`;
     }
     out.add(line);
   }

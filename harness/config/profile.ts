@@ -6,7 +6,7 @@ import { PROFILE_SCHEMA } from './profile-schema.js';
 import { describeAjvErrors, parseLocated } from './located-yaml.js';
 import { ConfigError, UsageError } from '../errors.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateProfile = ajv.compile(PROFILE_SCHEMA);
 
 /** The built-in profiles a scenario or `--profile` may name instead of a file. */

@@ -1,0 +1,82 @@
+import type { ApiProfile } from '../config/profile-types.js';
+import type { HistoryRecord, RunStart } from '../history/types.js';
+import type { CheckVerdict } from '../checks/types.js';
+import type { Reporter } from './types.js';
+import { CHECKS } from '../checks/index.js';
+import { esc } from './html-escape.js';
+import { renderTimeline } from './html-timeline.js';
+import { renderRetrySchedule } from './html-retries.js';
+
+const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#212121;background:#fafafa}
+header{padding:18px 28px;color:#fff}
+header.pass{background:#2e7d32}header.fail{background:#c62828}header.unknown{background:#6d4c41}
+header h1{margin:0;font-size:22px}header p{margin:4px 0 0}
+main{padding:8px 28px 40px;max-width:1100px}
+section.scenario{background:#fff;border:1px solid #e0e0e0;border-radius:6px;padding:12px 18px;margin:18px 0}
+h2{font-size:18px;margin:6px 0}h3{font-size:15px;margin:14px 0 6px}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;text-transform:uppercase}
+.badge.pass{background:#2e7d32}.badge.fail{background:#c62828}.badge.unknown{background:#6d4c41}
+table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:4px 8px;border-bottom:1px solid #eee;vertical-align:top}
+.muted{color:#757575}.axis{font-size:10px;fill:#616161}
+ul.witnesses{margin:4px 0 8px 0;padding-left:18px}ul.witnesses li{margin:3px 0}
+pre{background:#f5f5f5;padding:8px;overflow:auto;max-height:260px;font-size:12px}
+.legend span{display:inline-block;margin-right:14px}.legend i{display:inline-block;width:12px;height:10px;margin-right:4px;vertical-align:middle}
+`;
+
+/** Progressive enhancement only: expand every witness with one click. The page works without it. */
+const JS = `document.addEventListener('DOMContentLoaded',function(){var b=document.getElementById('expand');if(!b)return;b.addEventListener('click',function(){document.querySelectorAll('details').forEach(function(d){d.open=true;});});});`;
+
+function checkRow(c: CheckVerdict): string {
+  const description = CHECKS.find((k) => k.name === c.name)?.description ?? '';
+  const stats = c.stats ? Object.entries(c.stats).map(([k, v]) => `${esc(k)} ${esc(v)}`).join(', ') : '';
+  const witnesses = c.witnesses.length
+    ? `<ul class="witnesses">${c.witnesses.map((w) => `<li class="witness">${esc(w.summary)}<details><summary>${w.records.length} record${w.records.length === 1 ? '' : 's'}</summary><pre>${esc(w.records.map((r) => JSON.stringify(r)).join('\n'))}</pre></details></li>`).join('')}</ul>`
+    : '';
+  return `<tr class="check check-${c.verdict}"><td><span class="badge ${c.verdict}">${c.verdict}</span></td><td><b>${esc(c.name)}</b><div class="muted">${esc(description)}</div>${c.error ? `<div>${esc(c.error)}</div>` : ''}${witnesses}</td><td class="muted">${stats}</td></tr>`;
+}
+
+/** `report.html`: one self-contained page (inline CSS, JS and SVG; nothing fetched) a person can read. */
+export const htmlReporter: Reporter = {
+  name: 'html',
+  file: 'report.html',
+  render({ history, verdict }) {
+    const run = history.find((r): r is RunStart => r.kind === 'run');
+    const profile = (run?.meta as { profile?: ApiProfile } | undefined)?.profile;
+    const byScenario = new Map<string, HistoryRecord[]>();
+    for (const s of verdict.scenarios) byScenario.set(s.name, []);
+    for (const r of history) if (r.scenario !== undefined) byScenario.get(r.scenario)?.push(r);
+    const sections = verdict.scenarios.map((s) => {
+      const records = byScenario.get(s.name) ?? [];
+      const failing = s.checks.filter((c) => c.verdict !== 'pass').length;
+      return `<section class="scenario" id="scenario-${esc(s.name)}">
+<h2><span class="badge ${s.verdict}">${s.verdict}</span> ${esc(s.name)}</h2>
+<p class="muted">${records.filter((r) => r.kind === 'invoke').length} requests, ${records.filter((r) => r.kind === 'delivery').length} callbacks, ${records.filter((r) => r.kind === 'fault' && r.phase === 'start').length} faults; ${failing ? `${failing} check${failing === 1 ? '' : 's'} not passing` : 'every check passed'}.</p>
+<h3>Timeline</h3>
+<p class="legend"><span><i style="background:#2e7d32"></i>ok</span><span><i style="background:#ef6c00"></i>fail</span><span><i style="background:#8e24aa"></i>info (unknown effect)</span><span><i style="background:#ffcdd2"></i>fault active</span><span><i style="background:#1565c0"></i>callback accepted</span><span><i style="background:#c62828"></i>callback refused</span></p>
+${renderTimeline(records)}
+<h3>Callback retries against the promised schedule</h3>
+${renderRetrySchedule(records, profile)}
+<h3>Checks</h3>
+<table><thead><tr><th>verdict</th><th>check and witnesses</th><th>figures</th></tr></thead><tbody>${s.checks.map(checkRow).join('')}</tbody></table>
+</section>`;
+    });
+    return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>payharness chaos: ${esc(verdict.verdict)} (${esc(verdict.runId)})</title>
+<style>${CSS}</style></head>
+<body>
+<header class="${esc(verdict.verdict)}"><h1>Chaos run ${esc(verdict.verdict.toUpperCase())}${verdict.interrupted ? ' (interrupted, partial history)' : ''}</h1>
+<p>run ${esc(verdict.runId)} · seed ${esc(verdict.seed)} (replay with <code>--seed ${esc(verdict.seed)}</code>) · started ${esc(run?.startedAt ?? '?')} · target ${esc((run?.meta as { target?: string } | undefined)?.target ?? '?')}</p></header>
+<main>
+<p><button id="expand" type="button">Expand all witnesses</button></p>
+<table><thead><tr><th>scenario</th><th>verdict</th><th>checks</th></tr></thead><tbody>
+${verdict.scenarios.map((s) => `<tr><td><a href="#scenario-${esc(s.name)}">${esc(s.name)}</a></td><td><span class="badge ${s.verdict}">${s.verdict}</span></td><td>${s.checks.map((c) => `${esc(c.name)}: ${c.verdict}`).join(' · ')}</td></tr>`).join('\n')}
+</tbody></table>
+${sections.join('\n')}
+</main>
+<script>${JS}</script>
+</body></html>
+`;
+  },
+};

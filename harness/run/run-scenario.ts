@@ -1,0 +1,104 @@
+import type { ApiProfile } from '../config/profile-types.js';
+import type { Scenario } from '../config/scenario-types.js';
+import type { HistoryRecorder } from '../history/recorder.js';
+import type { Nemesis } from '../faults/nemesis.js';
+import type { WebhookSink } from '../webhooks/sink.js';
+import { ReceiverBehaviour } from '../webhooks/receiver-rules.js';
+import type { PaymentClient } from '../workload/client.js';
+import type { Prng } from '../workload/prng.js';
+import { planFlows } from '../workload/plan.js';
+import { runWorkload } from '../workload/run-workload.js';
+import { retryHorizonMs, slackFrom } from '../checks/retry-timing.js';
+import { InfraError } from '../errors.js';
+import { recordFinalReads, type TouchedPayment } from './final-reads.js';
+
+export interface ScenarioRunContext {
+  runId: string;
+  index: number;
+  profile: ApiProfile;
+  recorder: HistoryRecorder;
+  nemesis: Nemesis;
+  sink?: WebhookSink;
+  client: PaymentClient;
+  /** Direct URL of the target, for final reads (no proxy in between). */
+  targetUrl: string;
+  rng: Prng;
+  signal: AbortSignal;
+  onFlowDone(): void;
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/** Waits until no callback is pending and none arrived for a quiet period, bounded by the horizon. */
+async function settleCallbacks(ctx: ScenarioRunContext, scenario: Scenario): Promise<void> {
+  const policy = ctx.profile.webhooks?.retryPolicy;
+  if (!ctx.sink || !policy) return;
+  const slack = slackFrom(scenario.checks.find((c) => c.name === 'retry-schedule')?.options);
+  const limit = Date.now() + (scenario.settleMs ?? retryHorizonMs(policy, slack) + 1_000);
+  const quietMs = Math.max(400, 3 * policy.initialIntervalMs * policy.timeScale);
+  while (!ctx.signal.aborted && Date.now() < limit) {
+    await ctx.nemesis.pollDecisions().catch(() => undefined);
+    const quietFor = ctx.recorder.now() - ctx.sink.lastDeliveryTime;
+    if (ctx.sink.pending(slack) === 0 && quietFor >= quietMs) return;
+    await sleep(100, ctx.signal);
+  }
+}
+
+/** Runs one scenario: receiver rules, fault schedule, workload, heal, settle, final reads. */
+export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): Promise<void> {
+  const { recorder, nemesis, signal } = ctx;
+  recorder.setScenario(scenario.name);
+  ctx.sink?.setBehaviour(new ReceiverBehaviour(scenario.webhookReceiver));
+  const plans = planFlows(scenario, ctx.index, ctx.rng);
+  const touched = new Map<string, TouchedPayment>();
+  const timers: NodeJS.Timeout[] = [];
+  const faultErrors: Error[] = [];
+  const started = Date.now();
+  const toxicName = (name: string): string => `${ctx.runId}-${ctx.index}-${name}`;
+  for (const fault of scenario.faults) {
+    timers.push(setTimeout(() => void nemesis.apply(fault, ctx.index).catch((e: Error) => faultErrors.push(e)), fault.startMs));
+    if (fault.healMs !== undefined) timers.push(setTimeout(() => void nemesis.heal(toxicName(fault.name!)).catch((e: Error) => faultErrors.push(e)), fault.healMs));
+  }
+  const poller = setInterval(() => void nemesis.pollDecisions().catch(() => undefined), 250);
+  try {
+    await runWorkload({
+      plans,
+      concurrency: scenario.workload.concurrency,
+      durationMs: scenario.workload.durationMs,
+      signal,
+      onFlowDone: () => ctx.onFlowDone(),
+      context: (process) => ({
+        client: ctx.client, retry: scenario.workload.client.retry, runId: ctx.runId, currency: ctx.profile.currency, process, signal,
+        touched(reference, logicalId, resourceId) {
+          const t = touched.get(reference) ?? { reference, logicalId, resourceIds: new Set<string>() };
+          if (resourceId) t.resourceIds.add(resourceId);
+          touched.set(reference, t);
+        },
+      }),
+    });
+    // Faults scheduled to heal later than the workload ran keep their window; then everything heals.
+    const lastHeal = Math.max(0, ...scenario.faults.map((f) => f.healMs ?? 0));
+    const elapsed = Date.now() - started;
+    if (lastHeal > elapsed) await sleep(lastHeal - elapsed, signal);
+  } finally {
+    timers.forEach(clearTimeout);
+    clearInterval(poller);
+    // Let an apply that is in flight land before healing, so nothing is left behind.
+    await sleep(50, new AbortController().signal);
+    await nemesis.healAll();
+  }
+  if (faultErrors.length) {
+    // A fault that did not apply means the scenario did not test what it says: not a verdict, an infrastructure problem.
+    throw new InfraError('E_FAULT_APPLY', `scenario "${scenario.name}": faults could not be applied: ${faultErrors.map((e) => e.message).join('; ')}`, {
+      hint: 'check the Toxiproxy server is reachable and supports these toxics (`payharness chaos list`)',
+    });
+  }
+  await settleCallbacks(ctx, scenario);
+  await nemesis.pollDecisions().catch(() => undefined);
+  if (!signal.aborted) await recordFinalReads(ctx.targetUrl, ctx.profile, recorder, touched.values(), signal);
+}

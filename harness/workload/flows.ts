@@ -1,0 +1,84 @@
+import type { PaymentOperation } from '../history/types.js';
+import type { ClientRetryPolicy } from '../config/scenario-types.js';
+import type { RequestParams } from './request.js';
+import type { AttemptResult, PaymentClient } from './client.js';
+import type { DuplicatePlan, FlowPlan } from './plan.js';
+
+/** What a flow needs from the run around it. */
+export interface FlowContext {
+  client: PaymentClient;
+  retry: ClientRetryPolicy;
+  runId: string;
+  currency: string;
+  process: number;
+  signal?: AbortSignal;
+  /** Called with every payment a create answered with, and every reference used (for final reads). */
+  touched(reference: string, logicalId: string, resourceId?: string): void;
+}
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/** One write with its planned duplicates: concurrent copies, a delayed replay, a changed payload. */
+async function write(
+  ctx: FlowContext, op: PaymentOperation, step: number, plan: FlowPlan, params: RequestParams, extra: { resourceId?: string; amount?: number },
+): Promise<AttemptResult> {
+  const logicalId = `${plan.id}-${step}`;
+  const key = `${ctx.runId}-${logicalId}`;
+  const dup: DuplicatePlan = plan.duplicates[step] ?? { concurrentCopies: 0, payloadChange: false };
+  const full: RequestParams = { ...params, idempotencyKey: key };
+  const meta = { process: ctx.process, logicalId, resourceId: extra.resourceId, amount: extra.amount };
+  const copies = Array.from({ length: dup.concurrentCopies }, (_, i) =>
+    ctx.client.attempt(op, full, { ...meta, intent: 'concurrent-copy' }, 1 + i),
+  );
+  const [main] = await Promise.all([ctx.client.perform(op, full, meta, ctx.retry), ...copies]);
+  if (ctx.signal?.aborted) return main;
+  if (dup.replayAfterMs !== undefined) {
+    await sleep(dup.replayAfterMs, ctx.signal);
+    if (!ctx.signal?.aborted) await ctx.client.attempt(op, full, { ...meta, intent: 'replay' }, 90);
+  }
+  if (dup.payloadChange && params.amount !== undefined && !ctx.signal?.aborted) {
+    const changed = { ...full, amount: params.amount + 1 };
+    await ctx.client.attempt(op, changed, { ...meta, amount: changed.amount, intent: 'payload-change' }, 91);
+  }
+  return main;
+}
+
+/** Runs one planned flow to its end (or until the run is interrupted). */
+export async function runFlow(ctx: FlowContext, plan: FlowPlan): Promise<void> {
+  const reference = `${ctx.runId}-${plan.id}`;
+  const manual = plan.flow === 'authorize-capture' || plan.flow === 'cancel' || plan.flow === 'capture-after-cancel';
+  const createParams: RequestParams = { amount: plan.amount, currency: ctx.currency, reference, captureMode: manual ? 'manual' : 'automatic' };
+  const created = await write(ctx, 'create', 0, plan, createParams, { amount: plan.amount });
+  ctx.touched(reference, `${plan.id}-0`, created.resourceId);
+  const id = created.resourceId;
+  if (!id || ctx.signal?.aborted) return;
+  const on = { id };
+  switch (plan.flow) {
+    case 'authorize-capture':
+      await write(ctx, 'capture', 1, plan, { ...on, amount: plan.amount }, { resourceId: id, amount: plan.amount });
+      break;
+    case 'cancel':
+      await write(ctx, 'cancel', 1, plan, on, { resourceId: id });
+      break;
+    case 'capture-after-cancel':
+      await write(ctx, 'cancel', 1, plan, on, { resourceId: id });
+      if (!ctx.signal?.aborted) await write(ctx, 'capture', 2, plan, { ...on, amount: plan.amount }, { resourceId: id, amount: plan.amount });
+      break;
+    case 'refund':
+      for (let i = 0; i < plan.refunds.length && !ctx.signal?.aborted; i++) {
+        const amount = plan.refunds[i]!;
+        await write(ctx, 'refund', 1 + i, plan, { ...on, amount }, { resourceId: id, amount });
+      }
+      break;
+    case 'refund-race':
+      await Promise.all(plan.refunds.map((amount, i) => write(ctx, 'refund', 1 + i, plan, { ...on, amount }, { resourceId: id, amount })));
+      break;
+    default:
+      break;
+  }
+  if (!ctx.signal?.aborted) await ctx.client.attempt('get', on, { process: ctx.process, logicalId: `${plan.id}-get`, resourceId: id }, 1);
+}
