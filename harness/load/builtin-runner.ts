@@ -31,6 +31,8 @@ export interface EngineRunOutcome {
   abortedBy?: string;
   interrupted: boolean;
   engine?: EngineResult;
+  /** The k6 process's exit code, on the k6 engine (99: k6 judged a threshold crossed). */
+  k6ExitCode?: number;
 }
 
 /** How often abortOnFail thresholds are evaluated during a run (k6 does it every 2 s). */

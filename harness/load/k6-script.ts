@@ -22,11 +22,32 @@ function k6Executor(config: LoadPlan['executors'][number]['config'], exec: strin
   return { ...k6Keys, exec };
 }
 
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key)$/i;
+
+/** Env var that carries a secret header's value into the script: `PAYHARNESS_HEADER_AUTHORIZATION`. */
+export function headerEnvName(header: string): string {
+  return `PAYHARNESS_HEADER_${header.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
+ * Secret headers written literally in a profile become `${PAYHARNESS_HEADER_…}` references, so a
+ * script (or a ConfigMap) never holds a credential; whoever runs it sets the variable.
+ */
+export function secretHeaderEnv(profile: ApiProfile): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(profile.headers)) {
+    if (SECRET_HEADER.test(name) && !/\$\{\w+\}/.test(value)) env[headerEnvName(name)] = value;
+  }
+  return env;
+}
+
 /** The subset of the profile the script needs to build requests and read answers. */
 function scriptProfile(profile: ApiProfile): Record<string, unknown> {
+  const secret = secretHeaderEnv(profile);
+  const headers = Object.fromEntries(Object.entries(profile.headers).map(([k, v]) => [k, secret[headerEnvName(k)] === undefined ? v : `\${${headerEnvName(k)}}`]));
   return {
     encoding: profile.encoding,
-    headers: profile.headers,
+    headers,
     currency: profile.currency,
     idempotency: profile.idempotency,
     operations: profile.operations,

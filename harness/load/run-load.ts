@@ -152,7 +152,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   }
   if (outcome.interrupted) throw new InterruptedError(`interrupted; faults healed, partial history and summary kept in ${outDir}`);
   const checkVerdict = combineVerdicts(verdicts.map((v) => v.verdict));
-  const thresholdsFailed = thresholdResults.some((r) => !r.ok);
+  const thresholdsFailed = thresholdResults.some((r) => !r.ok) || outcome.k6ExitCode === 99;
   const exitCode = thresholdsFailed || checkVerdict === 'fail' ? ExitCode.failed : checkVerdict === 'unknown' ? ExitCode.inconclusive : ExitCode.pass;
   return { exitCode, outDir, summary, thresholds: thresholdResults, verdicts, history: recorder.records, ...(outcome.abortedBy ? { abortedBy: outcome.abortedBy } : {}) };
 }
