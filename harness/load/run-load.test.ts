@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readHistory } from '../history/recorder.js';
+import { runLoad } from './run-load.js';
+import type { K6SummaryData } from './summary.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+let dir: string;
+let server: http.Server;
+let target: string;
+let served = 0;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'payharness-load-run-'));
+  // A minimal payment API: every create succeeds with a fresh id.
+  server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      served++;
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `pay_${served}`, status: 'succeeded', amount: 1000, currency: 'EUR' }));
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function scenario(name: string, text: string): string {
+  const file = path.join(dir, `${name}.yaml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('load run against the in-process sandbox', () => {
+  it('the standard scenario finds no double charge and writes a k6-shaped summary and the history', { timeout: 60_000 }, async () => {
+    const out = path.join(dir, 'standard');
+    const result = await runLoad({ scenarioFile: path.join(repoRoot, 'scenarios/load/standard.yaml'), outDir: out });
+    expect(result.verdicts.map((v) => [v.name, v.verdict])).toEqual([
+      ['exactly-once', 'pass'],
+      ['concurrent-duplicates-once', 'pass'],
+      ['idempotent-replay', 'pass'],
+      ['money-invariants', 'pass'],
+    ]);
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as K6SummaryData;
+    expect(summary.metrics.iterations!.values.count).toBe(100);
+    expect(Object.keys(summary.metrics.http_req_duration!.values)).toEqual(['avg', 'min', 'med', 'max', 'p(90)', 'p(95)']);
+    expect(summary.metrics.http_req_duration!.thresholds).toEqual({ 'p(95)<250': { ok: result.thresholds.find((t) => t.metric === 'http_req_duration')!.ok } });
+    expect(summary.root_group.id).toBe('d41d8cd98f00b204e9800998ecf8427e');
+    const history = await readHistory(path.join(out, 'history.jsonl'));
+    const invokes = history.filter((r) => r.kind === 'invoke');
+    const keys = new Set(invokes.map((r) => (r.kind === 'invoke' ? r.idempotencyKey : '')));
+    expect(invokes.some((r) => r.kind === 'invoke' && r.intent === 'concurrent-copy')).toBe(true);
+    expect(invokes.some((r) => r.kind === 'invoke' && r.intent === 'retry')).toBe(true);
+    expect(keys.size).toBeLessThan(invokes.length); // duplicates share their key
+    expect(history.filter((r) => r.kind === 'reference-count')).toHaveLength(100);
+    expect(JSON.stringify(history)).not.toMatch(/sk_test_/);
+    expect(result.exitCode).toBe(result.thresholds.every((t) => t.ok) ? 0 : 1);
+  });
+
+  it('with the idempotency-race bug, concurrent duplicates charge twice and the checks fail (exit 1)', { timeout: 60_000 }, async () => {
+    const file = scenario(
+      'race',
+      `name: race
+profile: sandbox
+seed: 5
+scenarios:
+  create_payments:
+    executor: constant-arrival-rate
+    rate: 20
+    duration: 2s
+    preAllocatedVUs: 5
+    maxVUs: 40
+    duplicates: { concurrent: 0.5 }
+checks: [exactly-once, concurrent-duplicates-once]
+finalReads: duplicates
+`,
+    );
+    const result = await runLoad({ scenarioFile: file, outDir: path.join(dir, 'race'), bugs: ['idempotency-race'] });
+    expect(result.exitCode).toBe(1);
+    const exactlyOnce = result.verdicts.find((v) => v.name === 'exactly-once')!;
+    expect(exactlyOnce.verdict).toBe('fail');
+    expect(exactlyOnce.witnesses[0]!.summary).toMatch(/took effect 2 times/);
+  });
+});
+
+describe('load run against a given target', () => {
+  it('stops early when an abortOnFail threshold fails, and exits 1', { timeout: 30_000 }, async () => {
+    const file = scenario(
+      'abort',
+      `name: abort
+scenarios:
+  pay: { executor: constant-arrival-rate, rate: 10, duration: 20s, preAllocatedVUs: 2, maxVUs: 10 }
+thresholds:
+  http_req_duration: [{ threshold: "p(50)<0.001", abortOnFail: true, delayAbortEval: 1s }]
+checks: [exactly-once]
+finalReads: none
+`,
+    );
+    const started = Date.now();
+    const result = await runLoad({ scenarioFile: file, target, outDir: path.join(dir, 'abort') });
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(result.abortedBy).toMatch(/p\(50\)<0.001/);
+    expect(result.exitCode).toBe(1);
+    expect(result.summary.metrics.http_req_duration!.thresholds).toEqual({ 'p(50)<0.001': { ok: false } });
+  });
+
+  it('applies latency faults through the embedded proxy and heals them afterwards', { timeout: 30_000 }, async () => {
+    const file = scenario(
+      'latency',
+      `name: latency
+scenarios:
+  pay: { executor: constant-arrival-rate, rate: 10, duration: 1s, preAllocatedVUs: 2, maxVUs: 10 }
+faults:
+  - { type: latency, toxicity: 1, attributes: { latency: 150 } }
+checks: [exactly-once]
+finalReads: none
+`,
+    );
+    const result = await runLoad({ scenarioFile: file, target, outDir: path.join(dir, 'latency') });
+    expect(result.summary.metrics.http_req_duration!.values.med).toBeGreaterThanOrEqual(140);
+    const faults = result.history.filter((r) => r.kind === 'fault');
+    expect(faults.map((r) => (r.kind === 'fault' ? r.phase : ''))).toEqual(['start', 'heal']);
+  });
+});
