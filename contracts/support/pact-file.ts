@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROVIDER } from './matchers.js';
 
-/** Where consumer tests write their pacts (committed, verified by `payharness contracts verify`). */
-export const PACT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../pacts');
+/** Where consumer tests write their pacts (committed, verified by `payharness contracts verify`); `payharness contracts test --pact-dir` overrides it. */
+export const PACT_DIR = process.env.PAYHARNESS_PACT_DIR ? path.resolve(process.env.PAYHARNESS_PACT_DIR) : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../pacts');
 
 /**
  * Pact merges new interactions into an existing file; a consumer's test file starts by removing

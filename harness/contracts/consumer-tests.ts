@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExitCode, InfraError } from '../errors.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(import.meta.url);
+
+export interface ConsumerTestOptions {
+  /** Where the pacts are written (default contracts/pacts). */
+  pactDir?: string;
+  /** Stream vitest's output here. */
+  onOutput?: (chunk: string) => void;
+}
+
+export interface ConsumerTestResult {
+  exitCode: number;
+  pactFiles: string[];
+}
+
+/**
+ * `payharness contracts test`: runs the consumer tests (`contracts/*.pact.test.ts`) with vitest
+ * against Pact's mock server; each passing consumer writes `contracts/pacts/<consumer>-<provider>.json`.
+ */
+export async function runConsumerTests(options: ConsumerTestOptions = {}): Promise<ConsumerTestResult> {
+  let vitest: string;
+  try {
+    vitest = require.resolve('vitest/vitest.mjs');
+  } catch (error) {
+    throw new InfraError('E_VITEST_MISSING', 'vitest is not installed, so the consumer tests cannot run', { hint: 'run `npm ci` (vitest is a dev dependency)', cause: error });
+  }
+  const pactDir = path.resolve(options.pactDir ?? path.join(REPO_ROOT, 'contracts/pacts'));
+  const env = { ...process.env, PAYHARNESS_PACT_DIR: pactDir };
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, [vitest, 'run', '--root', REPO_ROOT, 'contracts/', '--reporter', 'default'], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const forward = (chunk: Buffer) => options.onOutput?.(chunk.toString());
+    child.stdout.on('data', forward);
+    child.stderr.on('data', forward);
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  const pactFiles = existsSync(pactDir) ? readdirSync(pactDir).filter((f) => f.endsWith('.json')).map((f) => path.join(pactDir, f)) : [];
+  return { exitCode: exitCode === 0 ? ExitCode.pass : ExitCode.failed, pactFiles };
+}
