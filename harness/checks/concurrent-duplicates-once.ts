@@ -1,6 +1,7 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { MAX_WITNESSES, viewOf, type Exchange } from './history-view.js';
 import { keyEffects } from './effects.js';
+import { moneyRangeProblems } from './money-range.js';
 
 /** Two requests with one key and payload were in flight at the same time (or a fault duplicated one upstream). */
 function wasConcurrent(exchanges: readonly Exchange[], duplicatedKeys: Set<string>, key: string): boolean {
@@ -25,10 +26,14 @@ export const concurrentDuplicatesOnce: Check = {
     for (const d of view.decisions) if (d.action === 'duplicate' && d.idempotencyKey) duplicatedKeys.add(d.idempotencyKey);
     const witnesses: Witness[] = [];
     let groups = 0;
+    // Payments whose refunds were sent concurrently: a double refund shows in their final amounts.
+    const concurrentResources = new Set<string>();
     for (const [key, exchanges] of view.byKey) {
       if (exchanges.length < 2 && !duplicatedKeys.has(key)) continue;
       if (!wasConcurrent(exchanges, duplicatedKeys, key)) continue;
       groups++;
+      const resource = exchanges[0]!.invoke.resourceId;
+      if (exchanges[0]!.invoke.op !== 'create' && resource !== undefined) concurrentResources.add(resource);
       const effects = keyEffects(view, exchanges);
       if (effects.count > 1 && witnesses.length < MAX_WITNESSES) {
         const dup = view.decisions.find((d) => d.action === 'duplicate' && d.idempotencyKey === key);
@@ -37,6 +42,10 @@ export const concurrentDuplicatesOnce: Check = {
           records: [...(dup ? [dup] : []), ...effects.evidence],
         });
       }
+    }
+    for (const problem of moneyRangeProblems(view, concurrentResources)) {
+      if (witnesses.length >= MAX_WITNESSES) break;
+      witnesses.push(problem);
     }
     return { name: this.name, verdict: witnesses.length ? 'fail' : 'pass', witnesses, stats: { concurrentGroups: groups } };
   },

@@ -22,36 +22,52 @@ function referenceIndex(view: HistoryView): Map<string, HistoryRecord & { kind: 
 }
 
 /**
- * Effects of one key: distinct resource ids in successful answers, and for creates the payments
- * the provider lists under the request's reference at the end of the run (which also sees
- * executions whose answers were lost or duplicated by a fault).
+ * Effects of one key. For creates, the payments the provider lists under the request's reference at
+ * the end of the run are authoritative (they also show executions whose answers were lost or
+ * duplicated by a fault); without a listing, the distinct ids in successful answers. For other
+ * writes the resource ids in answers are not evidence of a second effect (a wrong replay may name a
+ * different object), so they count at most one here and double effects show in the final amounts
+ * (see money-range).
  */
 export function keyEffects(view: HistoryView, exchanges: readonly Exchange[]): KeyEffects {
   const ids = new Set<string>();
   const evidence: HistoryRecord[] = [];
-  for (const ex of exchanges) {
-    if (isSuccess(ex) && ex.complete!.resourceId !== undefined && !ids.has(ex.complete!.resourceId)) {
-      ids.add(ex.complete!.resourceId);
-      evidence.push(ex.invoke, ex.complete!);
-    }
-  }
-  if (exchanges[0]?.invoke.op === 'create') {
-    const index = referenceIndex(view);
-    const seen = new Set<string>();
+  const okIds = (): void => {
     for (const ex of exchanges) {
-      if (seen.has(ex.invoke.logicalId)) continue;
-      seen.add(ex.invoke.logicalId);
-      const rc = index.get(ex.invoke.logicalId);
-      if (rc && rc.resourceIds.length > 0) {
-        let added = false;
-        for (const id of rc.resourceIds) if (!ids.has(id)) (ids.add(id), (added = true));
-        if (added || rc.resourceIds.length > 1) evidence.push(rc);
+      if (isSuccess(ex) && ex.complete!.resourceId !== undefined && !ids.has(ex.complete!.resourceId)) {
+        ids.add(ex.complete!.resourceId);
+        evidence.push(ex.invoke, ex.complete!);
       }
     }
+  };
+  if (exchanges[0]?.invoke.op !== 'create') {
+    const resource = exchanges[0]?.invoke.resourceId;
+    if (resource !== undefined && view.finalReads.get(resource)?.outcome === 'ok') {
+      const ok = exchanges.find(isSuccess);
+      return ok ? { count: 1, resourceIds: [ok.complete!.resourceId ?? resource], evidence: [ok.invoke, ok.complete!] } : { count: 0, resourceIds: [], evidence: [] };
+    }
+    okIds();
+    return { count: ids.size, resourceIds: [...ids], evidence };
+  }
+  const index = referenceIndex(view);
+  const seen = new Set<string>();
+  let listed = false;
+  for (const ex of exchanges) {
+    if (seen.has(ex.invoke.logicalId)) continue;
+    seen.add(ex.invoke.logicalId);
+    const rc = index.get(ex.invoke.logicalId);
+    if (!rc) continue;
+    listed = true;
+    for (const id of rc.resourceIds) ids.add(id);
+    if (rc.resourceIds.length > 0) evidence.push(rc);
+  }
+  if (!listed) okIds();
+  else {
+    // Add the answers that named the payments, so a witness shows both requests and the listing.
+    for (const ex of exchanges) if (isSuccess(ex) && ex.complete!.resourceId !== undefined && evidence.length < 8) evidence.unshift(ex.invoke, ex.complete!);
   }
   return { count: ids.size, resourceIds: [...ids], evidence };
 }
-
 /** Reset between benchmark rounds (the cache is keyed by view, so this only frees memory). */
 export function clearEffectsCache(): void {
   refIndexCache = new WeakMap();

@@ -22,6 +22,8 @@ export interface HistoryView {
   faults: FaultRecord[];
   finalReads: Map<string, FinalRead>;
   referenceCounts: ReferenceCount[];
+  /** The profile the view was built for (payload comparison depends on it). */
+  profile: ApiProfile;
   /** Time of the last record: how long the run watched for callbacks. */
   endTime: number;
 }
@@ -43,7 +45,8 @@ function payloadOf(invoke: OperationInvoke, keyField?: string): string {
   return `${invoke.method} ${invoke.path} ${canonical(body)}`;
 }
 
-const cache = new WeakMap<readonly HistoryRecord[], HistoryView>();
+/** One view per history array, shared by all checks of one judgement; rebuilt if the array grew since. */
+const cache = new WeakMap<readonly HistoryRecord[], { view: HistoryView; length: number }>();
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -53,10 +56,10 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): HistoryView {
   const hit = cache.get(history);
-  if (hit) return hit;
+  if (hit && hit.length === history.length && hit.view.profile === profile) return hit.view;
   const keyField = profile.idempotency.in === 'body' ? profile.idempotency.name : undefined;
   const view: HistoryView = {
-    exchanges: [], byKey: new Map(), byResource: new Map(), deliveries: [], decisions: [], faults: [], finalReads: new Map(), referenceCounts: [], endTime: 0,
+    exchanges: [], byKey: new Map(), byResource: new Map(), deliveries: [], decisions: [], faults: [], finalReads: new Map(), referenceCounts: [], endTime: 0, profile,
   };
   const open = new Map<number, Exchange>();
   for (const r of history) {
@@ -88,7 +91,7 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
       default: break;
     }
   }
-  cache.set(history, view);
+  cache.set(history, { view, length: history.length });
   return view;
 }
 

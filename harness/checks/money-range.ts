@@ -35,9 +35,10 @@ function bounds(exchanges: readonly Exchange[]): Bounds {
  * what was acknowledged, at most that plus the requests whose outcome is unknown. More means a
  * request took effect twice; less means an acknowledged one was lost.
  */
-export function moneyRangeProblems(view: HistoryView): Witness[] {
+export function moneyRangeProblems(view: HistoryView, only?: ReadonlySet<string>): Witness[] {
   const out: Witness[] = [];
   for (const [resourceId, exchanges] of view.byResource) {
+    if (only && !only.has(resourceId)) continue;
     const final = view.finalReads.get(resourceId);
     if (!final || final.outcome !== 'ok') continue;
     const checks: [string, number | undefined, Exchange[]][] = [
