@@ -28,6 +28,8 @@ export interface IdempotencyOptions {
   db: Database;
   bugs: BugSwitches;
   retentionMs: number;
+  /** Simulated processor latency while the key is claimed (0 = none); makes in-flight duplicates observable. */
+  processingDelayMs?: number;
 }
 
 /** A claim left in flight longer than this belongs to a crashed request: its work never committed. */
@@ -77,7 +79,8 @@ function validateKey(key: string | undefined): string {
  */
 export async function runIdempotently(options: IdempotencyOptions, request: IdempotentRequest, operation: Operation): Promise<StoredResponse> {
   const { db, bugs } = options;
-  if (bugs.has('no-idempotency')) return execute(db, operation, async () => undefined);
+  const delay = options.processingDelayMs ?? 0;
+  if (bugs.has('no-idempotency')) return execute(db, operation, delay, async () => undefined);
   const key = validateKey(request.key);
   const hash = requestHash(request.method, request.path, request.body);
   const now = Date.now();
@@ -88,7 +91,7 @@ export async function runIdempotently(options: IdempotencyOptions, request: Idem
     const existing = await findKey(db, at, now);
     if (existing) return answerExisting(options, request, existing, hash);
     await sleep(RACE_WINDOW_MS);
-    return execute(db, operation, (tx, response) => storeResponse(tx, at, hash, now + options.retentionMs, response, true));
+    return execute(db, operation, delay, (tx, response) => storeResponse(tx, at, hash, now + options.retentionMs, response, true));
   }
 
   await db.query(
@@ -108,7 +111,7 @@ export async function runIdempotently(options: IdempotencyOptions, request: Idem
     return answerExisting(options, request, existing, hash);
   }
   try {
-    return await execute(db, operation, (tx, response) => storeResponse(tx, at, hash, now + options.retentionMs, response, false));
+    return await execute(db, operation, delay, (tx, response) => storeResponse(tx, at, hash, now + options.retentionMs, response, false));
   } catch (error) {
     // Nothing committed (a 5xx): free the key so a retry can execute.
     await db.query(`DELETE FROM idempotency_keys WHERE merchant = $1 AND key = $2 AND state = 'in_flight'`, [at.merchant, at.key]).catch(() => undefined);
@@ -119,9 +122,11 @@ export async function runIdempotently(options: IdempotencyOptions, request: Idem
 type Store = (tx: Queryable, response: StoredResponse & { resourceId?: string }) => Promise<void>;
 
 /** Runs the operation; an expected failure (ProblemError) rolls the change back and is stored as the response. */
-async function execute(db: Database, operation: Operation, store: Store): Promise<StoredResponse> {
+async function execute(db: Database, operation: Operation, processingDelayMs: number, store: Store): Promise<StoredResponse> {
   try {
     await operation.prepare?.(db);
+    // Outside the transaction: a slow processor must not hold row locks (or PGlite's one connection).
+    if (processingDelayMs > 0) await sleep(processingDelayMs);
     return await db.transaction(async (tx) => {
       const result = await operation.run(tx);
       const response = respond(result.status, result.body);

@@ -28,6 +28,8 @@ export interface SandboxOptions {
   /** Serve POST /_pact/provider-states (never on by default). */
   providerStates?: boolean;
   idempotencyRetentionMs?: number;
+  /** Simulated processor latency of every state-changing request, in ms (default 0). */
+  processingDelayMs?: number;
   /** No request log on stderr. */
   quiet?: boolean;
 }
@@ -51,6 +53,10 @@ function checkOptions(options: SandboxOptions): void {
   const scale = options.timeScale ?? 1;
   if (!Number.isFinite(scale) || scale <= 0) {
     throw new UsageError('E_SANDBOX_TIME_SCALE', `time scale must be a number greater than 0, got ${scale}`, { hint: 'e.g. --time-scale 0.01 for 100× faster webhook retries' });
+  }
+  const delay = options.processingDelayMs ?? 0;
+  if (!Number.isFinite(delay) || delay < 0) {
+    throw new UsageError('E_SANDBOX_PROCESSING_DELAY', `processing delay must be 0 or more milliseconds, got ${delay}`);
   }
   const retention = options.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
   if (!Number.isFinite(retention) || retention <= 0) {
@@ -78,6 +84,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const app = buildApp({
     db, bugs, timeScale, log,
     retentionMs: options.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS,
+    processingDelayMs: options.processingDelayMs ?? 0,
     onChange: () => dispatcher.kick(),
     extraRoutes: options.providerStates ? (instance) => registerProviderStates(instance, db) : undefined,
   });

@@ -11,6 +11,7 @@ interface SandboxCliOptions {
   timeScale: string;
   providerStates?: boolean;
   idempotencyRetention: string;
+  processingDelay: string;
   quiet?: boolean;
 }
 
@@ -48,6 +49,7 @@ export function registerSandbox(program: Command): void {
     .option('--time-scale <factor>', 'multiply every webhook retry delay (0.01 = 100× faster)', '1')
     .option('--provider-states', 'serve POST /_pact/provider-states for Pact provider verification')
     .option('--idempotency-retention <duration>', 'how long idempotency keys are remembered', '24h')
+    .option('--processing-delay <duration>', 'simulated processor latency of every POST (makes in-flight duplicates visible)', '0ms')
     .option('--quiet', 'do not log requests')
     .addHelpText('after', `\nPlanted bugs (--bug NAME):\n${bugHelp}`)
     .action(async (options: SandboxCliOptions) => {
@@ -62,6 +64,7 @@ export function registerSandbox(program: Command): void {
         timeScale: parseNumber(options.timeScale, '--time-scale', (n) => n > 0, 'a number greater than 0'),
         providerStates: options.providerStates === true,
         idempotencyRetentionMs: parseDuration(options.idempotencyRetention, '--idempotency-retention'),
+        processingDelayMs: options.processingDelay === '0ms' ? 0 : parseDuration(options.processingDelay, '--processing-delay'),
         quiet: options.quiet === true,
       });
       const storage = options.database ? 'PostgreSQL (--database)' : options.dataDir ? `PGlite in ${options.dataDir}` : 'PGlite in memory';

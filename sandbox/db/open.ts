@@ -5,7 +5,8 @@ import { openPostgres } from './postgres.js';
 
 /** A real PostgreSQL when `database` is a postgres:// URL, else PGlite (in memory, or in `dataDir`). */
 export async function openDatabase(options: { database?: string; dataDir?: string }): Promise<Database> {
-  const db = options.database ? await openPostgres(options.database) : await openPglite(options.dataDir);
+  if (!options.database) return openPglite(options.dataDir, migrate);
+  const db = await openPostgres(options.database);
   try {
     await migrate(db);
   } catch (error) {

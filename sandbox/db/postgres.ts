@@ -13,16 +13,11 @@ export async function openPostgres(url: string): Promise<Database> {
   if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`schema name ${JSON.stringify(schema)} must be a lower-case SQL identifier`);
   }
-  const pool = new pg.Pool({ connectionString: parsed.toString(), max: 10 });
+  // search_path as a startup option, so every pooled connection has it before its first query.
+  const pool = new pg.Pool({ connectionString: parsed.toString(), max: 10, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
-  if (schema) {
-    // Registered before the first query so every pooled client, the first one too, gets it.
-    pool.on('connect', (client) => {
-      void client.query(`SET search_path TO ${schema}`);
-    });
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-  }
+  if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
     async query<Row extends object>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
       const result = await q.query(sql, [...params]);

@@ -1,0 +1,93 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { startSandbox, type RunningSandbox, type SandboxOptions } from './index.js';
+
+/** A real PostgreSQL for the sandbox tests; the PGlite variants always run. */
+export const TEST_DATABASE_URL = process.env.PAYHARNESS_TEST_DATABASE_URL;
+
+export interface Storage {
+  name: string;
+  /** Undefined when this storage cannot run here; the reason shows in the skipped test's name. */
+  available: boolean;
+  /** Options giving a fresh, empty database each call. */
+  fresh(): SandboxOptions;
+}
+
+const schemas: string[] = [];
+
+export const STORAGES: Storage[] = [
+  { name: 'PGlite', available: true, fresh: () => ({}) },
+  {
+    name: TEST_DATABASE_URL ? 'PostgreSQL' : 'PostgreSQL (skipped: set PAYHARNESS_TEST_DATABASE_URL)',
+    available: TEST_DATABASE_URL !== undefined,
+    fresh: () => {
+      const schema = `sbx_${randomBytes(6).toString('hex')}`;
+      schemas.push(schema);
+      const url = new URL(TEST_DATABASE_URL as string);
+      url.searchParams.set('schema', schema);
+      return { database: url.toString() };
+    },
+  },
+];
+
+/** Drops the schemas the PostgreSQL variants created (call in afterAll). */
+export async function dropTestSchemas(): Promise<void> {
+  if (!TEST_DATABASE_URL || schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    for (const schema of schemas.splice(0)) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export function start(storage: Storage, options: SandboxOptions = {}): Promise<RunningSandbox> {
+  return startSandbox({ quiet: true, timeScale: 0.01, ...storage.fresh(), ...options });
+}
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: T;
+}
+
+/** A client for one merchant; every POST gets a fresh Idempotency-Key unless one is given (null = none). */
+export function apiClient(baseUrl: string, apiKey = `sk_test_${randomBytes(6).toString('hex')}`) {
+  async function call<T>(method: string, path: string, body?: unknown, idempotencyKey?: string | null, extraHeaders: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { authorization: `Bearer ${apiKey}`, ...extraHeaders };
+    if (method === 'POST' && idempotencyKey !== null) headers['idempotency-key'] = idempotencyKey ?? randomUUID();
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json: json as T };
+  }
+  return {
+    apiKey,
+    call,
+    post: <T = Record<string, unknown>>(path: string, body?: unknown, key?: string | null) => call<T>('POST', path, body, key),
+    get: <T = Record<string, unknown>>(path: string) => call<T>('GET', path),
+    createPayment: (fields: Record<string, unknown> = {}, key?: string) =>
+      call<PaymentJson>('POST', '/v1/payments', { amount: 1000, currency: 'EUR', reference: 'order-1', capture: 'automatic', ...fields }, key),
+  };
+}
+
+export type ApiClient = ReturnType<typeof apiClient>;
+
+export interface PaymentJson {
+  id: string;
+  status: string;
+  amount: number;
+  currency: string;
+  amount_captured: number;
+  amount_refunded: number;
+  reference: string | null;
+  created_at: string;
+}
