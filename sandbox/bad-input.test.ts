@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import type { RunningSandbox } from './index.js';
+import { apiClient, start, STORAGES } from './test-support.js';
+
+const pglite = STORAGES[0]!;
+
+describe('bad input gets a 4xx problem+json, never a 500 or a crash', () => {
+  let sandbox: RunningSandbox;
+  beforeAll(async () => {
+    sandbox = await start(pglite);
+  });
+  afterAll(() => sandbox?.close());
+
+  async function send(method: string, path: string, body?: string, headers: Record<string, string> = {}) {
+    const response = await fetch(`${sandbox.url}${path}`, {
+      method,
+      headers: { authorization: 'Bearer sk_test_bad_input', 'idempotency-key': randomUUID(), 'content-type': 'application/json', ...headers },
+      body,
+    });
+    return { status: response.status, type: response.headers.get('content-type') ?? '', json: (await response.json()) as Record<string, unknown> };
+  }
+
+  const createCases: Array<[string, string]> = [
+    ['malformed JSON', '{"amount": 10'],
+    ['a JSON array', '[1,2]'],
+    ['a JSON string', '"pay me"'],
+    ['null', 'null'],
+    ['amount as a string', '{"amount":"100","currency":"EUR"}'],
+    ['a negative amount', '{"amount":-5,"currency":"EUR"}'],
+    ['a zero amount', '{"amount":0,"currency":"EUR"}'],
+    ['a fractional amount', '{"amount":10.5,"currency":"EUR"}'],
+    ['a huge amount', '{"amount":1e300,"currency":"EUR"}'],
+    ['a lower-case currency', '{"amount":100,"currency":"eur"}'],
+    ['a four-letter currency', '{"amount":100,"currency":"EURO"}'],
+    ['a numeric currency', '{"amount":100,"currency":978}'],
+    ['an unknown capture mode', '{"amount":100,"currency":"EUR","capture":"later"}'],
+    ['a non-string reference', '{"amount":100,"currency":"EUR","reference":{"a":1}}'],
+    ['a missing amount', '{"currency":"EUR"}'],
+  ];
+  for (const [what, body] of createCases) {
+    it(`create with ${what} → 400`, async () => {
+      const response = await send('POST', '/v1/payments', body);
+      expect(response.status).toBe(400);
+      expect(response.type).toMatch(/^application\/problem\+json/);
+      expect(response.json).toMatchObject({ status: 400, title: 'Bad Request' });
+      expect(typeof response.json.detail).toBe('string');
+      expect(typeof response.json.code).toBe('string');
+    });
+  }
+
+  it('an oversized body → 413', async () => {
+    const response = await send('POST', '/v1/payments', JSON.stringify({ amount: 1, currency: 'EUR', reference: 'x'.repeat(200_000) }));
+    expect(response.status).toBe(413);
+    expect(response.type).toMatch(/^application\/problem\+json/);
+  });
+
+  it('a form-encoded body → 415', async () => {
+    const response = await send('POST', '/v1/payments', 'amount=1', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(response.status).toBe(415);
+    expect(response.json.code).toBe('unsupported_media_type');
+  });
+
+  it('unknown routes and bad ids → 404', async () => {
+    expect((await send('GET', '/v2/nothing')).status).toBe(404);
+    expect((await send('DELETE', '/v1/payments')).status).toBe(404);
+    expect((await send('GET', '/v1/payments/not-an-id')).json.code).toBe('payment_not_found');
+    expect((await send('GET', `/v1/payments/pay_${'0'.repeat(24)}`)).status).toBe(404);
+    expect((await send('POST', '/v1/payments/%27;drop%20table/capture', '{}')).status).toBe(404);
+    expect((await send('POST', `/v1/payments/pay_${'0'.repeat(24)}/refunds`, '{"amount":1}')).status).toBe(404);
+  });
+
+  it('bad capture/refund amounts and bad webhook endpoints → 400', async () => {
+    const { json: payment } = await apiClient(sandbox.url, 'sk_test_bad_input').createPayment({ capture: 'manual' });
+    expect((await send('POST', `/v1/payments/${payment.id}/capture`, '{"amount":"all"}')).status).toBe(400);
+    expect((await send('POST', `/v1/payments/${payment.id}/refunds`, '{"amount":-1}')).status).toBe(400);
+    expect((await send('POST', '/v1/webhook_endpoints', '{"url":"not a url"}')).status).toBe(400);
+    expect((await send('POST', '/v1/webhook_endpoints', '{"url":"ftp://x"}')).status).toBe(400);
+    expect((await send('POST', '/v1/webhook_endpoints', '{"url":"http://127.0.0.1/x","events":["payment.exploded"]}')).status).toBe(400);
+    expect((await send('POST', '/v1/payments', '{"amount":1,"currency":"EUR"}', { 'idempotency-key': 'k'.repeat(300) })).status).toBe(400);
+  });
+
+  it('a malformed Authorization header → 401', async () => {
+    const response = await send('GET', '/v1/payments', undefined, { authorization: 'Bearer live_key' });
+    expect(response.status).toBe(401);
+    expect(response.json.code).toBe('unauthorized');
+  });
+
+  it('is still serving after all of that', async () => {
+    expect((await apiClient(sandbox.url).createPayment()).status).toBe(201);
+  });
+});
