@@ -91,3 +91,55 @@ export interface PaymentJson {
   reference: string | null;
   created_at: string;
 }
+
+export interface ReceivedWebhook {
+  at: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A webhook receiver on 127.0.0.1:0 that records every delivery and answers per `answer(n)` (n from 1). */
+export async function startReceiver(answer: (n: number, delivery: ReceivedWebhook) => { status: number; headers?: Record<string, string> } = () => ({ status: 200 })) {
+  const { createServer } = await import('node:http');
+  const received: ReceivedWebhook[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
+      const delivery = { at: Date.now(), headers, body: Buffer.concat(chunks).toString('utf8') };
+      received.push(delivery);
+      const reply = answer(received.length, delivery);
+      response.writeHead(reply.status, reply.headers ?? {}).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    /** Resolves once `count` deliveries arrived; rejects after `timeoutMs`. */
+    async waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedWebhook[]> {
+      const deadline = Date.now() + timeoutMs;
+      while (received.length < count) {
+        if (Date.now() > deadline) throw new Error(`expected ${count} deliveries, got ${received.length}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return received.slice(0, count);
+    },
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+/** Registers `url` for every event type and returns the endpoint's signing secret. */
+export async function registerEndpoint(api: ApiClient, url: string, events: string[] = ['*']): Promise<string> {
+  const response = await api.post<{ secret: string }>('/v1/webhook_endpoints', { url, events });
+  if (response.status !== 201) throw new Error(`webhook endpoint registration answered ${response.status}: ${response.text}`);
+  return response.json.secret;
+}

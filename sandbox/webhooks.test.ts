@@ -1,0 +1,128 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { SANDBOX_RETRY_POLICY } from '../harness/config/sandbox-profile.js';
+import type { RunningSandbox } from './index.js';
+import { apiClient, dropTestSchemas, registerEndpoint, start, startReceiver, STORAGES, type Receiver, type ReceivedWebhook } from './test-support.js';
+
+afterAll(dropTestSchemas);
+
+const TIME_SCALE = 0.05;
+
+/** Gap between attempt n and n+1 must be the policy's delay ± jitter (scaled), with room for a busy machine. */
+function expectOnSchedule(deliveries: ReceivedWebhook[]): void {
+  for (let n = 1; n < deliveries.length; n++) {
+    const gap = (deliveries[n] as ReceivedWebhook).at - (deliveries[n - 1] as ReceivedWebhook).at;
+    const base = Math.min(SANDBOX_RETRY_POLICY.initialIntervalMs * SANDBOX_RETRY_POLICY.multiplier ** (n - 1), SANDBOX_RETRY_POLICY.maxIntervalMs) * TIME_SCALE;
+    expect(gap, `gap before attempt ${n + 1}`).toBeGreaterThanOrEqual(base * (1 - SANDBOX_RETRY_POLICY.jitter) - 2);
+    expect(gap, `gap before attempt ${n + 1}`).toBeLessThanOrEqual(base * (1 + SANDBOX_RETRY_POLICY.jitter) + 150);
+  }
+}
+
+for (const storage of STORAGES) {
+  describe.skipIf(!storage.available)(`webhooks on ${storage.name}`, () => {
+    let sandbox: RunningSandbox;
+    let receiver: Receiver | undefined;
+    beforeAll(async () => {
+      sandbox = await start(storage, { timeScale: TIME_SCALE });
+    });
+    afterAll(() => sandbox?.close());
+    afterEach(() => receiver?.close());
+
+    it('publishes the retry policy it follows', async () => {
+      const policy = await apiClient(sandbox.url).get('/v1/webhook_policy');
+      expect(policy.json).toEqual({
+        initial_interval_ms: SANDBOX_RETRY_POLICY.initialIntervalMs,
+        multiplier: SANDBOX_RETRY_POLICY.multiplier,
+        max_interval_ms: SANDBOX_RETRY_POLICY.maxIntervalMs,
+        jitter: SANDBOX_RETRY_POLICY.jitter,
+        max_attempts: SANDBOX_RETRY_POLICY.maxAttempts,
+        honours_retry_after: true,
+        stop_on: [410],
+        time_scale: TIME_SCALE,
+        attempt_timeout_ms: 10_000,
+      });
+    });
+
+    it('delivers one signed event per state change; signatures verify with the library', async () => {
+      receiver = await startReceiver();
+      const api = apiClient(sandbox.url);
+      const secret = await registerEndpoint(api, receiver.url);
+      expect(secret).toMatch(/^whsec_/);
+      const { json: payment } = await api.createPayment({ capture: 'manual', amount: 900 });
+      await api.post(`/v1/payments/${payment.id}/capture`, {});
+      await api.post(`/v1/payments/${payment.id}/refunds`, { amount: 100 });
+      const { json: other } = await api.createPayment({ capture: 'manual' });
+      await api.post(`/v1/payments/${other.id}/cancel`);
+      const deliveries = await receiver.waitFor(5);
+      const events = deliveries.map((d) => new Webhook(secret).verify(d.body, d.headers) as { id: string; type: string; created_at: string; data: { object: { id: string; status: string } } });
+      expect(events.map((e) => e.type).sort()).toEqual(['payment.canceled', 'payment.captured', 'payment.created', 'payment.created', 'payment.refunded']);
+      for (const [i, event] of events.entries()) {
+        expect(event.id).toMatch(/^evt_/);
+        expect(deliveries[i]?.headers['webhook-id']).toBe(event.id);
+        expect(Math.abs(Number(deliveries[i]?.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(30);
+      }
+      const refunded = events.find((e) => e.type === 'payment.refunded');
+      expect(refunded?.data.object).toMatchObject({ id: payment.id, status: 'partially_refunded' });
+      expect(() => new Webhook(`whsec_${Buffer.from('someone else').toString('base64')}`).verify(deliveries[0]!.body, deliveries[0]!.headers)).toThrow();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(receiver.received).toHaveLength(5);
+    });
+
+    it('retries a 500 on schedule with the same event id until it lands', async () => {
+      receiver = await startReceiver((n) => ({ status: n <= 3 ? 500 : 204 }));
+      const api = apiClient(sandbox.url);
+      const secret = await registerEndpoint(api, receiver.url);
+      await api.createPayment();
+      const deliveries = await receiver.waitFor(4);
+      expect(new Set(deliveries.map((d) => d.headers['webhook-id'])).size).toBe(1);
+      expect(new Set(deliveries.map((d) => (new Webhook(secret).verify(d.body, d.headers) as { id: string }).id)).size).toBe(1);
+      expectOnSchedule(deliveries);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(receiver.received).toHaveLength(4);
+    });
+
+    it('gives up after max_attempts', async () => {
+      receiver = await startReceiver(() => ({ status: 500 }));
+      const api = apiClient(sandbox.url);
+      await registerEndpoint(api, receiver.url);
+      await api.createPayment();
+      const deliveries = await receiver.waitFor(SANDBOX_RETRY_POLICY.maxAttempts);
+      expectOnSchedule(deliveries);
+      // A 7th attempt would come one more backoff step later: wait past it.
+      const nextStep = SANDBOX_RETRY_POLICY.initialIntervalMs * SANDBOX_RETRY_POLICY.multiplier ** (SANDBOX_RETRY_POLICY.maxAttempts - 1) * TIME_SCALE;
+      await new Promise((resolve) => setTimeout(resolve, nextStep * 1.1 + 200));
+      expect(receiver.received).toHaveLength(SANDBOX_RETRY_POLICY.maxAttempts);
+    });
+
+    it('stops on 410 Gone', async () => {
+      receiver = await startReceiver(() => ({ status: 410 }));
+      const api = apiClient(sandbox.url);
+      await registerEndpoint(api, receiver.url);
+      await api.createPayment();
+      await receiver.waitFor(1);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(receiver.received).toHaveLength(1);
+    });
+
+    it('honours Retry-After', async () => {
+      receiver = await startReceiver((n) => (n === 1 ? { status: 503, headers: { 'retry-after': '10' } } : { status: 200 }));
+      const api = apiClient(sandbox.url);
+      await registerEndpoint(api, receiver.url);
+      await api.createPayment();
+      const [first, second] = await receiver.waitFor(2);
+      expect(second!.at - first!.at).toBeGreaterThanOrEqual(10_000 * TIME_SCALE - 2);
+    });
+
+    it('sends only the event types an endpoint asked for', async () => {
+      receiver = await startReceiver();
+      const api = apiClient(sandbox.url);
+      await registerEndpoint(api, receiver.url, ['payment.refunded']);
+      const { json: payment } = await api.createPayment();
+      await api.post(`/v1/payments/${payment.id}/refunds`, { amount: 10 });
+      const [only] = await receiver.waitFor(1);
+      expect(JSON.parse(only!.body)).toMatchObject({ type: 'payment.refunded' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(receiver.received).toHaveLength(1);
+    });
+  });
+}
