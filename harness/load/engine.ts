@@ -76,6 +76,10 @@ export interface EngineResult {
 
 interface ScenarioState {
   plan: ExecutorPlan;
+  /** `{scenario}` tags for the iteration metrics, built once. */
+  tags: Readonly<Record<string, string>>;
+  /** Resolved when the scenario has no iteration in flight (drain). */
+  idleWaiters: (() => void)[];
   startedAt: number;
   active: number;
   completed: number;
@@ -95,7 +99,6 @@ export class OpenModelEngine {
   private vusMax = 0;
   private startedAt = 0;
   private readonly states: ScenarioState[];
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly sleepers = new Set<() => void>();
 
   constructor(
@@ -103,7 +106,7 @@ export class OpenModelEngine {
     private readonly metrics: MetricRegistry,
     private readonly iterate: IterationFn,
   ) {
-    this.states = plans.map((plan) => ({ plan, startedAt: 0, active: 0, completed: 0, dropped: 0, iteration: 0, done: false }));
+    this.states = plans.map((plan) => ({ plan, tags: { scenario: plan.name }, idleWaiters: [], startedAt: 0, active: 0, completed: 0, dropped: 0, iteration: 0, done: false }));
     // Every in-flight request listens on the one stop signal.
     setMaxListeners(0, this.hardStop.signal);
     this.vusMax = plans.reduce((n, p) => n + (p.kind === 'arrival' ? p.preAllocatedVUs : p.vus), 0);
@@ -180,7 +183,7 @@ export class OpenModelEngine {
     const end = state.startedAt + plan.durationMs;
     if (plan.kind === 'arrival') await this.dispatchArrivals(state, plan);
     else await Promise.all(Array.from({ length: plan.vus }, () => this.loopVu(state, end)));
-    await this.drain(plan.gracefulStopMs);
+    await this.drain(state);
     state.done = true;
   }
 
@@ -214,45 +217,44 @@ export class OpenModelEngine {
     this.active++;
     if (this.nextVu - 1 > this.vusMax) this.vusMax = this.nextVu - 1;
     const ctx: IterationContext = { scenario: state.plan.name, vu, iteration: state.iteration++, intendedStart, signal: this.hardStop.signal };
-    const tags = { scenario: state.plan.name };
-    const running = this.iterate(ctx).then(
-      () => {
-        if (this.hardStop.signal.aborted) {
-          this.interrupted++;
-          return;
-        }
-        this.completed++;
-        state.completed++;
-        this.metrics.add('iterations', 1, tags);
-        this.metrics.add('iteration_duration', performance.now() - intendedStart, tags);
-      },
-      () => {
-        // An iteration that throws is an interrupted iteration in k6; the HTTP layer records the failure.
-        this.interrupted++;
-      },
-    );
-    const tracked = running.finally(() => {
-      state.active--;
-      this.active--;
-      this.freeVus.push(vu);
-      this.inFlight.delete(tracked);
-    });
-    this.inFlight.add(tracked);
-    return tracked;
+    return this.runIteration(state, ctx);
   }
 
-  /** Waits for in-flight iterations; after the graceful stop, aborts them. */
-  private async drain(gracefulStopMs: number): Promise<void> {
-    if (this.inFlight.size === 0) return;
+  private async runIteration(state: ScenarioState, ctx: IterationContext): Promise<void> {
+    try {
+      await this.iterate(ctx);
+      if (this.hardStop.signal.aborted) {
+        this.interrupted++;
+      } else {
+        this.completed++;
+        state.completed++;
+        this.metrics.add('iterations', 1, state.tags);
+        this.metrics.add('iteration_duration', performance.now() - ctx.intendedStart, state.tags);
+      }
+    } catch {
+      // An iteration that throws is an interrupted iteration in k6; the HTTP layer records the failure.
+      this.interrupted++;
+    } finally {
+      state.active--;
+      this.active--;
+      this.freeVus.push(ctx.vu);
+      if (state.active === 0) for (const wake of state.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  /** Waits for the scenario's in-flight iterations; after its graceful stop, aborts them. */
+  private async drain(state: ScenarioState): Promise<void> {
+    const idle = (): Promise<void> => (state.active === 0 ? Promise.resolve() : new Promise((resolve) => state.idleWaiters.push(resolve)));
+    if (state.active === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
         this.hardStop.abort();
         resolve();
-      }, gracefulStopMs);
+      }, state.plan.gracefulStopMs);
     });
-    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    await Promise.race([idle(), deadline]);
     clearTimeout(timer);
-    await Promise.allSettled([...this.inFlight]);
+    await idle();
   }
 }

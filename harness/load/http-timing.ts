@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { MetricRegistry } from './metrics.js';
 
 /** A status range or a single status, as k6's `http.expectedStatuses({min,max}, 409)` takes them. */
@@ -38,6 +38,19 @@ export interface TimedResponse {
   durationMs: number;
 }
 
+type SampleTagsRecord = Readonly<Record<string, string>>;
+
+function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = create()));
+  return value;
+}
+
+function describeError(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message || error.name;
+}
+
 export interface HttpClientOptions {
   /** Keep-alive connections to the target; the open model needs one per concurrent VU. */
   connections: number;
@@ -52,6 +65,9 @@ export interface HttpClientOptions {
 export class TimedHttpClient {
   private readonly pool: Pool;
   private readonly timeoutMs: number;
+  private readonly tagCache = new Map<string, Map<string, Map<string, Map<number, SampleTagsRecord>>>>();
+  private readonly inFlight = new Set<Dispatcher.DispatchController>();
+  private readonly watched = new WeakSet<AbortSignal>();
 
   constructor(
     origin: string,
@@ -68,45 +84,129 @@ export class TimedHttpClient {
     });
   }
 
-  async request(req: TimedRequest, meta: TimedRequestMeta): Promise<TimedResponse> {
-    const sentAt = performance.now();
-    let status = 0;
-    let headers: TimedResponse['headers'] = {};
-    let body = '';
-    let error: string | undefined;
-    let headersAt = sentAt;
-    try {
-      const res = await this.pool.request({ method: req.method as 'GET', path: req.path, headers: req.headers, body: req.body, signal: meta.signal });
-      headersAt = performance.now();
-      status = res.statusCode;
-      headers = res.headers;
-      body = await res.body.text();
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      error = err.code ?? err.name ?? 'Error';
-      if (err.message && !error.includes(err.message)) error = `${error}: ${err.message}`;
+  /**
+   * Sends one request through `dispatch` (undici's lowest-level API: no stream objects per
+   * request, which keeps the engine's per-request cost close to autocannon's) and records it.
+   */
+  request(req: TimedRequest, meta: TimedRequestMeta): Promise<TimedResponse> {
+    if (meta.signal?.aborted) {
+      // Never sent: nothing to measure or count.
+      return Promise.resolve({ status: 0, headers: {}, body: '', durationMs: 0, error: 'aborted: the run was stopped' });
     }
-    const end = performance.now();
+    if (meta.signal) this.watch(meta.signal);
+    return new Promise<TimedResponse>((resolve) => {
+      this.pool.dispatch(
+        { method: req.method as Dispatcher.HttpMethod, path: req.path, headers: req.headers, body: req.body ?? null },
+        new TimedExchange(this, req.method, meta, resolve),
+      );
+    });
+  }
+
+  /** Called by a TimedExchange when its request is on its way. */
+  started(controller: Dispatcher.DispatchController): void {
+    this.inFlight.add(controller);
+  }
+
+  /** Called by a TimedExchange when it ends either way; records the metrics, returns the duration. */
+  ended(controller: Dispatcher.DispatchController | undefined, method: string, status: number, sentAt: number, headersAt: number, meta: TimedRequestMeta): number {
+    if (controller) this.inFlight.delete(controller);
+    return this.record(method, status, sentAt, headersAt, performance.now(), meta);
+  }
+
+
+  /**
+   * One listener per stop signal (not one per request: EventTarget listeners are costly at
+   * tens of thousands of requests per second); it aborts whatever is in flight.
+   */
+  private watch(signal: AbortSignal): void {
+    if (this.watched.has(signal)) return;
+    this.watched.add(signal);
+    signal.addEventListener('abort', () => {
+      for (const c of this.inFlight) c.abort(new Error('aborted: the run was stopped'));
+    }, { once: true });
+  }
+
+  /** Records k6's HTTP metrics for one request; returns its duration from the intended start. */
+  private record(method: string, status: number, sentAt: number, headersAt: number, end: number, meta: TimedRequestMeta): number {
     const durationMs = end - meta.intendedStart;
     const expected = status > 0 && isExpected(status, meta.expected ?? DEFAULT_EXPECTED);
-    const tags = {
-      scenario: meta.scenario,
-      name: meta.name,
-      method: req.method,
-      status: String(status),
-      expected_response: String(expected),
-      group: '',
-    };
+    const tags = this.tagsFor(meta.scenario, meta.name, method, status, expected);
     const m = this.metrics;
     m.add('http_reqs', 1, tags);
     m.add('http_req_duration', durationMs, tags);
     m.add('http_req_waiting', headersAt - sentAt, tags);
     m.add('http_req_receiving', end - headersAt, tags);
     m.add('http_req_failed', expected ? 0 : 1, tags);
-    return { status, headers, body, durationMs, ...(error === undefined ? {} : { error }) };
+    return durationMs;
+  }
+
+  /** Tag sets repeat endlessly under load; build each combination once. */
+  private tagsFor(scenario: string, name: string, method: string, status: number, expected: boolean): SampleTagsRecord {
+    // Nested maps, so no key string is built per request.
+    const byName = getOrCreate(this.tagCache, scenario, () => new Map<string, Map<string, Map<number, SampleTagsRecord>>>());
+    const byMethod = getOrCreate(byName, name, () => new Map<string, Map<number, SampleTagsRecord>>());
+    const byStatus = getOrCreate(byMethod, method, () => new Map<number, SampleTagsRecord>());
+    const statusKey = status * 2 + (expected ? 1 : 0);
+    let tags = byStatus.get(statusKey);
+    if (!tags) {
+      tags = Object.freeze({ scenario, name, method, status: String(status), expected_response: String(expected), group: '' });
+      byStatus.set(statusKey, tags);
+    }
+    return tags;
   }
 
   close(): Promise<void> {
     return this.pool.close();
+  }
+}
+
+/**
+ * The undici dispatch handler of one request. A class rather than closures: at tens of thousands
+ * of requests per second, per-request function objects are measurable garbage.
+ */
+class TimedExchange implements Dispatcher.DispatchHandler {
+  private readonly sentAt = performance.now();
+  private headersAt = this.sentAt;
+  private status = 0;
+  private headers: TimedResponse['headers'] = {};
+  private readonly chunks: Buffer[] = [];
+  private controller?: Dispatcher.DispatchController;
+
+  constructor(
+    private readonly client: TimedHttpClient,
+    private readonly method: string,
+    private readonly meta: TimedRequestMeta,
+    private readonly resolve: (response: TimedResponse) => void,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    this.client.started(controller);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.headersAt = performance.now();
+    this.status = statusCode;
+    this.headers = headers;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.finish();
+  }
+
+  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    this.status = 0;
+    this.finish(error);
+  }
+
+  private finish(error?: Error): void {
+    const chunks = this.chunks;
+    const body = chunks.length === 0 ? '' : chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    const durationMs = this.client.ended(this.controller, this.method, this.status, this.sentAt, this.headersAt, this.meta);
+    this.resolve({ status: this.status, headers: this.headers, body, durationMs, ...(error ? { error: describeError(error) } : {}) });
   }
 }

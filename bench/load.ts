@@ -1,0 +1,84 @@
+/**
+ * `npm run bench:load`: the built-in engine's top request rate against autocannon's, on the same
+ * local keep-alive HTTP server (in its own process) with the same number of connections.
+ * Both run closed-loop at full speed (the engine as `constant-vus`, one VU per connection);
+ * the ratio engine/autocannon is the figure recorded in docs/load.md (aim ≥ 0.9).
+ *
+ * Options (env): BENCH_CONNECTIONS (default 50), BENCH_SECONDS per round (default 5), BENCH_ROUNDS (default 2).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { OpenModelEngine } from '../harness/load/engine.js';
+import { TimedHttpClient } from '../harness/load/http-timing.js';
+import { MetricRegistry } from '../harness/load/metrics.js';
+import { HdrTrend, type TrendSink } from '../harness/load/sinks.js';
+
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+
+const SERVER = `
+const http = require('node:http');
+const body = JSON.stringify({ id: 'pay_1', status: 'succeeded', amount: 1000, currency: 'EUR' });
+const server = http.createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => process.send(server.address().port));
+`;
+
+async function startServer(): Promise<{ url: string; child: ChildProcess; dir: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'payharness-bench-'));
+  const file = path.join(dir, 'server.cjs');
+  writeFileSync(file, SERVER);
+  const child = fork(file, [], { stdio: 'inherit' });
+  const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
+  return { url: `http://127.0.0.1:${port}`, child, dir };
+}
+
+async function autocannonRate(url: string): Promise<{ rate: number; p99: number }> {
+  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1 });
+  return { rate: result.requests.total / (result.duration || seconds), p99: result.latency.p99 };
+}
+
+async function engineRate(url: string): Promise<{ rate: number; p99: number }> {
+  const metrics = new MetricRegistry(() => new HdrTrend());
+  metrics.ensure('http_req_duration{expected_response:true}');
+  const client = new TimedHttpClient(url, metrics, { connections });
+  const engine = new OpenModelEngine([{ kind: 'vus', name: 'bench', vus: connections, durationMs: seconds * 1000, startTimeMs: 0, gracefulStopMs: 5000 }], metrics, async (ctx) => {
+    await client.request({ method: 'GET', path: '/', headers: {} }, { scenario: ctx.scenario, name: 'get', intendedStart: ctx.intendedStart, signal: ctx.signal });
+  });
+  const result = await engine.run();
+  await client.close();
+  const duration = metrics.get('http_req_duration')!.sink as TrendSink;
+  return { rate: result.completed / (result.durationMs / 1000), p99: duration.percentile(99) };
+}
+
+const server = await startServer();
+try {
+  // Warm both up once so JIT and connection setup are out of the figures.
+  await autocannon({ url: server.url, connections, duration: 1 });
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const a = await autocannonRate(server.url);
+    const e = await engineRate(server.url);
+    theirs.push(a.rate);
+    ours.push(e.rate);
+    console.log(`round ${round}: autocannon ${a.rate.toFixed(0)} req/s (p99 ${a.p99} ms) · payharness built-in ${e.rate.toFixed(0)} req/s (p99 ${e.p99.toFixed(1)} ms)`);
+  }
+  const best = (xs: number[]): number => Math.max(...xs);
+  const ratio = best(ours) / best(theirs);
+  console.log('');
+  console.log(`connections ${connections}, ${seconds} s per round, best of ${rounds}, local keep-alive HTTP server in its own process`);
+  console.log(`autocannon          ${best(theirs).toFixed(0).padStart(8)} req/s`);
+  console.log(`payharness built-in ${best(ours).toFixed(0).padStart(8)} req/s`);
+  console.log(`ratio               ${ratio.toFixed(2).padStart(8)}  (aim ≥ 0.90)`);
+} finally {
+  server.child.kill();
+  rmSync(server.dir, { recursive: true, force: true });
+}
