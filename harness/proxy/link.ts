@@ -1,36 +1,49 @@
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { StageRunner, type RunnerHost, type Sink } from './stage-runner.js';
 import type { Stream, ToxicWrapper } from './toxic-wrapper.js';
 
-/** Above this many bytes held inside toxics, stop reading the source until they drain. */
-const HELD_BYTES_HIGH_WATER = 4 * 1024 * 1024;
+/** A net.Socket, or an in-memory end leading to the HTTP front. */
+export type Endpoint = Duplex & { resetAndDestroy?: () => unknown };
+
+/** Orders deliveries across both directions of every link (cheaper than reading a clock per write). */
+let deliverySequence = 0;
+
+/** Sees each chunk just before it is delivered, and may swap the upstream endpoint first. */
+export interface LinkObserver {
+  beforeDelivery(stream: Stream, data: Buffer): void;
+}
 
 /**
- * One direction of one connection: source socket → toxic runners → destination socket. With no
- * toxics the data goes straight from `data` to `write` (the fast path the benchmark measures).
+ * One direction of one connection: source → toxic runners → destination. With no toxics the data
+ * goes straight from `data` to `write` (the fast path the benchmark measures).
  */
 class LinkDirection {
   private readonly runners: StageRunner[] = [];
   private readonly terminal: Sink;
+  observer: LinkObserver | null = null;
+  /** `deliverySequence` at this direction's last delivery; 0 = never. */
+  lastDelivery = 0;
 
   constructor(
-    private readonly source: Socket,
-    private readonly dest: Socket,
+    public source: Endpoint,
+    public dest: Endpoint,
+    private readonly stream: Stream,
     private readonly host: RunnerHost,
     onEnd: (full: boolean) => void,
   ) {
-    this.terminal = {
-      push: (data) => this.write(data),
-      end: onEnd,
-    };
+    this.terminal = { push: (data) => this.write(data), end: onEnd };
   }
 
   private write(data: Buffer): void {
-    if (this.dest.destroyed) return;
-    if (!this.dest.write(data) && !this.source.isPaused()) {
-      this.source.pause();
-      this.dest.once('drain', () => this.source.resume());
+    this.observer?.beforeDelivery(this.stream, data);
+    const dest = this.dest;
+    if (dest.destroyed) return;
+    const source = this.source;
+    if (!dest.write(data) && !source.isPaused()) {
+      source.pause();
+      dest.once('drain', () => source.resume());
     }
+    this.lastDelivery = ++deliverySequence;
   }
 
   input(data: Buffer): void {
@@ -45,7 +58,7 @@ class LinkDirection {
     else head.end(false);
   }
 
-  /** New toxics go to the end of the chain, as in Toxiproxy; data already queued in the last stage flows through it. */
+  /** New toxics go to the end of the chain, as in Toxiproxy; data queued in the last stage flows through it. */
   add(toxic: ToxicWrapper): void {
     const last = this.runners[this.runners.length - 1];
     const runner = new StageRunner(toxic, this.terminal, this.host);
@@ -72,44 +85,93 @@ class LinkDirection {
 }
 
 /**
- * A proxied TCP connection: the client socket, the upstream socket and a toxic chain per stream.
- * Any socket error or close tears the pair down; nothing here can throw into the server.
+ * A proxied connection: the client socket, the upstream endpoint and a toxic chain per stream.
+ * Any error or close tears the pair down; nothing here can throw into the server.
  */
 export class Link implements RunnerHost {
   private readonly upstreamDir: LinkDirection;
   private readonly downstreamDir: LinkDirection;
   private closed = false;
-  private ended = { upstream: false, downstream: false };
+  private readonly ended = { upstream: false, downstream: false };
+  private detachUpstream: () => void = () => undefined;
+  upstream: Endpoint;
 
   constructor(
-    readonly client: Socket,
-    readonly upstream: Socket,
+    readonly client: Endpoint,
+    upstream: Endpoint,
     toxics: readonly ToxicWrapper[],
     readonly random: () => number,
-    private readonly onClosed: () => void,
   ) {
-    this.upstreamDir = new LinkDirection(client, upstream, this, (full) => this.streamEnded('upstream', full));
-    this.downstreamDir = new LinkDirection(upstream, client, this, (full) => this.streamEnded('downstream', full));
+    this.upstream = upstream;
+    this.upstreamDir = new LinkDirection(client, upstream, 'upstream', this, (full) => this.streamEnded('upstream', full));
+    this.downstreamDir = new LinkDirection(upstream, client, 'downstream', this, (full) => this.streamEnded('downstream', full));
     for (const toxic of toxics) this.addToxic(toxic);
     client.on('data', (data: Buffer) => this.upstreamDir.input(data));
-    upstream.on('data', (data: Buffer) => this.downstreamDir.input(data));
     client.on('end', () => this.upstreamDir.inputEnd());
-    upstream.on('end', () => this.downstreamDir.inputEnd());
     client.on('error', () => this.destroy());
-    upstream.on('error', () => this.destroy());
     client.on('close', () => this.destroy());
-    // A clean close arrives after 'end', which still has to flow through the toxics.
-    upstream.on('close', (hadError) => {
-      if (hadError) this.destroy();
-    });
+    this.attachUpstream(upstream);
   }
 
+  private attachUpstream(upstream: Endpoint): void {
+    const onData = (data: Buffer): void => this.downstreamDir.input(data);
+    const onEnd = (): void => this.downstreamDir.inputEnd();
+    const onError = (): void => this.destroy();
+    // A clean close comes after 'end', which still has to flow through the toxics; any other close ends the link.
+    const onClose = (): void => {
+      if (!upstream.readableEnded) this.destroy();
+    };
+    upstream.on('data', onData);
+    upstream.on('end', onEnd);
+    upstream.on('error', onError);
+    upstream.on('close', onClose);
+    this.detachUpstream = () => {
+      upstream.off('data', onData);
+      upstream.off('end', onEnd);
+      upstream.off('error', onError);
+      upstream.off('close', onClose);
+      upstream.on('error', () => undefined);
+    };
+  }
+
+  /**
+   * Swaps the upstream side between two exchanges (to start parsing HTTP on a live keep-alive
+   * connection); the old upstream is closed. Safe from `beforeDelivery` of a new request's first bytes.
+   */
+  replaceUpstream(next: Endpoint): void {
+    if (this.closed) {
+      next.destroy();
+      return;
+    }
+    const previous = this.upstream;
+    this.detachUpstream();
+    this.upstream = next;
+    this.upstreamDir.dest = next;
+    this.downstreamDir.source = next;
+    this.attachUpstream(next);
+    previous.destroy();
+  }
+
+  set observer(observer: LinkObserver | null) {
+    this.upstreamDir.observer = observer;
+    this.downstreamDir.observer = observer;
+  }
+
+  /** Byte toxics only: http_* toxics act in the HTTP front, not on bytes. */
   addToxic(toxic: ToxicWrapper): void {
-    this.direction(toxic.stream).add(toxic);
+    if (toxic.definition.layer === 'tcp') this.direction(toxic.stream).add(toxic);
   }
 
   removeToxic(toxic: ToxicWrapper): void {
-    this.direction(toxic.stream).remove(toxic);
+    if (toxic.definition.layer === 'tcp') this.direction(toxic.stream).remove(toxic);
+  }
+
+  /** Which way the last byte went: null before any; `downstream` after an answer (perhaps idle). */
+  get lastDelivered(): Stream | null {
+    const up = this.upstreamDir.lastDelivery;
+    const down = this.downstreamDir.lastDelivery;
+    if (up === 0 && down === 0) return null;
+    return up > down ? 'upstream' : 'downstream';
   }
 
   private direction(stream: Stream): LinkDirection {
@@ -132,11 +194,12 @@ export class Link implements RunnerHost {
 
   reset(): void {
     if (this.closed) return;
-    for (const socket of [this.client, this.upstream]) {
+    for (const endpoint of [this.client, this.upstream]) {
       try {
-        socket.resetAndDestroy();
+        if (endpoint.resetAndDestroy) endpoint.resetAndDestroy();
+        else endpoint.destroy();
       } catch {
-        socket.destroy();
+        endpoint.destroy();
       }
     }
     this.destroy();
@@ -149,6 +212,5 @@ export class Link implements RunnerHost {
     this.downstreamDir.dispose();
     if (!this.client.destroyed) this.client.destroy();
     if (!this.upstream.destroyed) this.upstream.destroy();
-    this.onClosed();
   }
 }

@@ -1,10 +1,15 @@
 import net from 'node:net';
 import { ApiError } from './api-error.js';
 import { formatAddress, parseAddress } from './address.js';
+import { createPair } from './duplex-pair.js';
 import type { EventLog } from './events.js';
 import { HttpFront } from './http/http-front.js';
-import { Link } from './link.js';
-import { ToxicCollection, type ToxicListener } from './toxic-collection.js';
+import { Link, type Endpoint } from './link.js';
+import { ToxicCollection } from './toxic-collection.js';
+import type { ToxicWrapper } from './toxic-wrapper.js';
+
+/** The first bytes of an HTTP/1.x request. */
+const REQUEST_LINE = /^[A-Z]+ \S+ HTTP\/1\.[01]\r\n/;
 
 /** Shared by every proxy of one server: the seeded generators and the event log. */
 export interface ProxyContext {
@@ -13,10 +18,6 @@ export interface ProxyContext {
   /** Toxicity rolls, jitter and slicing (kept apart so TCP traffic cannot shift HTTP decisions). */
   tcpRandom: () => number;
   events: EventLog;
-}
-
-interface Connection extends ToxicListener {
-  destroy(): void;
 }
 
 /** Node's listen errors, worded as Go's net.Listen words them (what Toxiproxy answers with a 500). */
@@ -29,14 +30,19 @@ function listenError(address: string, error: NodeJS.ErrnoException): ApiError {
   return new ApiError(`listen tcp ${address}: ${reason}`, 500);
 }
 
-/** One named proxy: a listener, its upstream, its toxics and its live connections. */
+/**
+ * One named proxy: a listener, its upstream, its toxics and its live connections. A connection is a
+ * byte pipe (Link) to the upstream; while the proxy has http_* toxics its upstream side is the HTTP
+ * front instead, and live pipes switch over between two exchanges.
+ */
 export class Proxy {
   listen: string;
   upstream: string;
   enabled = false;
   readonly toxics: ToxicCollection;
   private server: net.Server | null = null;
-  private readonly connections = new Set<Connection>();
+  private readonly links = new Set<Link>();
+  private readonly httpLinks = new WeakSet<Link>();
   private httpFront: HttpFront | null = null;
 
   constructor(
@@ -47,7 +53,10 @@ export class Proxy {
   ) {
     this.listen = listen;
     this.upstream = upstream;
-    this.toxics = new ToxicCollection(() => this.connections);
+    this.toxics = new ToxicCollection({
+      addToxic: (toxic) => this.toxicAdded(toxic),
+      removeToxic: (toxic) => this.links.forEach((link) => link.removeToxic(toxic)),
+    });
   }
 
   toJSON(): Record<string, unknown> {
@@ -73,7 +82,7 @@ export class Proxy {
     const server = this.server;
     this.server = null;
     this.enabled = false;
-    for (const connection of [...this.connections]) connection.destroy();
+    for (const link of [...this.links]) link.destroy();
     this.httpFront?.close();
     this.httpFront = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -98,21 +107,22 @@ export class Proxy {
       client.destroy();
       return;
     }
-    // A connection opened while the proxy has http_* toxics is parsed as HTTP for its whole life;
-    // the others stay byte pipes (Toxiproxy's model, and the fast path).
-    const connection: Connection = this.toxics.hasHttp() ? this.attachHttp(client) : this.attachTcp(client);
-    this.connections.add(connection);
-    client.once('close', () => this.connections.delete(connection));
+    const http = this.toxics.hasHttp();
+    const link = new Link(client, http ? this.httpEndpoint(client) : this.tcpEndpoint(), this.toxics.list(), this.context.tcpRandom);
+    if (http) this.httpLinks.add(link);
+    this.links.add(link);
+    client.once('close', () => this.links.delete(link));
   }
 
-  private attachTcp(client: net.Socket): Connection {
+  private tcpEndpoint(): Endpoint {
     const { host, port } = parseAddress('upstream', this.upstream);
     const upstream = net.connect({ host, port, noDelay: true });
     upstream.on('error', () => undefined);
-    return new Link(client, upstream, this.toxics.list(), this.context.tcpRandom, () => undefined);
+    return upstream;
   }
 
-  private attachHttp(client: net.Socket): Connection {
+  /** An in-memory connection into the HTTP front; resetting it resets the real client socket. */
+  private httpEndpoint(client: net.Socket): Endpoint {
     this.httpFront ??= new HttpFront({
       name: this.name,
       upstream: () => this.upstream,
@@ -120,7 +130,43 @@ export class Proxy {
       httpRandom: this.context.httpRandom,
       events: this.context.events,
     });
-    this.httpFront.attach(client);
-    return { destroy: () => client.destroy(), addToxic: () => undefined, removeToxic: () => undefined };
+    const [linkEnd, frontEnd] = createPair();
+    frontEnd.resetPeer = () => {
+      try {
+        client.resetAndDestroy();
+      } catch {
+        client.destroy();
+      }
+    };
+    this.httpFront.attach(frontEnd);
+    return linkEnd;
+  }
+
+  private toxicAdded(toxic: ToxicWrapper): void {
+    for (const link of this.links) {
+      link.addToxic(toxic);
+      if (toxic.definition.layer === 'http' && !this.httpLinks.has(link)) this.switchToHttp(link);
+    }
+  }
+
+  /**
+   * Moves a live byte pipe onto the HTTP front between two exchanges: at once if it never carried
+   * data, else when the client starts its next request. A client that waits for each answer before
+   * sending the next request (every common client; not a pipelining one) has then received the
+   * whole previous answer, so nothing is cut.
+   */
+  private switchToHttp(link: Link): void {
+    this.httpLinks.add(link);
+    const swap = (): void => {
+      link.observer = null;
+      if (this.toxics.hasHttp() && this.links.has(link)) link.replaceUpstream(this.httpEndpoint(link.client as net.Socket));
+      else this.httpLinks.delete(link);
+    };
+    if (link.lastDelivered === null) return swap();
+    link.observer = {
+      beforeDelivery: (stream, data) => {
+        if (stream === 'upstream' && REQUEST_LINE.test(data.toString('latin1', 0, Math.min(data.length, 256)))) swap();
+      },
+    };
   }
 }

@@ -3,7 +3,7 @@ import { resolveAttributes } from './attributes.js';
 import { attributeSpecs, findToxic } from './toxics/index.js';
 import type { Stream, ToxicWrapper } from './toxic-wrapper.js';
 
-/** Live connections that must see toxics come and go. */
+/** Told of every toxic added or removed, so live connections see the change at once. */
 export interface ToxicListener {
   addToxic(toxic: ToxicWrapper): void;
   removeToxic(toxic: ToxicWrapper): void;
@@ -38,7 +38,7 @@ function parseToxicity(value: unknown, fallback: number): number {
 export class ToxicCollection {
   private readonly chains: Record<Stream, ToxicWrapper[]> = { upstream: [], downstream: [] };
 
-  constructor(private readonly listeners: () => Iterable<ToxicListener>) {}
+  constructor(private readonly listener: ToxicListener) {}
 
   list(): ToxicWrapper[] {
     return [...this.chains.upstream, ...this.chains.downstream];
@@ -72,7 +72,7 @@ export class ToxicCollection {
       createdAt: performance.now(),
     };
     this.chains[toxic.stream].push(toxic);
-    for (const listener of this.listeners()) listener.addToxic(toxic);
+    this.listener.addToxic(toxic);
     return toxic;
   }
 
@@ -97,7 +97,7 @@ export class ToxicCollection {
     if (!toxic) throw toxicNotFound();
     const chain = this.chains[toxic.stream];
     chain.splice(chain.indexOf(toxic), 1);
-    for (const listener of this.listeners()) listener.removeToxic(toxic);
+    this.listener.removeToxic(toxic);
   }
 
   reset(): void {

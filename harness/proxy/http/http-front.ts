@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { parseAddress } from '../address.js';
 import type { EventLog } from '../events.js';
 import { sleep } from '../toxics/sleep.js';
@@ -24,12 +24,11 @@ interface Decision {
 
 const NEVER_ABORTED = new AbortController().signal;
 
-function resetClient(socket: Socket): void {
-  try {
-    socket.resetAndDestroy();
-  } catch {
-    socket.destroy();
-  }
+/** The front reads in-memory ends (duplex-pair.ts) whose `resetPeer` resets the real client socket. */
+function resetClient(socket: Duplex): void {
+  const end = socket as Duplex & { resetPeer?: () => void };
+  if (end.resetPeer) end.resetPeer();
+  else socket.destroy();
 }
 
 function readBody(request: http.IncomingMessage): Promise<Buffer> {
@@ -72,8 +71,8 @@ export class HttpFront {
     this.server.on('clientError', (_error, socket) => socket.destroy());
   }
 
-  /** Hands a client connection to the parser. */
-  attach(client: Socket): void {
+  /** Hands a client connection (an in-memory end behind the client's Link) to the parser. */
+  attach(client: Duplex): void {
     this.server.emit('connection', client);
   }
 
