@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { SANDBOX_RETRY_POLICY } from '../harness/config/sandbox-profile.js';
+import { UsageError } from '../harness/errors.js';
+import { SANDBOX_BUGS, startSandbox, type RunningSandbox, type SandboxBug } from './index.js';
+import { apiClient, dropTestSchemas, registerEndpoint, start, startReceiver, STORAGES, type PaymentJson } from './test-support.js';
+
+afterAll(dropTestSchemas);
+
+const TIME_SCALE = 0.02;
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Webhook defects: send one event to a receiver that answers per `answer`, return what arrived. */
+async function deliveriesTo(url: string, answer: (n: number) => number, waitMs: number) {
+  const receiver = await startReceiver((n) => ({ status: answer(n) }));
+  try {
+    const api = apiClient(url);
+    const secret = await registerEndpoint(api, receiver.url);
+    await api.createPayment();
+    await receiver.waitFor(1);
+    await settle(waitMs);
+    return { secret, received: [...receiver.received] };
+  } finally {
+    await receiver.close();
+  }
+}
+
+/** For each bug: does the defect show against this sandbox? Must be true with the switch, false without. */
+const DEFECTS: Record<SandboxBug, (url: string) => Promise<boolean>> = {
+  'no-idempotency': async (url) => {
+    const api = apiClient(url);
+    const key = randomUUID();
+    const [a, b] = [await api.createPayment({}, key), await api.createPayment({}, key)];
+    return a.json.id !== b.json.id;
+  },
+  'idempotency-race': async (url) => {
+    const api = apiClient(url);
+    const key = randomUUID();
+    await Promise.all(Array.from({ length: 10 }, () => api.createPayment({ reference: key }, key)));
+    return (await api.get<{ data: PaymentJson[] }>(`/v1/payments?reference=${key}`)).json.data.length > 1;
+  },
+  'ignore-payload-mismatch': async (url) => {
+    const api = apiClient(url);
+    const key = randomUUID();
+    await api.createPayment({ amount: 1000 }, key);
+    return (await api.createPayment({ amount: 2000 }, key)).status !== 422;
+  },
+  'replay-differs': async (url) => {
+    const api = apiClient(url);
+    const key = randomUUID();
+    const first = await api.createPayment({ capture: 'manual' }, key);
+    await api.post(`/v1/payments/${first.json.id}/capture`, {});
+    const replay = await api.createPayment({ capture: 'manual' }, key);
+    return replay.status !== first.status || replay.text !== first.text;
+  },
+  'webhook-no-retry': async (url) => {
+    const { received } = await deliveriesTo(url, (n) => (n === 1 ? 500 : 200), 2_000 * TIME_SCALE + 300);
+    return received.length < 2;
+  },
+  'webhook-retry-storm': async (url) => {
+    const { received } = await deliveriesTo(url, () => 500, 1_000 * TIME_SCALE + 300);
+    const firstGap = (received[1]?.at ?? Infinity) - (received[0]?.at ?? 0);
+    return received.length > SANDBOX_RETRY_POLICY.maxAttempts || firstGap < SANDBOX_RETRY_POLICY.initialIntervalMs * TIME_SCALE * (1 - SANDBOX_RETRY_POLICY.jitter) - 2;
+  },
+  'webhook-new-event-id': async (url) => {
+    const { received } = await deliveriesTo(url, (n) => (n <= 2 ? 500 : 200), 4_000 * TIME_SCALE + 300);
+    return new Set(received.map((d) => d.headers['webhook-id'])).size > 1;
+  },
+  'webhook-bad-signature': async (url) => {
+    const { secret, received } = await deliveriesTo(url, () => 200, 0);
+    try {
+      new Webhook(secret).verify(received[0]!.body, received[0]!.headers);
+      return false;
+    } catch {
+      return true;
+    }
+  },
+  'refund-overdraw': async (url) => {
+    const api = apiClient(url);
+    const { json: payment } = await api.createPayment({ amount: 1000 });
+    await Promise.all(Array.from({ length: 6 }, () => api.post(`/v1/payments/${payment.id}/refunds`, { amount: 400 })));
+    const after = (await api.get<PaymentJson>(`/v1/payments/${payment.id}`)).json;
+    return after.amount_refunded > after.amount_captured;
+  },
+  'capture-after-cancel': async (url) => {
+    const api = apiClient(url);
+    const { json: payment } = await api.createPayment({ capture: 'manual' });
+    await api.post(`/v1/payments/${payment.id}/cancel`);
+    return (await api.post(`/v1/payments/${payment.id}/capture`, {})).status === 200;
+  },
+};
+
+it('every planted bug has a demonstration here', () => {
+  expect(Object.keys(DEFECTS).sort()).toEqual([...SANDBOX_BUGS].sort());
+});
+
+it('an unknown bug name is a usage error listing the valid ones', async () => {
+  const error = await startSandbox({ bugs: ['refund-overdrawn'], quiet: true }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(UsageError);
+  expect((error as UsageError).message).toContain('refund-overdrawn');
+  expect((error as UsageError).hint).toContain('refund-overdraw, capture-after-cancel');
+});
+
+for (const storage of STORAGES) {
+  describe.skipIf(!storage.available)(`planted bugs on ${storage.name}`, () => {
+    let clean: RunningSandbox;
+    beforeAll(async () => {
+      clean = await start(storage, { timeScale: TIME_SCALE });
+    });
+    afterAll(() => clean?.close());
+
+    for (const bug of SANDBOX_BUGS) {
+      it(`${bug}: the defect shows with the switch on and not with it off`, async () => {
+        const buggy = await start(storage, { timeScale: TIME_SCALE, bugs: [bug] });
+        try {
+          const [withBug, withoutBug] = await Promise.all([DEFECTS[bug](buggy.url), DEFECTS[bug](clean.url)]);
+          expect(withBug, `defect with --bug ${bug}`).toBe(true);
+          expect(withoutBug, `defect without --bug ${bug}`).toBe(false);
+        } finally {
+          await buggy.close();
+        }
+      });
+    }
+  });
+}
