@@ -7,8 +7,8 @@ export interface UpstreamResponse {
   body: Buffer;
 }
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1) and framing we recompute. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length']);
+/** Hop-by-hop headers (RFC 9110 §7.6.1), framing we recompute, and Expect (bodies are buffered already). */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length', 'expect']);
 
 export function endToEndHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   const result: http.OutgoingHttpHeaders = {};
