@@ -81,12 +81,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     });
   }
   const dispatcher = new WebhookDispatcher(db, { timeScale, bugs, log });
+  const retentionMs = options.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
   const app = buildApp({
-    db, bugs, timeScale, log,
-    retentionMs: options.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS,
+    db, bugs, timeScale, log, retentionMs,
     processingDelayMs: options.processingDelayMs ?? 0,
     onChange: () => dispatcher.kick(),
-    extraRoutes: options.providerStates ? (instance) => registerProviderStates(instance, db) : undefined,
+    extraRoutes: options.providerStates ? (instance) => registerProviderStates(instance, { db, bugs, retentionMs }) : undefined,
   });
   try {
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });

@@ -17,6 +17,8 @@ export interface OperationResult {
 
 /** A state-changing request, run once per idempotency key. */
 export interface Operation {
+  /** What makes two requests "the same payload" when it is not the raw body (defaults applied). */
+  fingerprint?: unknown;
   /** Reads before the transaction; only planted bugs use it (the stale read is the bug). */
   prepare?(db: Database): Promise<void>;
   /** The change itself, inside the transaction that also stores the idempotent response. */
@@ -43,6 +45,8 @@ function illegal(payment: Payment, action: string): never {
 
 export function createPayment(ctx: Context, input: CreatePaymentInput): Operation {
   return {
+    // `capture` left out and `capture: "automatic"` are one request.
+    fingerprint: input,
     async run(tx) {
       const automatic = input.capture === 'automatic';
       const payment: Payment = {

@@ -17,13 +17,14 @@ function paymentId(request: FastifyRequest<{ Params: IdParams }>): string {
 /** Sends what runIdempotently decided, marking replays as the IETF draft and Stripe do. */
 export async function sendIdempotent(options: IdempotencyOptions, request: FastifyRequest, reply: FastifyReply, operation: () => Operation): Promise<void> {
   const header = request.headers['idempotency-key'];
+  const work = operation();
   const response = await runIdempotently(options, {
     merchant: request.merchant,
     key: Array.isArray(header) ? header[0] : header,
     method: request.method,
     path: request.url.split('?')[0] as string,
-    body: request.body,
-  }, operation());
+    body: work.fingerprint ?? request.body,
+  }, work);
   if (response.replayed) reply.header('Idempotent-Replayed', 'true');
   await reply.code(response.status).type(response.contentType).send(response.body);
 }
