@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { BUILTIN_PROFILES } from './profile.js';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { ConfigError, UsageError } from '../errors.js';
 import { describeAjvErrors, locate, parseLocated } from './located-yaml.js';
@@ -62,7 +64,8 @@ export function parseScenario(file: string, text: string): Scenario {
   return {
     name: raw.name,
     description: raw.description,
-    profile: raw.profile,
+    // A profile path in a scenario is relative to the scenario file, like an include.
+    profile: raw.profile === undefined || BUILTIN_PROFILES[raw.profile] || isAbsolute(raw.profile) ? raw.profile : resolve(dirname(file), raw.profile),
     settleMs: raw.settleMs,
     file,
     workload: {
