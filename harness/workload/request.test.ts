@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { buildRequest, formEncode, readField } from './request.js';
+import { SANDBOX_PROFILE } from '../config/sandbox-profile.js';
+import type { ApiProfile } from '../config/profile-types.js';
+
+describe('buildRequest', () => {
+  it('fills the sandbox create as JSON with typed amount and the key in a header', () => {
+    const r = buildRequest(SANDBOX_PROFILE, 'create', { amount: 1200, currency: 'EUR', reference: 'r-1', captureMode: 'manual', idempotencyKey: 'k-1' });
+    expect(r.method).toBe('POST');
+    expect(r.path).toBe('/v1/payments');
+    expect(r.headers['Idempotency-Key']).toBe('k-1');
+    expect(JSON.parse(r.body!)).toEqual({ amount: 1200, currency: 'EUR', reference: 'r-1', capture: 'manual' });
+  });
+
+  it('omits unset placeholders, encodes path values and builds the list query', () => {
+    const capture = buildRequest(SANDBOX_PROFILE, 'capture', { id: 'pay/1', idempotencyKey: 'k' });
+    expect(capture.path).toBe('/v1/payments/pay%2F1/capture');
+    expect(JSON.parse(capture.body!)).toEqual({});
+    expect(buildRequest(SANDBOX_PROFILE, 'list', { reference: 'a b' }).path).toBe('/v1/payments?reference=a+b');
+    expect(buildRequest(SANDBOX_PROFILE, 'get', { id: 'p', idempotencyKey: 'k' }).headers['Idempotency-Key']).toBeUndefined();
+  });
+
+  it('form-encodes with the key in a body field and expands ${ENV} headers', () => {
+    process.env.PH_TEST_KEY = 'secret-value';
+    const profile: ApiProfile = {
+      ...SANDBOX_PROFILE, encoding: 'form', headers: { 'X-Api-Key': '${PH_TEST_KEY}' },
+      idempotency: { ...SANDBOX_PROFILE.idempotency, in: 'body', name: 'idem_key' },
+      operations: { ...SANDBOX_PROFILE.operations, create: { method: 'POST', path: '/c', body: { amount: '{amount}', meta: { ref: '{reference}' } } } },
+    };
+    const r = buildRequest(profile, 'create', { amount: 5, reference: 'x', idempotencyKey: 'k' });
+    expect(r.contentType).toBe('application/x-www-form-urlencoded');
+    expect(r.body).toBe('amount=5&meta%5Bref%5D=x&idem_key=k');
+    expect(r.headers['X-Api-Key']).toBe('secret-value');
+    expect(formEncode({ events: ['a', 'b'] })).toBe('events%5B%5D=a&events%5B%5D=b');
+  });
+
+  it('names the missing operation in a usage error', () => {
+    const profile = { ...SANDBOX_PROFILE, operations: { create: SANDBOX_PROFILE.operations.create, get: SANDBOX_PROFILE.operations.get } };
+    expect(() => buildRequest(profile, 'refund', {})).toThrow(/does not define operation "refund"/);
+  });
+});
+
+describe('readField', () => {
+  it('reads nested paths and array indexes, undefined when absent', () => {
+    const doc = { id: 'p', data: [{ id: 'a' }], money: { total: 3 } };
+    expect(readField(doc, '$.id')).toBe('p');
+    expect(readField(doc, '$.data[0].id')).toBe('a');
+    expect(readField(doc, '$.money.total')).toBe(3);
+    expect(readField(doc, '$')).toBe(doc);
+    expect(readField(doc, '$.missing.deeper')).toBeUndefined();
+    expect(readField('text', '$.id')).toBeUndefined();
+  });
+});
