@@ -98,7 +98,7 @@ export interface ReceivedWebhook {
   body: string;
 }
 
-/** A webhook receiver on 127.0.0.1:0 that records every delivery and answers per `answer(n)` (n from 1). */
+/** A webhook receiver on 127.0.0.1:0 that records every delivery and answers per `answer(n)` (n from 1; status 0 = never answer). */
 export async function startReceiver(answer: (n: number, delivery: ReceivedWebhook) => { status: number; headers?: Record<string, string> } = () => ({ status: 200 })) {
   const { createServer } = await import('node:http');
   const received: ReceivedWebhook[] = [];
@@ -111,6 +111,7 @@ export async function startReceiver(answer: (n: number, delivery: ReceivedWebhoo
       const delivery = { at: Date.now(), headers, body: Buffer.concat(chunks).toString('utf8') };
       received.push(delivery);
       const reply = answer(received.length, delivery);
+      if (reply.status === 0) return; // hang: never answer
       response.writeHead(reply.status, reply.headers ?? {}).end();
     });
   });
