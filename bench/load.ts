@@ -48,9 +48,9 @@ async function autocannonRate(url: string): Promise<{ rate: number; p99: number 
 async function engineRate(url: string): Promise<{ rate: number; p99: number }> {
   const metrics = new MetricRegistry(() => new HdrTrend());
   metrics.ensure('http_req_duration{expected_response:true}');
-  const client = new TimedHttpClient(url, metrics, { connections });
+  const client = new TimedHttpClient(url, metrics, { connectionsPerVu: 1 });
   const engine = new OpenModelEngine([{ kind: 'vus', name: 'bench', vus: connections, durationMs: seconds * 1000, startTimeMs: 0, gracefulStopMs: 5000 }], metrics, async (ctx) => {
-    await client.request({ method: 'GET', path: '/', headers: {} }, { scenario: ctx.scenario, name: 'get', intendedStart: ctx.intendedStart, signal: ctx.signal });
+    await client.request({ method: 'GET', path: '/', headers: {} }, { scenario: ctx.scenario, vu: ctx.vu, name: 'get', intendedStart: ctx.intendedStart, signal: ctx.signal });
   });
   const result = await engine.run();
   await client.close();

@@ -40,8 +40,7 @@ const ABORT_EVAL_INTERVAL_MS = 1000;
 
 /** Runs a load plan on the built-in open-model engine. */
 export async function runBuiltin(ctx: EngineRunContext): Promise<EngineRunOutcome> {
-  const connections = ctx.plan.executors.reduce((n, e) => n + (e.plan.kind === 'arrival' ? e.plan.maxVUs : e.plan.vus), 0);
-  const client = new TimedHttpClient(ctx.origin, ctx.metrics, { connections });
+  const client = new TimedHttpClient(ctx.origin, ctx.metrics);
   const perfOrigin = performance.now() - ctx.recorder.now();
   const workload = new PaymentWorkload({
     profile: ctx.profile,

@@ -33,12 +33,12 @@ function arrivalPlan(rate: number, durationMs: number, maxVUs: number): Executor
   return { kind: 'arrival', name: 'default', arrivals: () => constantArrivals(rate, 1000, durationMs), durationMs, preAllocatedVUs: Math.min(10, maxVUs), maxVUs, startTimeMs: 0, gracefulStopMs: 5000 };
 }
 
-async function runAgainst(origin: string, plan: ExecutorPlan, connections: number): Promise<{ metrics: MetricRegistry; dropped: number; completed: number }> {
+async function runAgainst(origin: string, plan: ExecutorPlan, sharedConnections?: number): Promise<{ metrics: MetricRegistry; dropped: number; completed: number }> {
   const metrics = new MetricRegistry(() => new HdrTrend());
-  const client = new TimedHttpClient(origin, metrics, { connections });
+  const client = new TimedHttpClient(origin, metrics, sharedConnections === undefined ? {} : { sharedConnections });
   closers.push(() => client.close());
   const engine = new OpenModelEngine([plan], metrics, async (ctx) => {
-    await client.request({ method: 'GET', path: '/', headers: {} }, { scenario: ctx.scenario, name: 'get', intendedStart: ctx.intendedStart, signal: ctx.signal });
+    await client.request({ method: 'GET', path: '/', headers: {} }, { scenario: ctx.scenario, vu: ctx.vu, name: 'get', intendedStart: ctx.intendedStart, signal: ctx.signal });
   });
   const result = await engine.run();
   return { metrics, dropped: result.dropped, completed: result.completed };
@@ -47,9 +47,10 @@ async function runAgainst(origin: string, plan: ExecutorPlan, connections: numbe
 const trend = (metrics: MetricRegistry, key: string): TrendSink => metrics.get(key)!.sink as TrendSink;
 
 describe('built-in engine accuracy', () => {
-  it('achieves the target arrival rate within 5 % (measured at the server)', async () => {
+  // Timing on a shared 2-core machine: a retry absorbs a starved event loop, a real defect fails every try.
+  it('achieves the target arrival rate within 5 % (measured at the server)', { retry: 2 }, async () => {
     const target = await server((req, res) => res.end('ok'));
-    const { completed } = await runAgainst(target.origin, arrivalPlan(200, 2000, 50), 50);
+    const { completed } = await runAgainst(target.origin, arrivalPlan(200, 2000, 50));
     expect(completed).toBe(400);
     const span = target.arrivals.at(-1)! - target.arrivals[0]!;
     const achieved = ((target.arrivals.length - 1) / span) * 1000;
@@ -57,15 +58,15 @@ describe('built-in engine accuracy', () => {
     expect(achieved).toBeLessThan(200 * 1.05);
   });
 
-  it('measures the p50 of a server with a known 50 ms delay within 10 %', async () => {
+  it('measures the p50 of a server with a known 50 ms delay within 10 %', { retry: 2 }, async () => {
     const target = await server((req, res) => setTimeout(() => res.end('ok'), 50));
-    const { metrics } = await runAgainst(target.origin, arrivalPlan(40, 2000, 20), 20);
+    const { metrics } = await runAgainst(target.origin, arrivalPlan(40, 2000, 20));
     const p50 = trend(metrics, 'http_req_duration').percentile(50);
     expect(p50).toBeGreaterThanOrEqual(50 * 0.9);
     expect(p50).toBeLessThanOrEqual(50 * 1.1);
   });
 
-  it('shows a 1 s mid-run stall in p99 even when few connections hide it from send-time timing', async () => {
+  it('shows a 1 s mid-run stall in p99 even when few connections hide it from send-time timing', { retry: 2 }, async () => {
     let stallUntil = 0;
     let stallFrom = Infinity;
     const target = await server((req, res) => {
@@ -90,7 +91,7 @@ describe('built-in engine accuracy', () => {
 
   it('drops iterations over maxVUs instead of delaying them (dropped_iterations)', async () => {
     const target = await server((req, res) => setTimeout(() => res.end('ok'), 200));
-    const { dropped, metrics } = await runAgainst(target.origin, arrivalPlan(50, 1000, 2), 2);
+    const { dropped, metrics } = await runAgainst(target.origin, arrivalPlan(50, 1000, 2));
     expect(dropped).toBeGreaterThan(30);
     expect(metrics.get('dropped_iterations')!.sink).toMatchObject({ count: dropped });
   });
@@ -106,7 +107,7 @@ describe('built-in engine accuracy', () => {
         res.end('ok');
       }, 20);
     });
-    const { completed } = await runAgainst(target.origin, { kind: 'vus', name: 'vus', vus: 3, durationMs: 600, startTimeMs: 0, gracefulStopMs: 1000 }, 3);
+    const { completed } = await runAgainst(target.origin, { kind: 'vus', name: 'vus', vus: 3, durationMs: 600, startTimeMs: 0, gracefulStopMs: 1000 });
     expect(peak).toBe(3);
     expect(completed).toBeGreaterThan(30);
     expect(completed).toBeLessThan(95);

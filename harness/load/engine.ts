@@ -80,6 +80,8 @@ interface ScenarioState {
   tags: Readonly<Record<string, string>>;
   /** Resolved when the scenario has no iteration in flight (drain). */
   idleWaiters: (() => void)[];
+  /** VU ids not running an iteration, longest idle first. */
+  idleVus: number[];
   startedAt: number;
   active: number;
   completed: number;
@@ -91,7 +93,6 @@ interface ScenarioState {
 export class OpenModelEngine {
   private stopped = false;
   private readonly hardStop = new AbortController();
-  private readonly freeVus: number[] = [];
   private nextVu = 1;
   private active = 0;
   private completed = 0;
@@ -106,10 +107,15 @@ export class OpenModelEngine {
     private readonly metrics: MetricRegistry,
     private readonly iterate: IterationFn,
   ) {
-    this.states = plans.map((plan) => ({ plan, tags: { scenario: plan.name }, idleWaiters: [], startedAt: 0, active: 0, completed: 0, dropped: 0, iteration: 0, done: false }));
+    this.states = plans.map((plan) => ({ plan, tags: { scenario: plan.name }, idleWaiters: [], idleVus: [], startedAt: 0, active: 0, completed: 0, dropped: 0, iteration: 0, done: false }));
     // Every in-flight request listens on the one stop signal.
     setMaxListeners(0, this.hardStop.signal);
-    this.vusMax = plans.reduce((n, p) => n + (p.kind === 'arrival' ? p.preAllocatedVUs : p.vus), 0);
+    // Each scenario has its own VUs, pre-allocated as k6 does; more are added up to maxVUs on demand.
+    for (const state of this.states) {
+      const count = state.plan.kind === 'arrival' ? state.plan.preAllocatedVUs : state.plan.vus;
+      for (let i = 0; i < count; i++) state.idleVus.push(this.nextVu++);
+    }
+    this.vusMax = this.nextVu - 1;
   }
 
   /** Stops starting iterations (abortOnFail, Ctrl-C); in-flight ones get their graceful stop. */
@@ -212,7 +218,8 @@ export class OpenModelEngine {
   }
 
   private start(state: ScenarioState, intendedStart: number): Promise<void> {
-    const vu = this.freeVus.pop() ?? this.nextVu++;
+    // First idle VU first (a queue, like k6's channel of idle VUs): work, and connections, rotate over all of them.
+    const vu = state.idleVus.shift() ?? this.nextVu++;
     state.active++;
     this.active++;
     if (this.nextVu - 1 > this.vusMax) this.vusMax = this.nextVu - 1;
@@ -237,7 +244,7 @@ export class OpenModelEngine {
     } finally {
       state.active--;
       this.active--;
-      this.freeVus.push(ctx.vu);
+      state.idleVus.push(ctx.vu);
       if (state.active === 0) for (const wake of state.idleWaiters.splice(0)) wake();
     }
   }

@@ -20,6 +20,8 @@ export interface TimedRequest {
 
 export interface TimedRequestMeta {
   scenario: string;
+  /** The VU sending it: each VU keeps its own keep-alive connection, as k6's VUs do. */
+  vu: number;
   /** k6's `name` tag: the operation, so per-operation submetrics work (`http_req_duration{name:create}`). */
   name: string;
   /** performance.now() the request was due; the duration is measured from here, not from the send. */
@@ -52,36 +54,50 @@ function describeError(error: Error): string {
 }
 
 export interface HttpClientOptions {
-  /** Keep-alive connections to the target; the open model needs one per concurrent VU. */
-  connections: number;
+  /**
+   * Parallel connections each VU may open (k6's batchPerHost, default 6): one is enough for
+   * sequential requests; a VU sending concurrent copies uses more.
+   */
+  connectionsPerVu?: number;
+  /** Instead of per-VU connections, share one pool of this many connections (tests of client-side queueing). */
+  sharedConnections?: number;
   timeoutMs?: number;
 }
 
 /**
- * One keep-alive pool to the target, and k6's HTTP metrics recorded for every request. The
+ * Keep-alive connections to the target, per VU like k6 (so connection-level faults such as a
+ * Toxiproxy toxicity of 0.1 hit about a tenth of the traffic), and k6's HTTP metrics for every request. The
  * duration runs from the intended start (as wrk2 does), so a stalled server shows in the tail
  * even for requests that could not be sent while it stalled.
  */
 export class TimedHttpClient {
-  private readonly pool: Pool;
+  private readonly pools = new Map<number, Pool>();
+  private readonly shared?: Pool;
   private readonly timeoutMs: number;
+  private readonly perVu: number;
   private readonly tagCache = new Map<string, Map<string, Map<string, Map<number, SampleTagsRecord>>>>();
   private readonly inFlight = new Set<Dispatcher.DispatchController>();
   private readonly watched = new WeakSet<AbortSignal>();
 
   constructor(
-    origin: string,
+    private readonly origin: string,
     private readonly metrics: MetricRegistry,
-    options: HttpClientOptions,
+    options: HttpClientOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 60_000;
-    this.pool = new Pool(origin, {
-      connections: options.connections,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-    });
+    this.perVu = options.connectionsPerVu ?? 6;
+    if (options.sharedConnections !== undefined) this.shared = this.newPool(options.sharedConnections);
+  }
+
+  private newPool(connections: number): Pool {
+    return new Pool(this.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+  }
+
+  private poolFor(vu: number): Pool {
+    if (this.shared) return this.shared;
+    let pool = this.pools.get(vu);
+    if (!pool) this.pools.set(vu, (pool = this.newPool(this.perVu)));
+    return pool;
   }
 
   /**
@@ -95,7 +111,7 @@ export class TimedHttpClient {
     }
     if (meta.signal) this.watch(meta.signal);
     return new Promise<TimedResponse>((resolve) => {
-      this.pool.dispatch(
+      this.poolFor(meta.vu).dispatch(
         { method: req.method as Dispatcher.HttpMethod, path: req.path, headers: req.headers, body: req.body ?? null },
         new TimedExchange(this, req.method, meta, resolve),
       );
@@ -156,7 +172,7 @@ export class TimedHttpClient {
   }
 
   close(): Promise<void> {
-    return this.pool.close();
+    return Promise.all([...this.pools.values(), ...(this.shared ? [this.shared] : [])].map((p) => p.close())).then(() => undefined);
   }
 }
 

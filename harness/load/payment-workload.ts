@@ -135,7 +135,7 @@ export class PaymentWorkload {
     });
     const response = await client.request(
       { method: built.method, path: built.path, headers: built.headers, body: built.body },
-      { scenario: executor.name, name: step.op, intendedStart, expected, signal: ctx.signal },
+      { scenario: executor.name, vu: ctx.vu, name: step.op, intendedStart, expected, signal: ctx.signal },
     );
     const json = parseJson(response.body);
     const status = response.status;
