@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxyServer, type ProxyServer } from './index.js';
-import { api, exchange, startEchoServer, startHttpServer, type Upstream } from './test-support.js';
+import { api, exchange, startEchoServer, startHttpServer, type Upstream } from './test-support/index.js';
 
 /**
  * Pins the API's status codes and shapes with raw HTTP. The same cases run against a real Toxiproxy

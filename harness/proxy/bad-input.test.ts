@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxyServer, type ProxyServer } from './index.js';
-import { api, createProxy, exchange, startEchoServer, type Upstream } from './test-support.js';
+import { api, createProxy, exchange, startEchoServer, type Upstream } from './test-support/index.js';
 
 /**
  * Input Toxiproxy accepts or chokes on: here every case is a 400/404/409/500 in Toxiproxy's error
@@ -99,6 +99,20 @@ describe('bad input never crashes the server or disturbs other proxies', () => {
   it('a known path with the wrong method is 405; a bad since is 400', async () => {
     expect((await api(server.url, 'PUT', '/proxies')).status).toBe(405);
     expect((await api(server.url, 'GET', '/events?since=-1')).status).toBe(400);
+    await stillHealthy();
+  });
+
+  it('populate with a listen port in use keeps the proxies made so far and reports the error', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', () => resolve()));
+    const port = (busy.address() as net.AddressInfo).port;
+    const answer = await api(server.url, 'POST', '/populate', [
+      { name: 'pop-ok', listen: '127.0.0.1:0', upstream: echo.address },
+      { name: 'pop-clash', listen: `127.0.0.1:${port}`, upstream: echo.address },
+    ]);
+    expect(answer.status).toBe(500);
+    expect(answer.body).toMatchObject({ error: expect.stringMatching(/address already in use/), status: 500, proxies: [{ name: 'pop-ok' }] });
+    await new Promise((resolve) => busy.close(resolve));
     await stillHealthy();
   });
 });

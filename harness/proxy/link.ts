@@ -5,6 +5,9 @@ import type { Stream, ToxicWrapper } from './toxic-wrapper.js';
 /** A net.Socket, or an in-memory end leading to the HTTP front. */
 export type Endpoint = Duplex & { resetAndDestroy?: () => unknown };
 
+/** How long a toxic's close may take to flush the last bytes to a slow reader. */
+const FLUSH_TIMEOUT_MS = 5_000;
+
 /** Orders deliveries across both directions of every link (cheaper than reading a clock per write). */
 let deliverySequence = 0;
 
@@ -94,6 +97,8 @@ export class Link implements RunnerHost {
   private closed = false;
   private readonly ended = { upstream: false, downstream: false };
   private detachUpstream: () => void = () => undefined;
+  /** The side a toxic's close is flushing to; destroyed once its last bytes are out, not before. */
+  private flushing: Endpoint | null = null;
   upstream: Endpoint;
 
   constructor(
@@ -184,8 +189,15 @@ export class Link implements RunnerHost {
     const dest = stream === 'upstream' ? this.upstream : this.client;
     const other = stream === 'upstream' ? this.client : this.upstream;
     if (full) {
+      this.flushing = dest;
+      // A peer that never reads must not keep the socket forever.
+      setTimeout(() => dest.destroy(), FLUSH_TIMEOUT_MS).unref();
+      dest.end(() => {
+        this.flushing = null;
+        dest.destroy();
+        this.destroy();
+      });
       other.destroy();
-      dest.end(() => this.destroy());
       return;
     }
     dest.end();
@@ -210,7 +222,8 @@ export class Link implements RunnerHost {
     this.closed = true;
     this.upstreamDir.dispose();
     this.downstreamDir.dispose();
-    if (!this.client.destroyed) this.client.destroy();
-    if (!this.upstream.destroyed) this.upstream.destroy();
+    for (const endpoint of [this.client, this.upstream]) {
+      if (!endpoint.destroyed && endpoint !== this.flushing) endpoint.destroy();
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { Toxiproxy, ToxiproxyError, type ICreateToxicBody } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxyServer, type ProxyServer } from './index.js';
-import { exchange, startEchoServer, startHttpServer, type Upstream } from './test-support.js';
+import { exchange, startEchoServer, startHttpServer, type Upstream } from './test-support/index.js';
 
 /** toxiproxy-node-client (what users' test suites use) drives every endpoint and toxic of the embedded server. */
 describe('toxiproxy-node-client against the embedded server', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxyServer, type ProxyServer } from './index.js';
-import { api, freePort } from './test-support.js';
+import { api, freePort } from './test-support/index.js';
 
 /**
  * Replays the 47 requests recorded from a real Toxiproxy 2.12.0 against the embedded server and

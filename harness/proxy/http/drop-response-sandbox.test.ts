@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/index.js';
 import { startProxyServer, type ProxyServer } from '../index.js';
-import { api, createProxy } from '../test-support.js';
+import { api, createProxy } from '../test-support/index.js';
 
 /** The fault that matters most for payments, end to end: the charge happened, its answer was lost. */
 describe('http_drop_response in front of the sandbox', () => {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startProxyServer, type ProxyServer } from '../index.js';
-import { api, createProxy, startHttpServer, type Upstream } from '../test-support.js';
+import { api, createProxy, startHttpServer, type Upstream } from '../test-support/index.js';
 
 /** Sends one request on `agent` and reports the status, body and the client socket it used. */
 function get(port: number, agent: http.Agent, path: string): Promise<{ status: number; text: string; socket: Socket }> {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { Agent, request as undiciRequest } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startProxyServer, type ProxyServer } from '../index.js';
-import { api, createProxy, startHttpServer, type Upstream } from '../test-support.js';
+import { api, createProxy, startHttpServer, type Upstream } from '../test-support/index.js';
 
 interface Seen {
   method: string;

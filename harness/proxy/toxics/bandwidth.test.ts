@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startProxyServer, type ProxyServer } from '../index.js';
-import { api, createProxy, exchange, startEchoServer, type Upstream } from '../test-support.js';
+import { api, createProxy, exchange, startEchoServer, type Upstream } from '../test-support/index.js';
 
 describe('bandwidth', () => {
   let server: ProxyServer;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { api, createProxy, exchange, startFixture } from '../test-support.js';
+import { api, createProxy, exchange, startFixture } from '../test-support/index.js';
 
 describe('latency', () => {
   let fx: Awaited<ReturnType<typeof startFixture>>;
@@ -41,5 +41,12 @@ describe('latency', () => {
     await api(fx.server.url, 'POST', '/proxies/lat/toxics', { type: 'latency', toxicity: 0, attributes: { latency: 500 } });
     const result = await exchange(port, 'ping', 2_000, (d) => d.length >= 4);
     expect(result.elapsedMs).toBeLessThan(400);
+  });
+
+  it('an update applies to data not yet handled on existing connections', async () => {
+    await api(fx.server.url, 'POST', '/proxies/lat/toxics', { name: 'l', type: 'latency', attributes: { latency: 10 } });
+    expect((await exchange(port, 'a', 2_000, (d) => d.length >= 1)).elapsedMs).toBeLessThan(150);
+    await api(fx.server.url, 'PATCH', '/proxies/lat/toxics/l', { attributes: { latency: 250 } });
+    expect((await exchange(port, 'b', 2_000, (d) => d.length >= 1)).elapsedMs).toBeGreaterThanOrEqual(249);
   });
 });

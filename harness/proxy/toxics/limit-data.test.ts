@@ -1,6 +1,7 @@
+import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startProxyServer, type ProxyServer } from '../index.js';
-import { api, createProxy, exchange, startEchoServer, type Upstream } from '../test-support.js';
+import { api, createProxy, exchange, startEchoServer, type Upstream } from '../test-support/index.js';
 
 describe('limit_data', () => {
   let server: ProxyServer;
@@ -20,5 +21,21 @@ describe('limit_data', () => {
     const result = await exchange(port, '', 2_000);
     expect(result.data.length).toBe(1234);
     expect(result.outcome).toBe('end');
+  });
+
+  it('on the upstream stream it cuts what the upstream receives and closes the connection', async () => {
+    let received = '';
+    const recorder = net.createServer((socket) => {
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', () => resolve()));
+    const port = await createProxy(server.url, 'up', `127.0.0.1:${(recorder.address() as net.AddressInfo).port}`);
+    await api(server.url, 'POST', '/proxies/up/toxics', { type: 'limit_data', stream: 'upstream', attributes: { bytes: 5 } });
+    const result = await exchange(port, 'abcdefghij', 2_000);
+    expect(result.outcome).not.toBe('open');
+    for (let i = 0; i < 50 && received.length < 5; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(received).toBe('abcde');
+    await new Promise((resolve) => recorder.close(resolve));
   });
 });

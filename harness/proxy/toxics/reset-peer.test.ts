@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { api, createProxy, exchange, startFixture } from '../test-support.js';
+import { api, createProxy, exchange, startFixture } from '../test-support/index.js';
 
 describe('reset_peer', () => {
   let fx: Awaited<ReturnType<typeof startFixture>>;

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startProxyServer, type ProxyServer } from '../index.js';
-import { api, createProxy, exchange, type Upstream } from '../test-support.js';
+import { api, createProxy, exchange, type Upstream } from '../test-support/index.js';
 
 describe('slow_close', () => {
   let server: ProxyServer;

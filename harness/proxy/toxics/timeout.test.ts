@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { api, createProxy, exchange, startFixture } from '../test-support.js';
+import { api, createProxy, exchange, startFixture } from '../test-support/index.js';
 
 describe('timeout', { timeout: 10_000 }, () => {
   let fx: Awaited<ReturnType<typeof startFixture>>;
@@ -35,5 +35,17 @@ describe('timeout', { timeout: 10_000 }, () => {
     expect(result.outcome).toBe('end');
     expect(result.data.length).toBe(0);
     expect(result.elapsedMs).toBeGreaterThanOrEqual(145);
+  });
+
+  it('POST /reset heals: the held connection gets its data and the toxic is gone', async () => {
+    await api(fx.server.url, 'POST', '/proxies/to/toxics', { type: 'timeout', attributes: { timeout: 0 } });
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.write('healed');
+    const released = new Promise<Buffer>((resolve) => socket.once('data', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await api(fx.server.url, 'POST', '/reset')).status).toBe(204);
+    expect((await released).toString()).toBe('healed');
+    expect((await api(fx.server.url, 'GET', '/proxies/to/toxics')).body).toEqual([]);
+    socket.destroy();
   });
 });

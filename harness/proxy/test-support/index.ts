@@ -1,7 +1,7 @@
 /** Helpers for the proxy's tests (real sockets on 127.0.0.1, port 0). Not part of the library. */
 import http from 'node:http';
 import net from 'node:net';
-import { startProxyServer, type ProxyServer } from './index.js';
+import { startProxyServer, type ProxyServer } from '../index.js';
 
 export interface ApiAnswer {
   status: number;
