@@ -63,6 +63,11 @@ thresholds:
     expect(problems[2]).toMatch(/^bad\.yaml:7:19: .*no metric named "no_such_metric"/);
   });
 
+  it('rejects an unknown fault type with the known ones', () => {
+    const problems = problemsOf('name: f\nscenarios:\n  a: { executor: constant-vus, vus: 1, duration: 1s }\nfaults:\n  - { type: latancy }\n');
+    expect(problems[0]).toMatch(/^bad\.yaml:5:13: unknown fault type "latancy" \(hint: did you mean "latency"\?/);
+  });
+
   it('reports bad durations and unknown keys with hints', () => {
     const problems = problemsOf(base('    executor: constant-vus\n    vus: 2\n    duration: 10 seconds\n    maxVUs: 3'));
     expect(problems.join('\n')).toMatch(/bad\.yaml:7:5: unknown key "maxVUs".*allowed keys: .*vus, duration/);

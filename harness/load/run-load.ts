@@ -5,7 +5,7 @@ import { judge, combineVerdicts, CHECK_NAMES } from '../checks/index.js';
 import type { CheckVerdict } from '../checks/types.js';
 import { BUILTIN_PROFILES, loadProfile } from '../config/profile.js';
 import type { ApiProfile } from '../config/profile-types.js';
-import { ExitCode, InterruptedError } from '../errors.js';
+import { ExitCode, InterruptedError, UsageError } from '../errors.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import { assertTargetAllowed } from '../safety.js';
 import { startSandbox } from '../../sandbox/index.js';
@@ -70,6 +70,9 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const plan = loadLoadScenario(options.scenarioFile);
   const profile = resolveProfile(plan, options.profile);
   if (options.target) assertTargetAllowed(options.target, options.allowTargets ?? []);
+  if (options.target && options.bugs?.length) {
+    throw new UsageError('E_USAGE', '--bug plants bugs in the in-process sandbox, which --target replaces', { hint: 'drop --target to load the in-process sandbox with the bug, or drop --bug' });
+  }
   const seed = options.seed ?? plan.scenario.seed ?? Date.now() % 2 ** 31;
   const runId = randomBytes(4).toString('hex');
   const outDir = path.resolve(options.outDir ?? path.join('reports', `load-${plan.scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`));
