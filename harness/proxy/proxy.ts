@@ -66,7 +66,8 @@ export class Proxy {
   async start(): Promise<void> {
     if (this.enabled) return;
     const { host, port } = this.listen === '' ? { host: '', port: 0 } : parseAddress('listen', this.listen);
-    const server = net.createServer({ noDelay: true }, (client) => this.accept(client));
+    // Half-open both ways: a client that sends its request and then FIN still gets the answer.
+    const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (client) => this.accept(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(this.listen || ':0', error)));
       server.listen({ host: host === '' ? undefined : host, port }, () => resolve());
@@ -116,7 +117,7 @@ export class Proxy {
 
   private tcpEndpoint(): Endpoint {
     const { host, port } = parseAddress('upstream', this.upstream);
-    const upstream = net.connect({ host, port, noDelay: true });
+    const upstream = net.connect({ host, port, noDelay: true, allowHalfOpen: true });
     upstream.on('error', () => undefined);
     return upstream;
   }

@@ -69,6 +69,8 @@ export class HttpFront {
       this.handle(request, response).catch(() => resetClient(request.socket));
     });
     this.server.on('clientError', (_error, socket) => socket.destroy());
+    // Answer clients that half-close after their request (Node's default aborts the request).
+    (this.server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   }
 
   /** Hands a client connection (an in-memory end behind the client's Link) to the parser. */
