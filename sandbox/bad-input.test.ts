@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { RunningSandbox } from './index.js';
-import { apiClient, start, STORAGES } from './test-support.js';
+import { apiClient, start, STORAGES } from './test-support/index.js';
 
 const pglite = STORAGES[0]!;
 

@@ -4,7 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { SANDBOX_RETRY_POLICY } from '../harness/config/sandbox-profile.js';
 import { UsageError } from '../harness/errors.js';
 import { SANDBOX_BUGS, startSandbox, type RunningSandbox, type SandboxBug } from './index.js';
-import { apiClient, dropTestSchemas, registerEndpoint, start, startReceiver, STORAGES, type PaymentJson } from './test-support.js';
+import { apiClient, dropTestSchemas, registerEndpoint, start, startReceiver, STORAGES, type PaymentJson } from './test-support/index.js';
 
 afterAll(dropTestSchemas);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { RunningSandbox } from './index.js';
-import { apiClient, dropTestSchemas, start, STORAGES, type PaymentJson } from './test-support.js';
+import { apiClient, dropTestSchemas, start, STORAGES, type PaymentJson } from './test-support/index.js';
 
 afterAll(dropTestSchemas);
 

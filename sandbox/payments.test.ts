@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from './index.js';
-import { apiClient, dropTestSchemas, start, STORAGES, type PaymentJson } from './test-support.js';
+import { apiClient, dropTestSchemas, start, STORAGES, type PaymentJson } from './test-support/index.js';
 
 afterAll(dropTestSchemas);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from './index.js';
 import { DEFAULT_PROVIDER_STATE_KEY } from './provider-states.js';
-import { apiClient, start, STORAGES, type PaymentJson } from './test-support.js';
+import { apiClient, start, STORAGES, type PaymentJson } from './test-support/index.js';
 
 const pglite = STORAGES[0]!;
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../test/cli-helpers.js';
-import { apiClient, dropTestSchemas, registerEndpoint, startReceiver, STORAGES } from './test-support.js';
+import { apiClient, dropTestSchemas, registerEndpoint, startReceiver, STORAGES } from './test-support/index.js';
 
 afterAll(dropTestSchemas);
 

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { SANDBOX_RETRY_POLICY } from '../harness/config/sandbox-profile.js';
 import type { RunningSandbox } from './index.js';
-import { apiClient, dropTestSchemas, registerEndpoint, start, startReceiver, STORAGES, type Receiver, type ReceivedWebhook } from './test-support.js';
+import { apiClient, dropTestSchemas, registerEndpoint, start, startReceiver, STORAGES, type Receiver, type ReceivedWebhook } from './test-support/index.js';
 
 afterAll(dropTestSchemas);
 

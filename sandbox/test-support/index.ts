@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { startSandbox, type RunningSandbox, type SandboxOptions } from './index.js';
+import { startSandbox, type RunningSandbox, type SandboxOptions } from '../index.js';
 
 /** A real PostgreSQL for the sandbox tests; the PGlite variants always run. */
 export const TEST_DATABASE_URL = process.env.PAYHARNESS_TEST_DATABASE_URL;
