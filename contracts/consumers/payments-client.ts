@@ -66,7 +66,7 @@ export class PaymentsClient {
   }
 
   cancelPayment(id: string, idempotencyKey: string): Promise<ApiAnswer<Payment | Problem>> {
-    return this.send('POST', `/v1/payments/${encodeURIComponent(id)}/cancel`, undefined, idempotencyKey);
+    return this.send('POST', `/v1/payments/${encodeURIComponent(id)}/cancel`, {}, idempotencyKey);
   }
 
   getPayment(id: string): Promise<ApiAnswer<Payment | Problem>> {

@@ -6,10 +6,10 @@ import type { PaymentOperation } from '../history/types.js';
 import { buildRequest, readField, type RequestParams } from '../workload/request.js';
 import { verifySignature } from '../webhooks/signature.js';
 
-/** A message as pact-js expects a provider to produce it: the payload plus its metadata (the delivery headers). */
+/** A produced message: the payload plus its metadata (the delivery's headers). */
 export interface ProducedMessage {
-  __pactMessageMetadata: Record<string, string>;
-  message: unknown;
+  metadata: Record<string, string>;
+  payload: unknown;
 }
 
 interface Delivery {
@@ -87,7 +87,7 @@ export class WebhookMessageProducer {
     }
     // Pact compares `content-type` metadata by value; the bare media type is what consumers rely on.
     if (metadata['content-type']) metadata['content-type'] = metadata['content-type'].split(';')[0]!.trim();
-    return { __pactMessageMetadata: metadata, message: delivery.body };
+    return { metadata, payload: delivery.body };
   }
 
   async close(): Promise<void> {

@@ -27,12 +27,30 @@ export interface PactFile {
   specification: string;
 }
 
-function lineColumn(text: string, message: string): string {
-  const at = /position (\d+)/.exec(message);
-  if (!at) return '';
-  const before = text.slice(0, Number(at[1]));
-  const line = before.split('\n').length;
-  return `:${line}:${Number(at[1]) - before.lastIndexOf('\n')}`;
+/** Whether parsing `prefix` failed only because the text ended (so the real error lies further on). */
+function failsAtEnd(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    return /end of JSON input/.test(message) || (at !== null && Number(at[1]) >= prefix.trimEnd().length);
+  }
+}
+
+/** `:line:column` of the first character JSON.parse rejects (Node does not always say where). */
+function lineColumn(text: string): string {
+  let lo = 0;
+  let hi = text.length;
+  // The shortest prefix that fails for a reason other than ending early ends at the bad character.
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (failsAtEnd(text.slice(0, mid + 1))) lo = mid + 1;
+    else hi = mid;
+  }
+  const before = text.slice(0, lo);
+  return `:${before.split('\n').length}:${lo - before.lastIndexOf('\n')}`;
 }
 
 /** Reads and checks a pact file; malformed JSON or a JSON file that is not a pact is bad input (exit 3). */
@@ -45,8 +63,9 @@ export function loadPactFile(file: string): PactFile {
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    const message = (error as Error).message;
-    throw new UsageError('E_PACT_FILE', `not valid JSON: ${message}`, { location: `${file}${lineColumn(text, message)}`, hint: 'a pact file is JSON written by a Pact consumer test' });
+    // Node quotes a multi-line snippet after ", ..."; the location already says where.
+    const message = (error as Error).message.split(', ..."')[0]!.replace(/\s+/g, ' ').replace(/ in JSON at position \d+$/, '');
+    throw new UsageError('E_PACT_FILE', `not valid JSON (${message})`, { location: `${file}${lineColumn(text)}`, hint: 'a pact file is JSON written by a Pact consumer test' });
   }
   const problems: string[] = [];
   const consumer = (json?.consumer as { name?: unknown } | undefined)?.name;

@@ -48,7 +48,7 @@ export function parseVerifierJson(raw: string): { passed: boolean; interactions:
   const interactions = [...byKey.values()];
   for (const r of json.interactionResults ?? []) {
     if (r.description && !interactions.some((i) => i.description === r.description)) {
-      interactions.push({ description: r.description, states: [], result: r.result === 'Ok' ? 'passed' : r.result === 'Pending' ? 'pending' : 'failed', reasons: [] });
+      interactions.push({ description: r.description, states: [], result: /^ok$/i.test(r.result ?? '') ? 'passed' : /^pending$/i.test(r.result ?? '') ? 'pending' : 'failed', reasons: [] });
     }
   }
   const failed = interactions.some((i) => i.result === 'failed');

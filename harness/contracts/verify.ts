@@ -1,9 +1,10 @@
-import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
+import pactCoreModule, { type ConsumerVersionSelector, type VerifierOptions } from '@pact-foundation/pact-core';
 import type { ApiProfile } from '../config/profile-types.js';
 import { InfraError } from '../errors.js';
 import type { BrokerConfig } from './broker-config.js';
 import { WebhookMessageProducer } from './message-producer.js';
-import { startStateRelay, type StateFailure } from './state-relay.js';
+import { loadPactFile } from './pact-file.js';
+import { startVerificationServer, type StateFailure } from './verification-server.js';
 import { parseVerifierJson, type InteractionOutcome } from './verify-results.js';
 
 /** Where the pacts come from: files, or a broker asked with consumer version selectors. */
@@ -12,7 +13,7 @@ export type PactSource =
   | {
       kind: 'broker';
       broker: BrokerConfig;
-      consumerVersionSelectors?: NonNullable<VerifierOptions['consumerVersionSelectors']>;
+      consumerVersionSelectors?: ConsumerVersionSelector[];
       enablePending?: boolean;
       includeWipPactsSince?: string;
     };
@@ -34,33 +35,22 @@ export interface VerifyResult {
 }
 
 /**
- * Verifies a running provider against pacts with pact-js's Verifier (HTTP interactions and
- * asynchronous messages). Provider states go through a relay that turns any failed setup into a
- * failed interaction; webhook messages are produced by the real provider (WebhookMessageProducer).
+ * Verifies a running provider against pacts with Pact's own verifier (pact-core, the Rust
+ * verifier), HTTP interactions and asynchronous messages alike. Requests go straight to the
+ * provider (pact-js's verification proxy re-encodes bodies and loses empty JSON bodies); provider
+ * states go through our relay, which turns any failed setup into a failed interaction; webhook
+ * messages are produced by the real provider (WebhookMessageProducer).
  */
 export async function verifyProvider(options: VerifyOptions): Promise<VerifyResult> {
   const stateEndpoint = options.profile.providerStatesPath ? new URL(options.profile.providerStatesPath, options.providerBaseUrl).toString() : undefined;
-  const relay = await startStateRelay(stateEndpoint);
   const producer = new WebhookMessageProducer(options.providerBaseUrl, options.profile);
-  const productionErrors = new Map<string, string>();
-  // Message handlers are looked up by description; one producer serves any description it can name.
-  // (Serialisation probes such as toJSON must not look like message descriptions.)
-  const messageProviders = new Proxy({}, {
-    get: (_target, description) =>
-      typeof description === 'string' && description !== 'toJSON' && description !== 'then' && !(description in Object.prototype)
-        ? () =>
-            producer.produce(description).catch((error: unknown) => {
-              productionErrors.set(description, (error as Error).message);
-              throw error;
-            })
-        : undefined,
-  });
+  const server = await startVerificationServer(stateEndpoint, (description) => producer.produce(description));
   const source = options.source;
   const verifierOptions: VerifierOptions = {
     provider: options.provider,
     providerBaseUrl: options.providerBaseUrl,
-    providerStatesSetupUrl: relay.url,
-    messageProviders,
+    providerStatesSetupUrl: server.stateUrl,
+    transports: [{ protocol: 'message', port: server.messageTransport.port, path: server.messageTransport.path }],
     logLevel: 'error',
     failIfNoPactsFound: true,
     ...(source.kind === 'files'
@@ -80,11 +70,11 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
   };
   let raw: string;
   try {
-    raw = String(await new Verifier(verifierOptions).verifyProvider());
+    raw = String(await pactCoreModule.default.verifyPacts(verifierOptions));
   } catch (error) {
     raw = error instanceof Error ? error.message : String(error);
   } finally {
-    await Promise.all([relay.close(), producer.close()]);
+    await Promise.all([server.close(), producer.close()]);
   }
   const parsed = parseVerifierJson(raw);
   if (!parsed) {
@@ -92,13 +82,20 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
       hint: source.kind === 'broker' ? 'check the broker URL, credentials and selectors' : 'check the pact files and the provider URL',
     });
   }
+  // The verifier names consumers only for failures; file sources tell us the rest.
+  const consumerOf = new Map<string, string>();
+  if (source.kind === 'files') {
+    for (const pact of source.files.map(loadPactFile)) for (const i of pact.interactions) consumerOf.set(i.description, pact.consumer);
+  }
   for (const outcome of parsed.interactions) {
-    const productionError = productionErrors.get(outcome.description);
-    if (productionError && outcome.result !== 'passed') outcome.reasons.unshift(`the message could not be produced: ${productionError}`);
+    outcome.consumer ??= consumerOf.get(outcome.description);
+    if (outcome.result === 'passed') continue;
+    const productionError = server.messageFailures.get(outcome.description);
+    if (productionError) outcome.reasons.unshift(`the message could not be produced: ${productionError}`);
     for (const state of outcome.states) {
-      const failure = relay.failures.find((f) => f.state === state);
-      if (failure && outcome.result === 'failed') outcome.reasons.push(`provider state "${state}" ${failure.action} failed: ${failure.reason}`);
+      const failure = server.stateFailures.find((f) => f.state === state);
+      if (failure) outcome.reasons.push(`provider state "${state}" ${failure.action} failed: ${failure.reason}`);
     }
   }
-  return { passed: parsed.passed, interactions: parsed.interactions, stateFailures: relay.failures };
+  return { passed: parsed.passed, interactions: parsed.interactions, stateFailures: server.stateFailures };
 }
