@@ -115,4 +115,21 @@ describe('bad input never crashes the server or disturbs other proxies', () => {
     await new Promise((resolve) => busy.close(resolve));
     await stillHealthy();
   });
+
+  it('junk bodies on every endpoint get 4xx answers, never a 500 or a crash', async () => {
+    await api(server.url, 'POST', '/proxies/target/toxics', { name: 'fz', type: 'latency' });
+    const junk: unknown[] = ['null', '[]', '1', '"x"', '{}', 'true', '{"attributes":null}', '{"toxicity":"high"}', '{"name":{"a":1}}', '{"type":["latency"]}', '{"enabled":null}', '[{"name":1}]', '[null]', '{"attributes":{"latency":1e400}}', '\u0000', '{"a":'.repeat(50)];
+    const targets: Array<[string, string]> = [
+      ['POST', '/proxies'], ['POST', '/populate'], ['POST', '/proxies/target'], ['PATCH', '/proxies/target'],
+      ['POST', '/proxies/target/toxics'], ['POST', '/proxies/target/toxics/fz'], ['PATCH', '/proxies/target/toxics/fz'],
+    ];
+    for (const [method, path] of targets) {
+      for (const body of junk) {
+        const answer = await api(server.url, method, path, body as string);
+        expect([200, 201, 400, 404, 409], `${method} ${path} ${String(body)} → ${answer.status} ${answer.text}`).toContain(answer.status);
+      }
+    }
+    expect((await api(server.url, 'GET', '/proxies/target')).body).toMatchObject({ name: 'target', enabled: true });
+    await stillHealthy();
+  });
 });
