@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.js';
 
@@ -33,11 +34,20 @@ function wrapPglite(pg: PGlite): Database {
  * `migrate` brings a new database up to date; in-memory databases start from the cached image.
  */
 export async function openPglite(dataDir: string | undefined, migrate: (db: Database) => Promise<void>): Promise<Database> {
-  if (dataDir) {
-    const db = wrapPglite(await PGlite.create({ dataDir }));
-    await migrate(db);
-    return db;
+  // A new data directory starts from the image too; an existing one is opened (and recovered) as it is.
+  const fresh = !dataDir || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+  const image = fresh ? await migratedImage(migrate) : undefined;
+  const db = wrapPglite(await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(image ? { loadDataDir: image } : {}) }));
+  try {
+    await migrate(db); // brings an older data directory up to date; a no-op on the image
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
   }
+  return db;
+}
+
+function migratedImage(migrate: (db: Database) => Promise<void>): Promise<Blob> {
   template ??= (async () => {
     const pg = await PGlite.create();
     await migrate(wrapPglite(pg));
@@ -45,11 +55,8 @@ export async function openPglite(dataDir: string | undefined, migrate: (db: Data
     await pg.close();
     return image;
   })();
-  const image = await template.catch((error: unknown) => {
+  return template.catch((error: unknown) => {
     template = undefined;
     throw error;
   });
-  const db = wrapPglite(await PGlite.create({ loadDataDir: image }));
-  await migrate(db); // a no-op on the image; keeps one code path
-  return db;
 }
