@@ -69,6 +69,8 @@ export async function runBuiltin(ctx: EngineRunContext): Promise<EngineRunOutcom
   }, ABORT_EVAL_INTERVAL_MS);
   const onAbort = (): void => engine.abort();
   ctx.signal.addEventListener('abort', onAbort);
+  // Ctrl-C while the sandbox or the faults were still starting.
+  if (ctx.signal.aborted) engine.abort();
   const progress = new ProgressPrinter(process.stderr, () => engine.progress(), ctx.progress);
   progress.start();
   try {

@@ -34,6 +34,7 @@ export async function runK6(ctx: K6RunContext): Promise<EngineRunOutcome & { k6E
   const bin = k6Binary(ctx.k6Bin);
   const args = ['run', '--out', `json=${ndjsonFile}`, ...(ctx.progress ? [] : ['--quiet']), scriptFile];
   const started = Date.now();
+  if (ctx.signal.aborted) return { durationMs: 0, created: [], interrupted: true, k6ExitCode: 0 };
   const exitCode = await new Promise<number>((resolve, reject) => {
     const child = spawn(bin, args, {
       stdio: ['ignore', 'inherit', 'inherit'],
