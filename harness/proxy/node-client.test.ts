@@ -107,4 +107,19 @@ describe('toxiproxy-node-client against the embedded server', () => {
     expect(await (await fetch(`http://${proxy.listen}/fine`)).text()).toBe('ok GET /fine');
     await proxy.remove();
   });
+
+  it('accepts what the Go client (toxiproxy-cli) sends: the whole proxy back, and empty strings for unset toxic fields', async () => {
+    const created = await fetch(`${server.url}/proxies`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'go', listen: '127.0.0.1:0', upstream: echo.address, enabled: true, toxics: null }),
+    });
+    const proxy = (await created.json()) as Record<string, unknown>;
+    expect(created.status).toBe(201);
+    const saved = await fetch(`${server.url}/proxies/go`, { method: 'POST', body: JSON.stringify({ ...proxy, enabled: false }) });
+    expect([saved.status, ((await saved.json()) as { enabled: boolean }).enabled]).toEqual([200, false]);
+    await fetch(`${server.url}/proxies/go/toxics`, { method: 'POST', body: JSON.stringify({ name: 'l', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1 } }) });
+    const updated = await fetch(`${server.url}/proxies/go/toxics/l`, { method: 'POST', body: JSON.stringify({ name: '', type: '', stream: '', toxicity: 0.5, attributes: { latency: 2 } }) });
+    expect(await updated.json()).toMatchObject({ name: 'l', toxicity: 0.5, attributes: { latency: 2, jitter: 0 } });
+    await fetch(`${server.url}/proxies/go`, { method: 'DELETE' });
+  });
 });

@@ -10,6 +10,8 @@ export interface ProxyInput {
 }
 
 const PROXY_FIELDS = ['name', 'listen', 'upstream', 'enabled'];
+/** Toxiproxy's Go client (and so toxiproxy-cli) sends the whole proxy back, `toxics` included; it is ignored, as there. */
+const IGNORED_FIELDS = ['toxics'];
 
 /**
  * Checks one proxy object of a request body. Toxiproxy ignores unknown fields and wrong types
@@ -22,6 +24,7 @@ export function parseProxyInput(body: unknown, defaults: Partial<ProxyInput>, wh
   const input = body as Record<string, unknown>;
   const result: Partial<ProxyInput> = { ...defaults };
   for (const [key, value] of Object.entries(input)) {
+    if (IGNORED_FIELDS.includes(key) && (value === null || Array.isArray(value))) continue;
     if (!PROXY_FIELDS.includes(key)) throw badBody(`unknown field ${key}${where} (a proxy has ${PROXY_FIELDS.join(', ')})`);
     if (value === null) continue;
     if (key === 'enabled') {

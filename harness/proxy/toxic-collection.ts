@@ -82,7 +82,8 @@ export class ToxicCollection {
     if (!toxic) throw toxicNotFound();
     const input = asObject(body);
     for (const field of ['name', 'type', 'stream'] as const) {
-      if (input[field] !== undefined && input[field] !== null && input[field] !== toxic[field]) {
+      // Go clients send every field, unset ones as "" — only a real change is refused.
+      if (input[field] !== undefined && input[field] !== null && input[field] !== '' && input[field] !== toxic[field]) {
         throw badBody(`${field} of an existing toxic cannot change (delete it and create a new one)`);
       }
     }
