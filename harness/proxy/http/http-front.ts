@@ -140,7 +140,12 @@ export class HttpFront {
     if (status) return this.answerStatus(response, status);
     if (of('drop_response').length > 0) return resetClient(request.socket);
     for (const { action } of of('delay')) if (action.phase === 'response') await sleep(action.delayMs, NEVER_ABORTED);
-    response.writeHead(answer.status, { ...endToEndHeaders(answer.headers), 'content-length': answer.body.length });
+    const headers = endToEndHeaders(answer.headers);
+    // HEAD keeps the upstream's length (there is no body to count); 204/304 carry none.
+    if (outgoing.method === 'HEAD') {
+      if (answer.headers['content-length'] !== undefined) headers['content-length'] = answer.headers['content-length'];
+    } else if (answer.status !== 204 && answer.status !== 304) headers['content-length'] = answer.body.length;
+    response.writeHead(answer.status, headers);
     response.end(answer.body);
   }
 

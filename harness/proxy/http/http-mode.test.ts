@@ -75,3 +75,25 @@ describe('HTTP parsing on live and new connections', () => {
     await expect(get(port, agent, '/reset')).rejects.toMatchObject({ code: 'ECONNRESET' });
   });
 });
+
+describe('HTTP framing through the HTTP front', () => {
+  it('HEAD keeps the upstream length, 204 has no body, bodies of any size arrive intact', async () => {
+    const server = await startProxyServer({ seed: 1 });
+    const big = 'x'.repeat(300_000);
+    const upstream = await startHttpServer((request, response) => {
+      request.resume();
+      if (request.url === '/empty') return void response.writeHead(204).end();
+      if (request.url === '/big') return void response.end(big);
+      response.writeHead(200, { 'content-type': 'text/plain', 'content-length': 5 }).end(request.method === 'HEAD' ? undefined : 'hello');
+    });
+    const port = await createProxy(server.url, 'framing', upstream.address);
+    await api(server.url, 'POST', '/proxies/framing/toxics', { type: 'http_delay', attributes: { delay_ms: 1 } });
+    const head = await fetch(`http://127.0.0.1:${port}/x`, { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-length')]).toEqual([200, '5']);
+    const empty = await fetch(`http://127.0.0.1:${port}/empty`);
+    expect([empty.status, await empty.text(), empty.headers.get('content-length')]).toEqual([204, '', null]);
+    expect((await (await fetch(`http://127.0.0.1:${port}/big`)).text()).length).toBe(big.length);
+    await server.close();
+    await upstream.close();
+  });
+});
