@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { MetricRegistry } from './metrics.js';
+import type { MetricAdder, MetricRegistry } from './metrics.js';
 
 /**
  * The built-in open-model engine. Arrival-rate executors start each iteration when the schedule
@@ -100,6 +100,8 @@ export class OpenModelEngine {
   private vusMax = 0;
   private startedAt = 0;
   private readonly states: ScenarioState[];
+  private readonly addIterations: MetricAdder;
+  private readonly addIterationDuration: MetricAdder;
   private readonly sleepers = new Set<() => void>();
 
   constructor(
@@ -108,6 +110,8 @@ export class OpenModelEngine {
     private readonly iterate: IterationFn,
   ) {
     this.states = plans.map((plan) => ({ plan, tags: { scenario: plan.name }, idleWaiters: [], idleVus: [], startedAt: 0, active: 0, completed: 0, dropped: 0, iteration: 0, done: false }));
+    this.addIterations = metrics.adder('iterations');
+    this.addIterationDuration = metrics.adder('iteration_duration');
     // Every in-flight request listens on the one stop signal.
     setMaxListeners(0, this.hardStop.signal);
     // Each scenario has its own VUs, pre-allocated as k6 does; more are added up to maxVUs on demand.
@@ -235,8 +239,8 @@ export class OpenModelEngine {
       } else {
         this.completed++;
         state.completed++;
-        this.metrics.add('iterations', 1, state.tags);
-        this.metrics.add('iteration_duration', performance.now() - ctx.intendedStart, state.tags);
+        this.addIterations(1, state.tags);
+        this.addIterationDuration(performance.now() - ctx.intendedStart, state.tags);
       }
     } catch {
       // An iteration that throws is an interrupted iteration in k6; the HTTP layer records the failure.

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Pool, type Dispatcher } from 'undici';
-import type { MetricRegistry } from './metrics.js';
+import type { MetricAdder, MetricRegistry } from './metrics.js';
 
 /** A status range or a single status, as k6's `http.expectedStatuses({min,max}, 409)` takes them. */
 export type ExpectedStatus = number | { min: number; max: number };
@@ -74,6 +74,7 @@ export class TimedHttpClient {
   private readonly pools = new Map<number, Pool>();
   private readonly shared?: Pool;
   private readonly timeoutMs: number;
+  private readonly adders: Record<'reqs' | 'duration' | 'waiting' | 'receiving' | 'failed', MetricAdder>;
   private readonly perVu: number;
   private readonly tagCache = new Map<string, Map<string, Map<string, Map<number, SampleTagsRecord>>>>();
   private readonly inFlight = new Set<Dispatcher.DispatchController>();
@@ -84,6 +85,13 @@ export class TimedHttpClient {
     private readonly metrics: MetricRegistry,
     options: HttpClientOptions = {},
   ) {
+    this.adders = {
+      reqs: metrics.adder('http_reqs'),
+      duration: metrics.adder('http_req_duration'),
+      waiting: metrics.adder('http_req_waiting'),
+      receiving: metrics.adder('http_req_receiving'),
+      failed: metrics.adder('http_req_failed'),
+    };
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.perVu = options.connectionsPerVu ?? 6;
     if (options.sharedConnections !== undefined) this.shared = this.newPool(options.sharedConnections);
@@ -147,12 +155,12 @@ export class TimedHttpClient {
     const durationMs = end - meta.intendedStart;
     const expected = status > 0 && isExpected(status, meta.expected ?? DEFAULT_EXPECTED);
     const tags = this.tagsFor(meta.scenario, meta.name, method, status, expected);
-    const m = this.metrics;
-    m.add('http_reqs', 1, tags);
-    m.add('http_req_duration', durationMs, tags);
-    m.add('http_req_waiting', headersAt - sentAt, tags);
-    m.add('http_req_receiving', end - headersAt, tags);
-    m.add('http_req_failed', expected ? 0 : 1, tags);
+    const m = this.adders;
+    m.reqs(1, tags);
+    m.duration(durationMs, tags);
+    m.waiting(headersAt - sentAt, tags);
+    m.receiving(end - headersAt, tags);
+    m.failed(expected ? 0 : 1, tags);
     return durationMs;
   }
 

@@ -14,7 +14,12 @@ export interface MetricSeries {
   /** Only samples carrying all of these tags count (empty for the root metric). */
   filter: Readonly<Record<string, string>>;
   thresholds: Threshold[];
+  /** Received at least one sample. */
+  touched: boolean;
 }
+
+/** Adds a sample to one metric and its matching submetrics; see `MetricRegistry.adder`. */
+export type MetricAdder = (value: number, tags: SampleTags) => void;
 
 export interface ThresholdResult {
   metric: string;
@@ -28,7 +33,6 @@ export interface ThresholdResult {
 export class MetricRegistry {
   private readonly series = new Map<string, MetricSeries>();
   private readonly byRoot = new Map<string, MetricSeries[]>();
-  private readonly touched = new Set<string>();
 
   constructor(private readonly newTrend: () => TrendSink = () => new ExactTrend()) {}
 
@@ -41,7 +45,7 @@ export class MetricRegistry {
     const rootInfo = info ?? BUILTIN_METRICS[parsed.name] ?? this.series.get(parsed.name)?.info;
     if (!rootInfo) throw new Error(`unknown metric ${parsed.name}`);
     if (Object.keys(parsed.tags).length > 0) this.ensure(parsed.name, rootInfo);
-    const series: MetricSeries = { key, info: rootInfo, sink: this.newSink(rootInfo), filter: parsed.tags, thresholds: [] };
+    const series: MetricSeries = { key, info: rootInfo, sink: this.newSink(rootInfo), filter: parsed.tags, thresholds: [], touched: false };
     this.series.set(key, series);
     const siblings = this.byRoot.get(parsed.name) ?? [];
     siblings.push(series);
@@ -69,19 +73,17 @@ export class MetricRegistry {
       this.ensure(name);
       all = this.byRoot.get(name)!;
     }
-    for (const series of all) {
-      let matches = true;
-      for (const k in series.filter) {
-        if (tags[k] !== series.filter[k]) {
-          matches = false;
-          break;
-        }
-      }
-      if (matches) {
-        series.sink.add(value);
-        this.touched.add(series.key);
-      }
-    }
+    addTo(all, value, tags);
+  }
+
+  /**
+   * A function adding samples to `name`, with the lookup done once (hot paths add several
+   * samples per request). Submetrics created later are still fed: they join the same list.
+   */
+  adder(name: string): MetricAdder {
+    this.ensure(name);
+    const all = this.byRoot.get(name)!;
+    return (value, tags) => addTo(all, value, tags);
   }
 
   get(key: string): MetricSeries | undefined {
@@ -90,7 +92,7 @@ export class MetricRegistry {
 
   /** Series that received a sample or carry a threshold, in creation order. */
   reported(): MetricSeries[] {
-    return [...this.series.values()].filter((s) => this.touched.has(s.key) || s.thresholds.length > 0);
+    return [...this.series.values()].filter((s) => s.touched || s.thresholds.length > 0);
   }
 
   /** Evaluates every threshold against the aggregates so far. */
@@ -103,6 +105,23 @@ export class MetricRegistry {
       }
     }
     return results;
+  }
+}
+
+function addTo(all: readonly MetricSeries[], value: number, tags: SampleTags): void {
+  for (let i = 0; i < all.length; i++) {
+    const series = all[i]!;
+    let matches = true;
+    for (const k in series.filter) {
+      if (tags[k] !== series.filter[k]) {
+        matches = false;
+        break;
+      }
+    }
+    if (matches) {
+      series.sink.add(value);
+      series.touched = true;
+    }
   }
 }
 
