@@ -34,6 +34,22 @@ export interface VerifyResult {
   stateFailures: StateFailure[];
 }
 
+/** pact-core rejects options that are present but undefined (e.g. a token next to an unset username). */
+function definedOnly<T extends Record<string, unknown>>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function brokerOptions(source: Extract<PactSource, { kind: 'broker' }>): Partial<VerifierOptions> {
+  const { broker } = source;
+  return definedOnly({
+    pactBrokerUrl: broker.url,
+    ...(broker.token !== undefined ? { pactBrokerToken: broker.token } : { pactBrokerUsername: broker.username, pactBrokerPassword: broker.password }),
+    consumerVersionSelectors: source.consumerVersionSelectors,
+    enablePending: source.enablePending,
+    includeWipPactsSince: source.includeWipPactsSince,
+  });
+}
+
 /**
  * Verifies a running provider against pacts with Pact's own verifier (pact-core, the Rust
  * verifier), HTTP interactions and asynchronous messages alike. Requests go straight to the
@@ -53,19 +69,9 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
     transports: [{ protocol: 'message', port: server.messageTransport.port, path: server.messageTransport.path }],
     logLevel: 'error',
     failIfNoPactsFound: true,
-    ...(source.kind === 'files'
-      ? { pactUrls: source.files }
-      : {
-          pactBrokerUrl: source.broker.url,
-          pactBrokerToken: source.broker.token,
-          pactBrokerUsername: source.broker.token ? undefined : source.broker.username,
-          pactBrokerPassword: source.broker.token ? undefined : source.broker.password,
-          consumerVersionSelectors: source.consumerVersionSelectors,
-          enablePending: source.enablePending,
-          includeWipPactsSince: source.includeWipPactsSince,
-        }),
+    ...(source.kind === 'files' ? { pactUrls: source.files } : brokerOptions(source)),
     ...(options.publish
-      ? { publishVerificationResult: true, providerVersion: options.publish.providerVersion, providerVersionBranch: options.publish.providerBranch }
+      ? definedOnly({ publishVerificationResult: true, providerVersion: options.publish.providerVersion, providerVersionBranch: options.publish.providerBranch })
       : {}),
   };
   let raw: string;

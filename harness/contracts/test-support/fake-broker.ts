@@ -56,6 +56,27 @@ export async function startFakeBroker(options: FakeBrokerOptions = {}): Promise<
       return { status: 200, body: { _embedded: { environments: environments.map((e) => ({ ...e, _links: { self: { href: `${base}/environments/${e.uuid}` } } })) }, _links: { self: { href: `${base}/environments` } } } };
     }
     if (method === 'GET' && (path === '/matrix' || path === '/can-i-deploy')) return { status: 200, body: matrixFor(state, query) };
+    if (parts[0] === 'pacticipants' && parts.length === 2 && method === 'GET') {
+      const href = `${base}/pacticipants/${encodeURIComponent(parts[1]!)}`;
+      return {
+        status: 200,
+        body: {
+          name: parts[1],
+          _links: {
+            self: { href },
+            'pb:version': { href: `${href}/versions/{version}`, templated: true },
+            'pb:branch-version': { href: `${href}/branches/{branch}/versions/{version}`, templated: true },
+            'pb:version-tag': { href: `${href}/versions/{version}/tags/{tag}`, templated: true },
+          },
+        },
+      };
+    }
+    // PUT /pacticipants/{p}/branches/{b}/versions/{v}: the verifier records the provider's branch.
+    if (parts[0] === 'pacticipants' && parts[2] === 'branches' && parts[4] === 'versions' && method === 'PUT') {
+      const version = { pacticipant: parts[1]!, number: parts[5]!, branch: parts[3] };
+      if (!state.versions.some((v) => v.pacticipant === version.pacticipant && v.number === version.number)) state.versions.push(version);
+      return { status: 200, body: { number: version.number, _links: { self: { href: `${base}${path}` } } } };
+    }
     // /pacticipants/{p}/versions/{v}[/deployed-versions/environment/{uuid}]
     if (parts[0] === 'pacticipants' && parts[2] === 'versions' && parts.length >= 4) {
       const [pacticipant, version] = [parts[1]!, parts[3]!];
@@ -77,11 +98,23 @@ export async function startFakeBroker(options: FakeBrokerOptions = {}): Promise<
     if (parts[0] === 'pacts' && parts[1] === 'provider') {
       const provider = parts[2]!;
       if (parts[3] === 'for-verification' && method === 'POST') return pactsForVerification(provider);
+      if (parts[3] === 'for-verification' && method === 'GET') {
+        // The verifier reads this resource first, then POSTs its selectors to the same href.
+        const href = `${base}/pacts/provider/${encodeURIComponent(provider)}/for-verification`;
+        return { status: 200, body: { _links: { self: { href, title: 'Pacts to be verified' } } } };
+      }
       if (parts[3] === 'consumer' && parts[5] === 'version') {
         const pact = state.pacts.find((p) => p.provider === provider && p.consumer === parts[4] && p.consumerVersion === parts[6]);
         if (!pact) return notFound(path);
         if (parts.length === 7 && method === 'GET') {
-          return { status: 200, body: { ...pact.content, _links: { self: { href: pactUrl(pact) }, 'pb:publish-verification-results': { href: `${pactUrl(pact)}/verification-results` } } } };
+          const pacticipant = (name: string) => ({ href: `${base}/pacticipants/${encodeURIComponent(name)}`, name });
+          const links = {
+            self: { href: pactUrl(pact) },
+            'pb:consumer': pacticipant(pact.consumer),
+            'pb:provider': pacticipant(pact.provider),
+            'pb:publish-verification-results': { href: `${pactUrl(pact)}/verification-results`, title: 'Publish verification results' },
+          };
+          return { status: 200, body: { ...pact.content, _links: links } };
         }
         if (parts[7] === 'verification-results' && method === 'POST') {
           const result = body as { success: boolean; providerApplicationVersion: string };
