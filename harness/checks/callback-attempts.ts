@@ -1,5 +1,6 @@
 import type { DeliveryRecord, FaultDecision, HistoryRecord } from '../history/types.js';
 import type { HistoryView } from './history-view.js';
+import { Groups } from './groups.js';
 
 /** One attempt the provider made to deliver an event, as the provider experienced it. */
 export interface CallbackAttempt {
@@ -13,7 +14,14 @@ export interface CallbackAttempt {
   record: HistoryRecord;
 }
 
-const cache = new WeakMap<HistoryView, Map<string, CallbackAttempt[]>>();
+/** Per event: the raw records of its attempts (no per-attempt objects kept), and sink answers the provider never saw. */
+interface AttemptIndex {
+  byEvent: Groups<DeliveryRecord | FaultDecision>;
+  lostAnswers: Set<DeliveryRecord>;
+  toxicAttributes: Map<string, Record<string, unknown>>;
+}
+
+const cache = new WeakMap<HistoryView, AttemptIndex>();
 
 /** Proxy names that sit on the callback path, from the run's fault records and proxy notes. */
 function callbackProxies(view: HistoryView): Set<string> {
@@ -24,48 +32,60 @@ function callbackProxies(view: HistoryView): Set<string> {
   return names;
 }
 
+const timeOf = (r: DeliveryRecord | FaultDecision): number => r.time;
+
+function buildIndex(view: HistoryView): AttemptIndex {
+  const proxies = callbackProxies(view);
+  const byEvent = new Groups<DeliveryRecord | FaultDecision>();
+  const add = (eventId: string, r: DeliveryRecord | FaultDecision): void => byEvent.add(eventId, r);
+  for (const d of view.deliveries) add(d.eventId, d);
+  const decisions = view.decisions.filter((d) => proxies.has(d.proxy) && d.idempotencyKey);
+  for (const d of decisions) if (d.action === 'drop_request' || d.action === 'status') add(d.idempotencyKey!, d);
+  if (decisions.length) {
+    for (const list of byEvent.multiples()) list.sort((a, b) => timeOf(a) - timeOf(b));
+  }
+  const lostAnswers = new Set<DeliveryRecord>();
+  for (const d of decisions) {
+    if (d.action !== 'drop_response') continue;
+    // The sink answered, but the provider never saw it: the sink's attempt nearest in time failed.
+    let best: DeliveryRecord | undefined;
+    for (const r of byEvent.get(d.idempotencyKey!) ?? []) {
+      if (r.kind === 'delivery' && (!best || Math.abs(r.time - d.time) < Math.abs(best.time - d.time))) best = r;
+    }
+    if (best) lostAnswers.add(best);
+  }
+  const toxicAttributes = new Map<string, Record<string, unknown>>();
+  for (const f of view.faults) if (f.phase === 'start' && f.attributes) toxicAttributes.set(f.toxic, f.attributes);
+  return { byEvent, lostAnswers, toxicAttributes };
+}
+
+function toAttempt(index: AttemptIndex, eventId: string, r: DeliveryRecord | FaultDecision): CallbackAttempt {
+  if (r.kind === 'delivery') {
+    return { time: r.time, eventId, status: index.lostAnswers.has(r) ? undefined : r.answeredStatus, retryAfterSeconds: r.retryAfterSeconds, delivery: r, record: r };
+  }
+  if (r.action === 'status') {
+    // The decision names its toxic; the toxic's attributes (from the fault record) say what was answered.
+    const attrs = index.toxicAttributes.get(r.toxic) ?? {};
+    const status = typeof attrs.status === 'number' ? attrs.status : 500;
+    const retryAfter = typeof attrs.retry_after === 'number' ? attrs.retry_after : undefined;
+    return { time: r.time, eventId, status, retryAfterSeconds: retryAfter, record: r };
+  }
+  return { time: r.time, eventId, record: r };
+}
+
 /**
  * Every delivery attempt per event id, in time order: what the sink received, corrected by the
  * callback proxy's decisions (a dropped response means the provider saw a failure although the sink
- * answered; a dropped request or an injected status never reached the sink at all).
+ * answered; a dropped request or an injected status never reached the sink at all). Attempt objects
+ * are built per event as the caller iterates, so a huge history costs no extra index per attempt.
  */
-export function callbackAttempts(view: HistoryView): Map<string, CallbackAttempt[]> {
-  const hit = cache.get(view);
-  if (hit) return hit;
-  const proxies = callbackProxies(view);
-  const byEvent = new Map<string, CallbackAttempt[]>();
-  const add = (a: CallbackAttempt): void => {
-    const list = byEvent.get(a.eventId);
-    if (list) list.push(a);
-    else byEvent.set(a.eventId, [a]);
-  };
-  for (const d of view.deliveries) {
-    add({ time: d.time, eventId: d.eventId, status: d.answeredStatus, retryAfterSeconds: d.retryAfterSeconds, delivery: d, record: d });
+export function* callbackAttempts(view: HistoryView): Generator<[string, CallbackAttempt[]]> {
+  let index = cache.get(view);
+  if (!index) {
+    index = buildIndex(view);
+    cache.set(view, index);
   }
-  const decisions: FaultDecision[] = view.decisions.filter((d) => proxies.has(d.proxy) && d.idempotencyKey);
-  for (const d of decisions) {
-    const eventId = d.idempotencyKey!;
-    if (d.action === 'drop_request') add({ time: d.time, eventId, record: d });
-    else if (d.action === 'status') {
-      // The decision names its toxic; the toxic's attributes (from the fault record) say what was answered.
-      const attrs = view.faults.find((f) => f.toxic === d.toxic && f.phase === 'start')?.attributes ?? {};
-      const status = typeof attrs.status === 'number' ? attrs.status : 500;
-      const retryAfter = typeof attrs.retry_after === 'number' ? attrs.retry_after : undefined;
-      add({ time: d.time, eventId, status, retryAfterSeconds: retryAfter, record: d });
-    }
-  }
-  for (const list of byEvent.values()) list.sort((a, b) => a.time - b.time);
-  for (const d of decisions) {
-    if (d.action !== 'drop_response') continue;
-    // The sink answered, but the provider never saw it: mark the sink's attempt nearest in time as failed.
-    const list = byEvent.get(d.idempotencyKey!);
-    if (!list) continue;
-    let best: CallbackAttempt | undefined;
-    for (const a of list) if (a.delivery && (!best || Math.abs(a.time - d.time) < Math.abs(best.time - d.time))) best = a;
-    if (best) best.status = undefined;
-  }
-  cache.set(view, byEvent);
-  return byEvent;
+  for (const [eventId, raw] of index.byEvent) yield [eventId, raw.map((r) => toAttempt(index!, eventId, r))];
 }
 
 export const delivered = (a: CallbackAttempt): boolean => a.status !== undefined && a.status >= 200 && a.status < 300;

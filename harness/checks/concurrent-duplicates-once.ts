@@ -1,6 +1,6 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { MAX_WITNESSES, viewOf, type Exchange } from './history-view.js';
-import { keyEffects } from './effects.js';
+import { effectCount, keyEffects } from './effects.js';
 import { moneyRangeProblems } from './money-range.js';
 
 /** Two requests with one key and payload were in flight at the same time (or a fault duplicated one upstream). */
@@ -28,14 +28,19 @@ export const concurrentDuplicatesOnce: Check = {
     let groups = 0;
     // Payments whose refunds were sent concurrently: a double refund shows in their final amounts.
     const concurrentResources = new Set<string>();
-    for (const [key, exchanges] of view.byKey) {
-      if (exchanges.length < 2 && !duplicatedKeys.has(key)) continue;
+    // Only keys sent more than once, plus keys the proxy duplicated upstream, can have concurrent copies.
+    const candidates: [string, Exchange[]][] = [...view.byKey.multipleEntries()];
+    for (const key of duplicatedKeys) {
+      const list = view.byKey.get(key);
+      if (list?.length === 1) candidates.push([key, list]);
+    }
+    for (const [key, exchanges] of candidates) {
       if (!wasConcurrent(exchanges, duplicatedKeys, key)) continue;
       groups++;
       const resource = exchanges[0]!.invoke.resourceId;
       if (exchanges[0]!.invoke.op !== 'create' && resource !== undefined) concurrentResources.add(resource);
-      const effects = keyEffects(view, exchanges);
-      if (effects.count > 1 && witnesses.length < MAX_WITNESSES) {
+      if (effectCount(view, exchanges) > 1 && witnesses.length < MAX_WITNESSES) {
+        const effects = keyEffects(view, exchanges);
         const dup = view.decisions.find((d) => d.action === 'duplicate' && d.idempotencyKey === key);
         witnesses.push({
           summary: `Concurrent copies of one ${exchanges[0]!.invoke.op} with idempotency key ${key} executed ${effects.count} times (${effects.resourceIds.join(', ')}); they must execute once.`,

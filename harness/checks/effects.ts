@@ -68,6 +68,33 @@ export function keyEffects(view: HistoryView, exchanges: readonly Exchange[]): K
   }
   return { count: ids.size, resourceIds: [...ids], evidence };
 }
+/**
+ * The same count as keyEffects without collecting evidence or allocating: the hot path for the
+ * millions of keys that took effect once; keyEffects runs only for the few that did not.
+ */
+export function effectCount(view: HistoryView, exchanges: readonly Exchange[]): number {
+  const first = exchanges[0];
+  if (!first) return 0;
+  if (first.invoke.op === 'create') {
+    let oneLogical = true;
+    for (const ex of exchanges) if (ex.invoke.logicalId !== first.invoke.logicalId) oneLogical = false;
+    if (oneLogical) {
+      const rc = referenceIndex(view).get(first.invoke.logicalId);
+      if (rc) return new Set(rc.resourceIds).size;
+    }
+  } else if (first.invoke.resourceId !== undefined && view.finalReads.get(first.invoke.resourceId)?.outcome === 'ok') {
+    for (const ex of exchanges) if (isSuccess(ex)) return 1;
+    return 0;
+  }
+  let id: string | undefined;
+  for (const ex of exchanges) {
+    if (!isSuccess(ex) || ex.complete!.resourceId === undefined) continue;
+    if (id === undefined) id = ex.complete!.resourceId;
+    else if (id !== ex.complete!.resourceId) return keyEffects(view, exchanges).count;
+  }
+  return id === undefined ? 0 : 1;
+}
+
 /** Reset between benchmark rounds (the cache is keyed by view, so this only frees memory). */
 export function clearEffectsCache(): void {
   refIndexCache = new WeakMap();

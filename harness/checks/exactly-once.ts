@@ -1,6 +1,6 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { describeExchange, isInfo, isSuccess, MAX_WITNESSES, recordsOf, viewOf } from './history-view.js';
-import { keyEffects } from './effects.js';
+import { effectCount, keyEffects } from './effects.js';
 import { moneyRangeProblems } from './money-range.js';
 
 /**
@@ -15,21 +15,22 @@ export const exactlyOnce: Check = {
     const witnesses: Witness[] = [];
     let keys = 0;
     let infoKeys = 0;
-    for (const [key, exchanges] of view.byKey) {
+    view.byKey.forEachGroup((key, exchanges) => {
       const op = exchanges[0]!.invoke.op;
-      if (op === 'get' || op === 'list' || op === 'registerWebhook') continue;
+      if (op === 'get' || op === 'list' || op === 'registerWebhook') return;
       keys++;
-      const effects = keyEffects(view, exchanges);
+      const count = effectCount(view, exchanges);
       const acknowledged = exchanges.find(isSuccess);
       if (!acknowledged && exchanges.some(isInfo)) infoKeys++;
-      if (effects.count > 1) {
+      if (count > 1) {
         if (witnesses.length < MAX_WITNESSES) {
+          const effects = keyEffects(view, exchanges);
           witnesses.push({
             summary: `Idempotency key ${key} (${op}) took effect ${effects.count} times: ${effects.resourceIds.join(', ')}; a key may take effect at most once.`,
             records: [...recordsOf(...exchanges.filter((ex) => ex.complete?.resourceId !== undefined).slice(0, 2)), ...effects.evidence],
           });
         }
-      } else if (acknowledged && effects.count === 0 && op === 'create' && view.referenceCounts.length > 0) {
+      } else if (acknowledged && count === 0 && op === 'create' && view.referenceCounts.length > 0) {
         if (witnesses.length < MAX_WITNESSES) {
           witnesses.push({
             summary: `The provider acknowledged ${describeExchange(acknowledged)} but no payment exists for its reference at the end of the run.`,
@@ -37,7 +38,7 @@ export const exactlyOnce: Check = {
           });
         }
       }
-    }
+    });
     for (const problem of moneyRangeProblems(view)) {
       if (witnesses.length >= MAX_WITNESSES) break;
       witnesses.push(problem);

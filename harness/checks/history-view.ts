@@ -2,21 +2,23 @@ import type {
   DeliveryRecord, FaultDecision, FaultRecord, FinalRead, HistoryRecord, OperationComplete, OperationInvoke, ReferenceCount, RunStart,
 } from '../history/types.js';
 import type { ApiProfile } from '../config/profile-types.js';
+import { Groups } from './groups.js';
 
 /** One request attempt and its completion (absent when the run stopped before it completed). */
 export interface Exchange {
   invoke: OperationInvoke;
   complete?: OperationComplete;
-  /** Canonical payload (body without the idempotency field), for comparing requests that share a key. */
-  payload: string;
+  /** Cache of `payloadOf` (computed only for keys that were sent more than once). */
+  payload?: string;
 }
 
 /** A history indexed once so every check stays linear; built lazily and shared by all checks. */
 export interface HistoryView {
   run?: RunStart;
   exchanges: Exchange[];
-  byKey: Map<string, Exchange[]>;
-  byResource: Map<string, Exchange[]>;
+  byKey: Groups<Exchange>;
+  /** Refund attempts per payment id: their sum is checked against the final refunded amount. */
+  refundsByResource: Map<string, Exchange[]>;
   deliveries: DeliveryRecord[];
   decisions: FaultDecision[];
   faults: FaultRecord[];
@@ -36,7 +38,7 @@ export function canonical(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
-function payloadOf(invoke: OperationInvoke, keyField?: string): string {
+function computePayload(invoke: OperationInvoke, keyField?: string): string {
   const body = invoke.body;
   if (keyField && body && typeof body === 'object' && !Array.isArray(body)) {
     const { [keyField]: _key, ...rest } = body as Record<string, unknown>;
@@ -46,6 +48,12 @@ function payloadOf(invoke: OperationInvoke, keyField?: string): string {
 }
 
 /** One view per history array, shared by all checks of one judgement; rebuilt if the array grew since. */
+/** Canonical payload (method, path, body without the idempotency field), for comparing requests that share a key. */
+export function payloadOf(view: HistoryView, ex: Exchange): string {
+  ex.payload ??= computePayload(ex.invoke, view.profile.idempotency.in === 'body' ? view.profile.idempotency.name : undefined);
+  return ex.payload;
+}
+
 const cache = new WeakMap<readonly HistoryRecord[], { view: HistoryView; length: number }>();
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -57,9 +65,8 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): HistoryView {
   const hit = cache.get(history);
   if (hit && hit.length === history.length && hit.view.profile === profile) return hit.view;
-  const keyField = profile.idempotency.in === 'body' ? profile.idempotency.name : undefined;
   const view: HistoryView = {
-    exchanges: [], byKey: new Map(), byResource: new Map(), deliveries: [], decisions: [], faults: [], finalReads: new Map(), referenceCounts: [], endTime: 0, profile,
+    exchanges: [], byKey: new Groups(), refundsByResource: new Map(), deliveries: [], decisions: [], faults: [], finalReads: new Map(), referenceCounts: [], endTime: 0, profile,
   };
   const open = new Map<number, Exchange>();
   for (const r of history) {
@@ -67,10 +74,10 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
     switch (r.kind) {
       case 'run': view.run ??= r; break;
       case 'invoke': {
-        const ex: Exchange = { invoke: r, payload: payloadOf(r, keyField) };
+        const ex: Exchange = { invoke: r };
         view.exchanges.push(ex);
         open.set(r.opId, ex);
-        if (r.idempotencyKey !== undefined) push(view.byKey, r.idempotencyKey, ex);
+        if (r.idempotencyKey !== undefined) view.byKey.add(r.idempotencyKey, ex);
         break;
       }
       case 'complete': {
@@ -78,8 +85,7 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
         if (ex) {
           ex.complete = r;
           open.delete(r.opId);
-          const resource = ex.invoke.resourceId ?? (ex.invoke.op === 'create' ? r.resourceId : undefined);
-          if (resource !== undefined) push(view.byResource, resource, ex);
+          if (ex.invoke.op === 'refund' && ex.invoke.resourceId !== undefined) push(view.refundsByResource, ex.invoke.resourceId, ex);
         }
         break;
       }

@@ -1,7 +1,7 @@
 import type { LifecycleSpec } from '../config/profile-types.js';
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { MAX_WITNESSES, viewOf } from './history-view.js';
-import { paymentSnapshots, type PaymentSnapshot } from './payment-snapshots.js';
+import { paymentObservations, snapshotRecords, statusOf, type PaymentSnapshot } from './payment-snapshots.js';
 
 /** state → every state reachable in zero or more allowed steps. */
 function reachability(lifecycle: LifecycleSpec): Map<string, Set<string>> {
@@ -30,13 +30,17 @@ export const lifecycleTransitions: Check = {
     const reach = reachability(profile.lifecycle);
     const witnesses: Witness[] = [];
     let observations = 0;
-    for (const [id, snaps] of paymentSnapshots(view, profile)) {
+    for (const [id, seen] of paymentObservations(view, profile)) {
       if (witnesses.length >= MAX_WITNESSES) break;
-      const withStatus = snaps.filter((s) => s.status !== undefined);
+      const withStatus: PaymentSnapshot[] = [];
+      for (const o of seen) {
+        const s = statusOf(profile, o);
+        if (s.status !== undefined) withStatus.push({ resourceId: id, ...s, exchange: 'invoke' in o ? o : undefined, finalRead: 'invoke' in o ? undefined : o });
+      }
       observations += withStatus.length;
       const created = withStatus.find((s) => s.exchange?.invoke.op === 'create');
       if (created && !profile.lifecycle.initial.includes(created.status!)) {
-        witnesses.push({ summary: `Payment ${id} was created in status "${created.status}", which is not an initial state (${profile.lifecycle.initial.join(', ')}).`, records: created.records });
+        witnesses.push({ summary: `Payment ${id} was created in status "${created.status}", which is not an initial state (${profile.lifecycle.initial.join(', ')}).`, records: snapshotRecords(created) });
         continue;
       }
       // Latest observation (by completion) that finished before each later request started.
@@ -49,7 +53,7 @@ export const lifecycleTransitions: Check = {
         const terminal = profile.lifecycle.terminal.includes(prev.status!);
         witnesses.push({
           summary: `Payment ${id} moved from "${prev.status}" (${label(prev)}) to "${cur.status}" (${label(cur)}); ${terminal ? `"${prev.status}" is terminal` : 'the lifecycle does not allow that'}.`,
-          records: [...prev.records, ...cur.records],
+          records: [...snapshotRecords(prev), ...snapshotRecords(cur)],
         });
         break;
       }

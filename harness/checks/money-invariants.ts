@@ -1,6 +1,6 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { MAX_WITNESSES, viewOf } from './history-view.js';
-import { paymentSnapshots, type PaymentSnapshot } from './payment-snapshots.js';
+import { paymentObservations, snapshotOf, snapshotRecords, type PaymentSnapshot } from './payment-snapshots.js';
 
 function problemsOf(s: PaymentSnapshot, first: PaymentSnapshot): string[] {
   const p: string[] = [];
@@ -22,13 +22,15 @@ export const moneyInvariants: Check = {
     const view = viewOf(history, profile);
     const witnesses: Witness[] = [];
     let snapshots = 0;
-    for (const [id, snaps] of paymentSnapshots(view, profile)) {
+    for (const [id, observations] of paymentObservations(view, profile)) {
       if (witnesses.length >= MAX_WITNESSES) break;
-      for (const s of snaps) {
+      const first = snapshotOf(profile, observations[0]!, id);
+      for (const o of observations) {
         snapshots++;
-        const problems = problemsOf(s, snaps[0]!);
+        const s = o === observations[0] ? first : snapshotOf(profile, o, id);
+        const problems = problemsOf(s, first);
         if (!problems.length) continue;
-        witnesses.push({ summary: `Payment ${id} as shown by ${s.exchange ? `${s.exchange.invoke.op} #${s.exchange.invoke.opId}` : 'the final read'}: ${problems.join('; ')}.`, records: s.records });
+        witnesses.push({ summary: `Payment ${id} as shown by ${s.exchange ? `${s.exchange.invoke.op} #${s.exchange.invoke.opId}` : 'the final read'}: ${problems.join('; ')}.`, records: snapshotRecords(s) });
         break;
       }
     }

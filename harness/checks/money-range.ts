@@ -37,13 +37,13 @@ function bounds(exchanges: readonly Exchange[]): Bounds {
  */
 export function moneyRangeProblems(view: HistoryView, only?: ReadonlySet<string>): Witness[] {
   const out: Witness[] = [];
-  for (const [resourceId, exchanges] of view.byResource) {
+  for (const [resourceId, exchanges] of view.refundsByResource) {
     if (only && !only.has(resourceId)) continue;
     const final = view.finalReads.get(resourceId);
     if (!final || final.outcome !== 'ok') continue;
     const checks: [string, number | undefined, Exchange[]][] = [
       // Captures are left to money-invariants: an automatic capture at creation has no request to explain it.
-      ['refunded', final.amountRefunded, exchanges.filter((ex) => ex.invoke.op === 'refund')],
+      ['refunded', final.amountRefunded, exchanges],
     ];
     for (const [what, actual, list] of checks) {
       if (actual === undefined || list.length === 0) continue;

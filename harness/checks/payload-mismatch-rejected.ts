@@ -1,5 +1,5 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
-import { describeExchange, MAX_WITNESSES, recordsOf, viewOf } from './history-view.js';
+import { describeExchange, MAX_WITNESSES, payloadOf, recordsOf, viewOf } from './history-view.js';
 
 /**
  * Same key, different payload must be rejected (422 in the IETF draft), never served. Judged only
@@ -14,11 +14,11 @@ export const payloadMismatchRejected: Check = {
     const witnesses: Witness[] = [];
     let judged = 0;
     let undecided = 0;
-    for (const [key, exchanges] of view.byKey) {
+    for (const [key, exchanges] of view.byKey.multipleEntries()) {
       const original = exchanges.find((ex) => ex.complete?.status !== undefined && ex.complete.status < 500);
       if (!original) continue;
       for (const ex of exchanges) {
-        if (ex === original || ex.payload === original.payload) continue;
+        if (ex === original || payloadOf(view, ex) === payloadOf(view, original)) continue;
         const status = ex.complete?.status;
         if (status === undefined || ex.invoke.time < original.complete!.time) {
           undecided++;

@@ -119,8 +119,15 @@ export function buildRequest(profile: ApiProfile, op: PaymentOperation, params: 
 }
 
 /** Reads a simple JSON path (`$.id`, `$.data[0].id`, `$.amounts.captured`); undefined when absent. */
+const parsedPaths = new Map<string, string[]>();
+
 export function readField(json: unknown, path: string): unknown {
-  const steps = path.replace(/^\$\.?/, '').match(/[^.[\]]+|\[\d+\]/g) ?? [];
+  // Checks read a few paths millions of times: parse each path once.
+  let steps = parsedPaths.get(path);
+  if (!steps) {
+    steps = path.replace(/^\$\.?/, '').match(/[^.[\]]+|\[\d+\]/g) ?? [];
+    parsedPaths.set(path, steps);
+  }
   let cur: unknown = json;
   for (const step of steps) {
     if (cur === null || cur === undefined) return undefined;
