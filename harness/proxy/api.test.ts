@@ -103,6 +103,12 @@ function apiSuite(label: string, target: () => Promise<{ url: string; close(): P
       expect(bad.body).toMatchObject({ status: 400, proxies: null });
     });
 
+    it('listen on localhost:0 is reachable on 127.0.0.1, as with Go', async () => {
+      const answer = await api(url, 'POST', '/proxies', { name: n('local'), listen: 'localhost:0', upstream: echo.address });
+      expect((answer.body as { listen: string }).listen).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect((await exchange(listenPort(answer.body), 'hi', 2_000, (d) => d.length >= 2)).data.toString()).toBe('hi');
+    });
+
     it('unknown routes answer 404 page not found', async () => {
       const answer = await api(url, 'GET', '/nosuchroute');
       expect([answer.status, answer.text]).toEqual([404, '404 page not found\n']);

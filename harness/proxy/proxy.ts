@@ -70,7 +70,8 @@ export class Proxy {
     const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (client) => this.accept(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(this.listen || ':0', error)));
-      server.listen({ host: host === '' ? undefined : host, port }, () => resolve());
+      // Go listens on 127.0.0.1 for "localhost"; Node might pick ::1, which IPv4 clients cannot reach.
+      server.listen({ host: host === '' ? undefined : host === 'localhost' ? '127.0.0.1' : host, port }, () => resolve());
     });
     server.on('error', () => undefined);
     this.server = server;
