@@ -1,4 +1,4 @@
-import { ApiError, badBody, missingField } from './api-error.js';
+import { ApiError, badBody, missingField, toxicNotFound } from './api-error.js';
 import type { EventLog } from './events.js';
 import { parseProxyInput, type ProxyCollection, type ProxyInput } from './proxy-collection.js';
 import { toxicJson } from './toxic-wrapper.js';
@@ -78,7 +78,7 @@ export function apiRoutes(proxies: ProxyCollection, events: EventLog): Route[] {
       pattern: '/proxies/:proxy/toxics/:toxic',
       handle: ({ params }) => {
         const toxic = proxies.get(params.proxy).toxics.find(params.toxic);
-        if (!toxic) throw new ApiError('toxic not found', 404);
+        if (!toxic) throw toxicNotFound();
         return ok(toxicJson(toxic));
       },
     },
@@ -87,7 +87,7 @@ export function apiRoutes(proxies: ProxyCollection, events: EventLog): Route[] {
       pattern: '/proxies/:proxy/toxics/:toxic',
       handle: ({ params, json }: ApiRequest) => {
         const toxics = proxies.get(params.proxy).toxics;
-        if (!toxics.find(params.toxic)) throw new ApiError('toxic not found', 404);
+        if (!toxics.find(params.toxic)) throw toxicNotFound();
         return ok(toxicJson(toxics.update(params.toxic, json())));
       },
     })),

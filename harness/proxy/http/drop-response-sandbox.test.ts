@@ -19,8 +19,8 @@ describe('http_drop_response in front of the sandbox', () => {
     await api(server.url, 'POST', '/proxies/api/toxics', { name: 'lost', type: 'http_drop_response', attributes: { method: 'POST', path: '/v1/payments', first: 1 } });
   });
   afterAll(async () => {
-    await server.close();
-    await sandbox.close();
+    await server?.close();
+    await sandbox?.close();
   });
 
   it('the payment exists, the client saw a reset, and a retry with the same key replays it', async () => {

@@ -22,8 +22,6 @@ interface Decision {
   action: HttpAction;
 }
 
-const NEVER_ABORTED = new AbortController().signal;
-
 /** The front reads in-memory ends (duplex-pair.ts) whose `resetPeer` resets the real client socket. */
 function resetClient(socket: Duplex): void {
   const end = socket as Duplex & { resetPeer?: () => void };
@@ -63,6 +61,8 @@ function statusBody(toxic: ToxicWrapper, status: number, body: string | undefine
 export class HttpFront {
   private readonly server: http.Server;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  /** Aborted on close, so held requests and scheduled duplicates do not outlive the proxy. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly host: HttpFrontHost) {
     this.server = http.createServer({ requestTimeout: 0, keepAliveTimeout: 60_000 }, (request, response) => {
@@ -79,6 +79,7 @@ export class HttpFront {
   }
 
   close(): void {
+    this.closing.abort();
     this.agent.destroy();
   }
 
@@ -114,7 +115,8 @@ export class HttpFront {
     const of = <K extends HttpAction['kind']>(kind: K) =>
       decisions.filter((d): d is Decision & { action: Extract<HttpAction, { kind: K }> } => d.action.kind === kind);
 
-    for (const { action } of of('delay')) if (action.phase === 'request') await sleep(action.delayMs, NEVER_ABORTED);
+    for (const { action } of of('delay')) if (action.phase === 'request') await sleep(action.delayMs, this.closing.signal);
+    if (this.closing.signal.aborted) return resetClient(request.socket);
     if (of('drop_request').length > 0) return resetClient(request.socket);
     const status = of('status')[0];
     if (status && !status.action.forward) return this.answerStatus(response, status);
@@ -124,8 +126,8 @@ export class HttpFront {
     const original = callUpstream(this.agent, upstream, outgoing);
     for (const { action } of of('duplicate')) {
       for (let copy = 1; copy <= action.copies; copy++) {
-        void sleep(copy * action.delayMs, NEVER_ABORTED)
-          .then(() => callUpstream(this.agent, upstream, outgoing))
+        void sleep(copy * action.delayMs, this.closing.signal)
+          .then(() => (this.closing.signal.aborted ? undefined : callUpstream(this.agent, upstream, outgoing)))
           .catch(() => undefined);
       }
     }
@@ -139,7 +141,7 @@ export class HttpFront {
     }
     if (status) return this.answerStatus(response, status);
     if (of('drop_response').length > 0) return resetClient(request.socket);
-    for (const { action } of of('delay')) if (action.phase === 'response') await sleep(action.delayMs, NEVER_ABORTED);
+    for (const { action } of of('delay')) if (action.phase === 'response') await sleep(action.delayMs, this.closing.signal);
     const headers = endToEndHeaders(answer.headers);
     // HEAD keeps the upstream's length (there is no body to count); 204/304 carry none.
     if (outgoing.method === 'HEAD') {
