@@ -78,6 +78,43 @@ describe('chaos run through a Toxiproxy API', () => {
     expect(await keysOf(9, 'seed-a')).toEqual(await keysOf(9, 'seed-b'));
   }, 90_000);
 
+  it('against a server without http_* toxics (a real Toxiproxy) an HTTP fault is a clear usage error; TCP faults still run', async () => {
+    // A stand-in for a real Toxiproxy: the embedded server with /events hidden, as Toxiproxy has none.
+    const { createServer } = await import('node:http');
+    const plain = createServer((req, res) => {
+      if (req.url?.startsWith('/events')) return void res.writeHead(404).end('404 page not found');
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        void fetch(`${proxy.url}${req.url}`, { method: req.method, body: req.method === 'GET' || req.method === 'DELETE' ? undefined : Buffer.concat(chunks), headers: { 'content-type': 'application/json' } })
+          .then(async (r) => res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await r.arrayBuffer())));
+      });
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(plain.address() as import('node:net').AddressInfo).port}`;
+    try {
+      await expect(runChaos({ scenarios: [scenarioFile('needs-http', 2)], toxiproxyUrl: url, seed: 1, outDir: join(dir, 'needs-http') }))
+        .rejects.toMatchObject({ exitCode: 3, code: 'E_HTTP_FAULTS_UNAVAILABLE' });
+      expect(await proxiesOnServer()).toEqual({});
+      const tcpOnly = join(dir, 'tcp-only.yaml');
+      writeFileSync(tcpOnly, 'name: tcp-only\nworkload: {flows: 3, mix: {charge: 1}}\nfaults:\n  - {type: latency, proxy: api, attributes: {latency: 10}}\nchecks: [exactly-once]\n');
+      const r = await runChaos({ scenarios: [tcpOnly], toxiproxyUrl: url, seed: 1, outDir: join(dir, 'tcp-only') });
+      expect(r.exitCode).toBe(0);
+      expect(await proxiesOnServer()).toEqual({});
+    } finally {
+      await new Promise((resolve) => plain.close(resolve));
+    }
+  }, 60_000);
+
+  it.skipIf(!process.env.TOXIPROXY_URL)('runs TCP faults through a real Toxiproxy and leaves nothing behind (needs TOXIPROXY_URL)', async () => {
+    const tcpOnly = join(dir, 'real-tcp.yaml');
+    writeFileSync(tcpOnly, 'name: real-tcp\nworkload: {flows: 3, mix: {charge: 1}}\nfaults:\n  - {type: latency, proxy: api, attributes: {latency: 10}}\nchecks: [exactly-once]\n');
+    const r = await runChaos({ scenarios: [tcpOnly], toxiproxyUrl: process.env.TOXIPROXY_URL, seed: 1, outDir: join(dir, 'real') });
+    expect(r.exitCode).toBe(0);
+    const left = (await (await fetch(`${process.env.TOXIPROXY_URL}/proxies`)).json()) as Record<string, unknown>;
+    expect(Object.keys(left).filter((name) => name.startsWith(r.runId))).toEqual([]);
+  }, 60_000);
+
   it('SIGINT heals every fault, deletes the proxies, keeps a checkable partial history and exits 130', async () => {
     const file = scenarioFile('interrupted', 400);
     const out = join(dir, 'sigint');

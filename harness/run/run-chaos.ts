@@ -17,7 +17,7 @@ import { writeReports } from '../report/index.js';
 import { runScenario } from './run-scenario.js';
 import { ProgressLine } from './progress.js';
 import { exitCodeOf, judgeRun, type RunMeta, type VerdictFile } from './verdict.js';
-import { startServices, type Services } from './services.js';
+import { startTarget, startToxiproxy, type Service } from './services.js';
 
 export interface ChaosOptions {
   /** Scenario files, or scenarios already loaded. */
@@ -101,23 +101,25 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
-  let services: Services | undefined;
+  let toxiproxy: Service | undefined;
+  let target: Service | undefined;
   let nemesis: Nemesis | undefined;
   let sink: WebhookSink | undefined;
   let client: PaymentClient | undefined;
   let callbacksProxyUrl: string | undefined;
-  let flowsDone = 0;
   let current = '';
   const progress = new ProgressLine(options.progress, () => ({
-    scenario: current, operations: flowsDone, faultsActive: nemesis?.activeNames().length ?? 0, deliveries: sink?.received ?? 0, pending: sink?.pending({ earlySlackMs: 0, lateSlackMs: 0 }) ?? 0,
+    scenario: current, operations: client?.sent ?? 0, faultsActive: nemesis?.activeNames().length ?? 0, deliveries: sink?.received ?? 0, pending: sink?.pending({ earlySlackMs: 0, lateSlackMs: 0 }) ?? 0,
   }));
   let failure: unknown;
   try {
-    services = await startServices({ target: options.target, toxiproxyUrl: options.toxiproxyUrl, bugs: options.bugs, timeScale, seed });
-    nemesis = await Nemesis.connect(services.toxiproxyUrl, runId, recorder);
+    // The proxy first: whether it can apply http_* faults decides if the scenarios can run at all.
+    toxiproxy = await startToxiproxy({ toxiproxyUrl: options.toxiproxyUrl, seed });
+    nemesis = await Nemesis.connect(toxiproxy.url, runId, recorder);
     for (const s of scenarios) nemesis.assertSupports(s.faults, s.name);
-    const target = new URL(services.targetUrl);
-    const api = await nemesis.createProxy('api', `${target.hostname}:${target.port || (target.protocol === 'https:' ? 443 : 80)}`);
+    target = await startTarget({ target: options.target, bugs: options.bugs, timeScale });
+    const targetUrl = new URL(target.url);
+    const api = await nemesis.createProxy('api', `${targetUrl.hostname}:${targetUrl.port || (targetUrl.protocol === 'https:' ? 443 : 80)}`);
     if (profile.webhooks) {
       sink = await startWebhookSink(profile.webhooks, recorder);
       callbacksProxyUrl = (await nemesis.createProxy('callbacks', new URL(sink.url).host)).url;
@@ -147,7 +149,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       if (abort.signal.aborted) break;
       current = scenario.name;
       await runScenario({
-        runId, index, profile, recorder, nemesis, sink, client, targetUrl: services.targetUrl, rng, signal: abort.signal, onFlowDone: () => flowsDone++,
+        runId, index, profile, recorder, nemesis, sink, client, targetUrl: target.url, rng, signal: abort.signal, onFlowDone: () => undefined,
       }, scenario);
     }
   } catch (error) {
@@ -168,7 +170,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     });
     await client?.close();
     await sink?.close().catch(() => undefined);
-    await services?.close().catch(() => undefined);
+    await target?.close().catch(() => undefined);
+    await toxiproxy?.close().catch(() => undefined);
     await recorder.close().catch((e: unknown) => (failure ??= e));
     if (options.handleSignals) {
       process.off('SIGINT', onSignal);

@@ -53,6 +53,11 @@ export class PaymentClient {
     this.keepHeaders = ['retry-after', 'content-type', ...(replayed ? [replayed] : [])];
   }
 
+  /** Requests sent so far (every attempt), for the progress line. */
+  get sent(): number {
+    return this.nextOpId - 1;
+  }
+
   /** One attempt: invoke → HTTP → complete. Never throws for HTTP or transport failures. */
   async attempt(op: PaymentOperation, params: RequestParams, meta: RequestMeta, attempt: number): Promise<AttemptResult> {
     const { profile, recorder } = this.options;
