@@ -178,4 +178,21 @@ describe('http_* toxics', () => {
     expect(first).toMatch(/\./);
     expect(await pattern(8)).not.toBe(first);
   });
+
+  it('under concurrency first: 10 still faults exactly 10 requests, each recorded once', async () => {
+    await toxic({ name: 'ten', type: 'http_status', attributes: { status: 503, first: 10 } });
+    const pool = new Agent({ connections: 8 });
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const response = await undiciRequest(`${base()}/c/${i}`, { method: 'POST', body: 'x', dispatcher: pool, headers: { 'idempotency-key': `c${i}` } });
+        await response.body.text();
+        return response.statusCode;
+      }),
+    );
+    await pool.close();
+    expect(statuses.filter((s) => s === 503)).toHaveLength(10);
+    expect(upstream.seen).toHaveLength(30);
+    const { events } = (await api(server.url, 'GET', '/events?since=0')).body as { events: Array<{ idempotency_key: string }> };
+    expect(new Set(events.map((e) => e.idempotency_key)).size).toBe(10);
+  });
 });
