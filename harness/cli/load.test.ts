@@ -81,7 +81,11 @@ finalReads: none
     expect(result.stderr).toMatch(/running \(\d+\.\ds\)/);
     expect(JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'))).toHaveProperty('metrics.http_reqs.values.count', 20);
     expect(existsSync(path.join(out, 'history.jsonl'))).toBe(true);
-  }, 30_000);
+    // A load run's directory re-judges like a chaos run's.
+    const rejudged = await runCli(['check', out]);
+    expect(rejudged.code).toBe(0);
+    expect(rejudged.stdout).toMatch(/exactly-once/);
+  }, 45_000);
 
   it('refuses a non-local target without --allow-target (exit 3)', async () => {
     const result = await runCli(['load', 'run', 'scenarios/load/standard.yaml', '--target', 'http://payments.example.com']);

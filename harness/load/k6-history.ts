@@ -35,7 +35,6 @@ export function appendK6History(points: readonly K6Point[], recorder: HistoryRec
     recorder.append({
       kind: 'invoke',
       time: Number(t.t0) - recorder.startedAtMs,
-      ...(t.scenario ? { scenario: t.scenario } : {}),
       opId: id,
       process: Number(t.vu ?? 0),
       op,
@@ -53,7 +52,6 @@ export function appendK6History(points: readonly K6Point[], recorder: HistoryRec
     recorder.append({
       kind: 'complete',
       time: p.timeMs - recorder.startedAtMs,
-      ...(t.scenario ? { scenario: t.scenario } : {}),
       opId: id,
       outcome,
       ...(status > 0 ? { status } : {}),

@@ -119,7 +119,6 @@ export class PaymentWorkload {
     recorder.append({
       kind: 'invoke',
       time: intendedStart - perfOrigin,
-      scenario: executor.name,
       opId,
       process: ctx.vu,
       op: step.op,
@@ -150,7 +149,6 @@ export class PaymentWorkload {
     recorder.append({
       kind: 'complete',
       time: performance.now() - perfOrigin,
-      scenario: executor.name,
       opId,
       outcome,
       ...(status > 0 ? { status, body: json ?? response.body } : {}),

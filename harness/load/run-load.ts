@@ -7,6 +7,7 @@ import { BUILTIN_PROFILES, loadProfile } from '../config/profile.js';
 import type { ApiProfile } from '../config/profile-types.js';
 import { ExitCode, InterruptedError, UsageError } from '../errors.js';
 import { HistoryRecorder } from '../history/recorder.js';
+import { redactJson } from '../redact.js';
 import { assertTargetAllowed } from '../safety.js';
 import { startSandbox } from '../../sandbox/index.js';
 import { runBuiltin, type EngineRunContext, type EngineRunOutcome } from './builtin-runner.js';
@@ -83,13 +84,23 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const checkNames = checkEntries.map((c) => (typeof c === 'string' ? c : c.name));
   const checkOptions = Object.fromEntries(checkEntries.filter((c) => typeof c !== 'string').map((c) => [c.name, c.options]));
 
-  const recorder = new HistoryRecorder({ file: path.join(outDir, 'history.jsonl') });
+  // Every record carries the load scenario's name, so `payharness check <out>` re-judges it like a chaos run.
+  const recorder = new HistoryRecorder({ file: path.join(outDir, 'history.jsonl'), scenario: plan.scenario.name });
   recorder.append({
     kind: 'run',
+    time: 0,
     runId,
     seed,
     startedAt: new Date(recorder.startedAtMs).toISOString(),
-    meta: { kind: 'load', scenario: plan.scenario.name, engine: engineName, profile: profile.name, file: plan.file },
+    // The shape of run/verdict.ts's RunMeta (profile redacted), plus what is particular to load.
+    meta: {
+      kind: 'load',
+      engine: engineName,
+      profile: redactJson(profile),
+      scenarios: [{ name: plan.scenario.name, file: plan.file, checks: checkEntries.map((c) => (typeof c === 'string' ? { name: c } : c)) }],
+      target: options.target ?? 'sandbox (in-process)',
+      bugs: [...(options.bugs ?? [])],
+    },
   });
   if (print) process.stderr.write(`payharness load: ${plan.scenario.name} on the ${engineName} engine, seed ${seed}, output ${outDir}\n`);
 
