@@ -75,6 +75,9 @@ export async function runBuiltin(ctx: EngineRunContext): Promise<EngineRunOutcom
   progress.start();
   try {
     const result = await engine.run();
+    if (engine.firstError !== undefined) {
+      ctx.recorder.append({ kind: 'note', message: `${result.interrupted} iteration(s) ended with an error; the first: ${engine.firstError}` });
+    }
     return { durationMs: result.durationMs, created: workload.created, ...(abortedBy ? { abortedBy } : {}), interrupted: ctx.signal.aborted, engine: result };
   } finally {
     clearInterval(monitor);

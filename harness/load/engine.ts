@@ -101,6 +101,8 @@ export class OpenModelEngine {
   private startedAt = 0;
   private readonly states: ScenarioState[];
   private readonly addIterations: MetricAdder;
+  /** Why the first iteration that threw did so (a workload bug, not a server failure). */
+  firstError?: string;
   private readonly addIterationDuration: MetricAdder;
   private readonly sleepers = new Set<() => void>();
 
@@ -242,9 +244,10 @@ export class OpenModelEngine {
         this.addIterations(1, state.tags);
         this.addIterationDuration(performance.now() - ctx.intendedStart, state.tags);
       }
-    } catch {
-      // An iteration that throws is an interrupted iteration in k6; the HTTP layer records the failure.
+    } catch (error) {
+      // An iteration that throws is an interrupted iteration in k6; keep the first reason to report it.
       this.interrupted++;
+      this.firstError ??= error instanceof Error ? error.message : String(error);
     } finally {
       state.active--;
       this.active--;

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readHistory } from '../history/recorder.js';
+import { stringify } from 'yaml';
+import { SANDBOX_PROFILE } from '../config/sandbox-profile.js';
 import { runLoad } from './run-load.js';
 import type { K6SummaryData } from './summary.js';
 
@@ -95,6 +97,18 @@ finalReads: duplicates
 });
 
 describe('load run against a given target', () => {
+  it('refuses a flow the profile cannot perform before sending anything (exit 3)', async () => {
+    const { capture: _capture, ...operations } = SANDBOX_PROFILE.operations;
+    const profileFile = path.join(dir, 'no-capture.yaml');
+    writeFileSync(profileFile, stringify({ ...SANDBOX_PROFILE, name: 'no-capture', operations }));
+    const file = scenario('needs-capture', 'name: nc\nscenarios:\n  a: { executor: constant-vus, vus: 1, duration: 1s, flows: { authorize-capture: 1 } }\n');
+    const before = served;
+    const error = await runLoad({ scenarioFile: file, target, profile: profileFile, outDir: path.join(dir, 'nc') }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_PROFILE_OPERATION', exitCode: 3 });
+    expect((error as Error).message).toMatch(/flow "authorize-capture", but profile "no-capture" has no capture operation/);
+    expect(served).toBe(before);
+  });
+
   it('stops early when an abortOnFail threshold fails, and exits 1', { timeout: 30_000 }, async () => {
     const file = scenario(
       'abort',

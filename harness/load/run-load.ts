@@ -16,6 +16,7 @@ import { recordFinalReads } from './final-reads.js';
 import { runK6 } from './k6-runner.js';
 import { applyLoadFaults, type AppliedFaults } from './load-faults.js';
 import { loadLoadScenario, type LoadPlan } from './load-scenario.js';
+import type { FlowName } from './scenario-types.js';
 import { MetricRegistry, type ThresholdResult } from './metrics.js';
 import { ExactTrend, HdrTrend } from './sinks.js';
 import { buildSummary, CheckTally, type K6SummaryData } from './summary.js';
@@ -57,6 +58,28 @@ export interface LoadRunResult {
 /** The money checks a load run judges when the scenario names none. */
 export const DEFAULT_LOAD_CHECKS = ['exactly-once', 'concurrent-duplicates-once', 'idempotent-replay', 'money-invariants'].filter((c) => CHECK_NAMES.includes(c));
 
+const FLOW_OPERATIONS: Record<FlowName, readonly ('capture' | 'refund' | 'get')[]> = {
+  create: [],
+  'authorize-capture': ['capture'],
+  'create-refund': ['refund'],
+  'create-get': ['get'],
+};
+
+/** A flow the profile cannot perform is a scenario/profile mismatch: say so before any load starts. */
+function assertProfileSupports(plan: LoadPlan, profile: ApiProfile): void {
+  for (const e of plan.executors) {
+    for (const [flow, weight] of e.flows) {
+      const missing = weight > 0 ? FLOW_OPERATIONS[flow].filter((op) => !profile.operations[op]) : [];
+      if (missing.length) {
+        throw new UsageError('E_PROFILE_OPERATION', `scenario ${e.name} uses flow "${flow}", but profile "${profile.name}" has no ${missing.join(', ')} operation`, {
+          location: plan.file,
+          hint: `add operations.${missing[0]} to the profile, or drop "${flow}" from the scenario's flows`,
+        });
+      }
+    }
+  }
+}
+
 function resolveProfile(plan: LoadPlan, override?: string): ApiProfile {
   const ref = override ?? plan.scenario.profile ?? 'sandbox';
   if (BUILTIN_PROFILES[ref] || override) return loadProfile(ref);
@@ -70,6 +93,7 @@ function resolveProfile(plan: LoadPlan, override?: string): ApiProfile {
 export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const plan = loadLoadScenario(options.scenarioFile);
   const profile = resolveProfile(plan, options.profile);
+  assertProfileSupports(plan, profile);
   if (options.target) assertTargetAllowed(options.target, options.allowTargets ?? []);
   if (options.target && options.bugs?.length) {
     throw new UsageError('E_USAGE', '--bug plants bugs in the in-process sandbox, which --target replaces', { hint: 'drop --target to load the in-process sandbox with the bug, or drop --bug' });
