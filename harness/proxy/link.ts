@@ -8,6 +8,9 @@ export type Endpoint = Duplex & { resetAndDestroy?: () => unknown };
 /** How long a toxic's close may take to flush the last bytes to a slow reader. */
 const FLUSH_TIMEOUT_MS = 5_000;
 
+/** Above this many bytes held inside a direction's toxics, stop reading its source (Toxiproxy blocks too). */
+const HELD_HIGH_WATER = 4 * 1024 * 1024;
+
 /** Orders deliveries across both directions of every link (cheaper than reading a clock per write). */
 let deliverySequence = 0;
 
@@ -26,6 +29,9 @@ class LinkDirection {
   observer: LinkObserver | null = null;
   /** `deliverySequence` at this direction's last delivery; 0 = never. */
   lastDelivery = 0;
+  /** Bytes read into the toxic chain and not yet delivered (approximate: a dropping toxic ends the link). */
+  private held = 0;
+  private heldPaused = false;
 
   constructor(
     public source: Endpoint,
@@ -38,21 +44,35 @@ class LinkDirection {
   }
 
   private write(data: Buffer): void {
+    if (this.held > 0) {
+      this.held = Math.max(0, this.held - data.length);
+      if (this.heldPaused && this.held < HELD_HIGH_WATER / 2) {
+        this.heldPaused = false;
+        this.source.resume();
+      }
+    }
     this.observer?.beforeDelivery(this.stream, data);
     const dest = this.dest;
     if (dest.destroyed) return;
     const source = this.source;
     if (!dest.write(data) && !source.isPaused()) {
       source.pause();
-      dest.once('drain', () => source.resume());
+      dest.once('drain', () => {
+        if (!this.heldPaused) source.resume();
+      });
     }
     this.lastDelivery = ++deliverySequence;
   }
 
   input(data: Buffer): void {
     const head = this.runners[0];
-    if (head === undefined) this.write(data);
-    else head.push(data, performance.now());
+    if (head === undefined) return this.write(data);
+    this.held += data.length;
+    if (this.held > HELD_HIGH_WATER) {
+      this.heldPaused = true;
+      this.source.pause();
+    }
+    head.push(data, performance.now());
   }
 
   inputEnd(): void {
