@@ -3,6 +3,10 @@ import { runCli } from './cli-helpers.js';
 import { CHECK_NAMES } from '../harness/checks/index.js';
 import { FAULT_TYPES } from '../harness/faults/index.js';
 import { TOXICS } from '../harness/proxy/toxics/index.js';
+import { SANDBOX_BUGS } from '../sandbox/bugs.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './cli-helpers.js';
 
 describe('payharness chaos CLI', () => {
   it('chaos list prints every fault (from the proxy toxic registry) and every check', async () => {
@@ -11,6 +15,12 @@ describe('payharness chaos CLI', () => {
     for (const t of TOXICS.filter((t) => t.type !== 'noop')) expect(FAULT_TYPES).toContain(t.type);
     for (const f of FAULT_TYPES) expect(r.stdout).toMatch(new RegExp(`^  ${f} `, 'm'));
     for (const c of CHECK_NAMES) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+  });
+
+  it('docs/chaos.md names every check, every fault and every sandbox bug (no drift from the registries)', () => {
+    const doc = readFileSync(join(repoRoot, 'docs/chaos.md'), 'utf8');
+    for (const name of [...CHECK_NAMES, ...SANDBOX_BUGS]) expect(doc).toContain(`\`${name}\``);
+    for (const type of FAULT_TYPES) expect(doc).toContain(type);
   });
 
   it('bad arguments are exit 3 with a hint: unknown bug, bad seed, missing run dir, non-local target', async () => {
