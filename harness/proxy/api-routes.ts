@@ -10,11 +10,14 @@ export const TOXIPROXY_API_VERSION = '2.12.0';
 /** What a handler answers; the server turns it into bytes (and errors into Toxiproxy's error shape). */
 export interface ApiReply {
   status: number;
+  /** Serialised as JSON; absent for 204. */
   body?: unknown;
+  /** Default `application/json`. */
   contentType?: string;
 }
 
 export interface ApiRequest {
+  /** Decoded path parameters (`:proxy`, `:toxic`). */
   params: Record<string, string>;
   query: URLSearchParams;
   /** The parsed JSON body; reading it throws a 400 when it is empty or not JSON. */
@@ -23,7 +26,9 @@ export interface ApiRequest {
 
 export interface Route {
   method: string;
+  /** Path with `:name` parameters. */
   pattern: string;
+  /** Called per matching request; throws ApiError for Toxiproxy-shaped errors. */
   handle(request: ApiRequest): Promise<ApiReply> | ApiReply;
 }
 

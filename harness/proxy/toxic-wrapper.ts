@@ -4,11 +4,16 @@ export type Stream = 'upstream' | 'downstream';
 
 /** The settings every toxic shares (Toxiproxy's ToxicWrapper); the definition does the work. */
 export interface ToxicWrapper {
+  /** Unique within its proxy; default `TYPE_STREAM`. */
   readonly name: string;
   readonly type: string;
+  /** `downstream`: upstream → client; `upstream`: client → upstream. */
   readonly stream: Stream;
+  /** Share of connections (TCP) or requests (http_*) it applies to, 0..1; updatable. */
   toxicity: number;
+  /** Validated and defaulted; replaced whole on update, read live by running stages. */
   attributes: Attributes;
+  /** The registry entry that does the work. */
   readonly definition: ToxicDefinition;
   /** performance.now() at creation: `window` selection is relative to it. */
   readonly createdAt: number;

@@ -10,10 +10,15 @@ import { callUpstream, endToEndHeaders, type UpstreamResponse } from './upstream
 
 /** What the front needs from its proxy, read live on every request. */
 export interface HttpFrontHost {
+  /** The proxy's name, recorded in events. */
   name: string;
+  /** The current upstream `host:port`, read per request. */
   upstream(): string;
+  /** The proxy's http_* toxics in order, read per request. */
   httpToxics(): ToxicWrapper[];
+  /** The server's seeded generator for probability and toxicity draws. */
   httpRandom(): number;
+  /** Where every decision is recorded. */
   events: EventLog;
 }
 

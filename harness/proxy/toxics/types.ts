@@ -47,10 +47,15 @@ export interface ToxicStage {
 }
 
 export interface TcpToxicDefinition {
+  /** Acts on bytes, on any Toxiproxy. */
   readonly layer: 'tcp';
+  /** The name users write (`reset_peer`); the file is its kebab-case (`reset-peer.ts`). */
   readonly type: string;
+  /** One line for help, `chaos list` and docs. */
   readonly summary: string;
+  /** In API order; validated and defaulted by the registry. */
   readonly attributes: Readonly<Record<string, AttributeSpec>>;
+  /** Called per connection and stream when the toxic applies there; returns its byte stage. */
   createStage(env: StageEnv): ToxicStage;
 }
 
@@ -63,11 +68,15 @@ export type HttpAction =
   | { kind: 'delay'; delayMs: number; phase: 'request' | 'response' };
 
 export interface HttpToxicDefinition {
+  /** Acts on HTTP requests; only the embedded proxy has these. */
   readonly layer: 'http';
+  /** The name users write (`http_drop_response`). */
   readonly type: string;
+  /** One line for help, `chaos list` and docs. */
   readonly summary: string;
   /** Only this toxic's own attributes; the selection attributes are added by the registry. */
   readonly attributes: Readonly<Record<string, AttributeSpec>>;
+  /** Called for each request the toxic selected; returns what to do with it. */
   action(attributes: Attributes): HttpAction;
 }
 
