@@ -8,13 +8,16 @@ afterAll(dropTestSchemas);
 
 const TIME_SCALE = 0.05;
 
-/** Gap between attempt n and n+1 must be the policy's delay ± jitter (scaled), with room for a busy machine. */
+/**
+ * Gap between attempt n and n+1 must be the policy's delay ± jitter (scaled). Never early; lateness
+ * gets generous room because this machine is shared and timers fire late under load.
+ */
 function expectOnSchedule(deliveries: ReceivedWebhook[]): void {
   for (let n = 1; n < deliveries.length; n++) {
     const gap = (deliveries[n] as ReceivedWebhook).at - (deliveries[n - 1] as ReceivedWebhook).at;
     const base = Math.min(SANDBOX_RETRY_POLICY.initialIntervalMs * SANDBOX_RETRY_POLICY.multiplier ** (n - 1), SANDBOX_RETRY_POLICY.maxIntervalMs) * TIME_SCALE;
     expect(gap, `gap before attempt ${n + 1}`).toBeGreaterThanOrEqual(base * (1 - SANDBOX_RETRY_POLICY.jitter) - 2);
-    expect(gap, `gap before attempt ${n + 1}`).toBeLessThanOrEqual(base * (1 + SANDBOX_RETRY_POLICY.jitter) + 150);
+    expect(gap, `gap before attempt ${n + 1}`).toBeLessThanOrEqual(base * (1 + SANDBOX_RETRY_POLICY.jitter) + 500);
   }
 }
 

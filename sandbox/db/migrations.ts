@@ -4,7 +4,7 @@ import type { Database } from './database.js';
  * The schema, one entry per version, never edited once shipped. Times are epoch milliseconds
  * (bigint) taken from the sandbox's clock, so webhook schedules do not depend on the server clock.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE payments (
     id text PRIMARY KEY,
