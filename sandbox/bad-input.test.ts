@@ -37,6 +37,7 @@ describe('bad input gets a 4xx problem+json, never a 500 or a crash', () => {
     ['an unknown capture mode', '{"amount":100,"currency":"EUR","capture":"later"}'],
     ['a non-string reference', '{"amount":100,"currency":"EUR","reference":{"a":1}}'],
     ['a missing amount', '{"currency":"EUR"}'],
+    ['a NUL in the reference', '{"amount":100,"currency":"EUR","reference":"a\\u0000b"}'],
   ];
   for (const [what, body] of createCases) {
     it(`create with ${what} → 400`, async () => {
@@ -59,6 +60,9 @@ describe('bad input gets a 4xx problem+json, never a 500 or a crash', () => {
     const response = await send('POST', '/v1/payments', 'amount=1', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(response.status).toBe(415);
     expect(response.json.code).toBe('unsupported_media_type');
+    const empty = await send('POST', '/v1/payments', '{"amount":1,"currency":"EUR"}', { 'content-type': '' });
+    expect(empty.status).toBe(415);
+    expect(empty.type).toMatch(/^application\/problem\+json/);
   });
 
   it('unknown routes and bad ids → 404', async () => {
@@ -68,6 +72,13 @@ describe('bad input gets a 4xx problem+json, never a 500 or a crash', () => {
     expect((await send('GET', `/v1/payments/pay_${'0'.repeat(24)}`)).status).toBe(404);
     expect((await send('POST', '/v1/payments/%27;drop%20table/capture', '{}')).status).toBe(404);
     expect((await send('POST', `/v1/payments/pay_${'0'.repeat(24)}/refunds`, '{"amount":1}')).status).toBe(404);
+  });
+
+  it('undecodable URLs and NUL in queries → 400', async () => {
+    const badUrl = await send('GET', '/v1/payments/%E0%A4%A');
+    expect(badUrl.status).toBe(400);
+    expect(badUrl.type).toMatch(/^application\/problem\+json/);
+    expect((await send('GET', '/v1/payments?reference=%00')).status).toBe(400);
   });
 
   it('bad capture/refund amounts and bad webhook endpoints → 400', async () => {

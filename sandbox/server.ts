@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { merchantFromAuthorization } from './auth.js';
 import type { IdempotencyOptions } from './idempotency.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem } from './problem.js';
@@ -35,7 +35,15 @@ const FASTIFY_CODES: Record<string, string> = {
 };
 
 export function buildApp(options: AppOptions): FastifyInstance {
-  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, forceCloseConnections: true, return503OnClosing: true });
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES, logger: false, forceCloseConnections: true, return503OnClosing: true,
+    // Errors before routing (a URL that does not decode) get the same problem+json as the rest.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      // frameworkErrors' reply is typed for schema-generic routes; ours has no schemas.
+      void (reply as unknown as FastifyReply).code(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(status, 'invalid_request', error.message)));
+    },
+  });
   app.decorateRequest('merchant', '');
 
   // Our own JSON parser: an empty body is "no body" (POST …/cancel), a malformed one a 400 problem.
@@ -64,7 +72,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
     let body;
     if (error instanceof ProblemError) body = error.toProblem();
     else {
-      const status = error.statusCode ?? 500;
+      // PostgreSQL "data exception" (class 22): input the validators let through; still the client's.
+      const dataException = typeof error.code === 'string' && /^22[0-9A-Z]{3}$/.test(error.code);
+      const status = dataException ? 400 : (error.statusCode ?? 500);
       body = status >= 400 && status < 500
         ? problem(status, FASTIFY_CODES[error.code] ?? 'invalid_request', error.message)
         : problem(500, 'internal_error', 'the sandbox failed unexpectedly; see its log');

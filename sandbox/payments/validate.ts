@@ -39,6 +39,11 @@ export function amountField(body: Record<string, unknown>, name: string, require
   return value;
 }
 
+/** PostgreSQL text cannot hold NUL, so it is refused here rather than failing in the database. */
+export function isReference(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 255 && !value.includes('\u0000');
+}
+
 export function parseCreatePayment(raw: unknown): CreatePaymentInput {
   const body = bodyObject(raw, true);
   const amount = amountField(body, 'amount', true) as number;
@@ -46,8 +51,8 @@ export function parseCreatePayment(raw: unknown): CreatePaymentInput {
   if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
     invalid('currency must be a three-letter upper-case ISO 4217 code, e.g. "EUR"');
   }
-  if (reference !== undefined && reference !== null && (typeof reference !== 'string' || reference.length === 0 || reference.length > 255)) {
-    invalid('reference must be a string of 1 to 255 characters');
+  if (reference !== undefined && reference !== null && !isReference(reference)) {
+    invalid('reference must be a string of 1 to 255 characters, without NUL');
   }
   if (capture !== undefined && capture !== 'automatic' && capture !== 'manual') {
     invalid('capture must be "automatic" or "manual"');

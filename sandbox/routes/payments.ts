@@ -3,7 +3,7 @@ import { isId } from '../ids.js';
 import { runIdempotently, type IdempotencyOptions } from '../idempotency.js';
 import { cancelPayment, capturePayment, createPayment, refundPayment, type Operation } from '../payments/operations.js';
 import { findPayment, listPayments } from '../payments/store.js';
-import { amountField, bodyObject, parseCreatePayment } from '../payments/validate.js';
+import { amountField, bodyObject, isReference, parseCreatePayment } from '../payments/validate.js';
 import { ProblemError } from '../problem.js';
 
 type IdParams = { id: string };
@@ -64,6 +64,9 @@ export function registerPaymentRoutes(app: FastifyInstance, options: Idempotency
   app.get<{ Querystring: { reference?: string | string[] } }>('/v1/payments', async (request) => {
     const { reference } = request.query;
     if (Array.isArray(reference)) throw new ProblemError(400, 'invalid_request', 'give reference at most once');
+    if (reference !== undefined && reference !== '' && !isReference(reference)) {
+      throw new ProblemError(400, 'invalid_request', 'reference must be 1 to 255 characters, without NUL');
+    }
     return { data: await listPayments(options.db, request.merchant, reference) };
   });
 }
