@@ -109,6 +109,7 @@ export function registerContracts(program: Command): void {
     .option('--out <dir>', 'run directory for history.jsonl, verdict.json, junit.xml, report.html')
     .option('--seed <n>', 'seed for keys and fault decisions', integer('--seed'))
     .option('--concurrency <n>', 'concurrent copies per interaction', integer('--concurrency'), 3)
+    .option('--toxiproxy <url>', 'a Toxiproxy API to use instead of the embedded proxy (needs the http_* toxics)')
     .option('--allow-target <host>', 'allow a non-loopback provider host', collect)
     .action(async (flags) => {
       process.exitCode = await contractChaosAction(flags, print);

@@ -1,8 +1,31 @@
-import { NotYetAvailableError } from '../errors.js';
+import { loadProfile } from '../config/profile.js';
+import { SANDBOX_PROFILE } from '../config/sandbox-profile.js';
+import { renderConsole } from '../report/index.js';
+import { assertTargetAllowed } from '../safety.js';
 import type { Print } from './broker-actions.js';
+import { runContractChaos } from './chaos/run-contract-chaos.js';
+import { loadPactFile } from './pact-file.js';
+import { assertReachable } from './verify-action.js';
 
-export async function contractChaosAction(flags: Record<string, unknown>, print: Print): Promise<number> {
-  void flags;
-  void print;
-  throw new NotYetAvailableError('contracts chaos');
+export interface ContractChaosFlags {
+  pact: string[];
+  providerBaseUrl: string;
+  profile?: string;
+  out?: string;
+  seed?: number;
+  concurrency?: number;
+  toxiproxy?: string;
+  allowTarget?: string[];
+}
+
+/** `payharness contracts chaos`: prints the verdict like `chaos run` and returns its exit code. */
+export async function contractChaosAction(flags: ContractChaosFlags, print: Print): Promise<number> {
+  assertTargetAllowed(flags.providerBaseUrl, flags.allowTarget ?? []);
+  const pacts = flags.pact.map(loadPactFile);
+  const profile = flags.profile ? loadProfile(flags.profile) : SANDBOX_PROFILE;
+  await assertReachable(flags.providerBaseUrl);
+  const result = await runContractChaos({ pacts, providerBaseUrl: flags.providerBaseUrl, profile, outDir: flags.out, seed: flags.seed, concurrency: flags.concurrency, toxiproxyUrl: flags.toxiproxy });
+  for (const line of result.skipped) print(`skipped (not effectful): ${line}`);
+  print(renderConsole(result.verdict, result.runDir).trimEnd());
+  return result.exitCode;
 }
