@@ -101,3 +101,33 @@ describe('bad input gets a 4xx problem+json, never a 500 or a crash', () => {
     expect((await apiClient(sandbox.url).createPayment()).status).toBe(201);
   });
 });
+
+describe('random bodies (seeded) never get a 5xx', () => {
+  let sandbox: RunningSandbox;
+  beforeAll(async () => {
+    sandbox = await start(pglite);
+  });
+  afterAll(() => sandbox?.close());
+
+  it('answers 150 generated requests with 2xx/4xx only, and deep nesting with 400', async () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const values: readonly unknown[] = [0, -1, 1, 1.5, 2 ** 60, 'EUR', 'eur', '', 'x'.repeat(300), null, true, [], {}, [1], { a: 1 }, '\u0000', '1000'];
+    const api = apiClient(sandbox.url);
+    const { json: payment } = await api.createPayment({ capture: 'manual' });
+    const paths = ['/v1/payments', `/v1/payments/${payment.id}/capture`, `/v1/payments/${payment.id}/refunds`, `/v1/payments/${payment.id}/cancel`, '/v1/webhook_endpoints'];
+    const statuses: number[] = [];
+    for (let i = 0; i < 150; i++) {
+      const body: Record<string, unknown> = {};
+      for (const field of ['amount', 'currency', 'reference', 'capture', 'url', 'events']) if (random() < 0.6) body[field] = pick(values);
+      const response = await api.post(pick(paths), random() < 0.1 ? pick(['{', '[]', '1', '"x"', 'null']) : body);
+      statuses.push(response.status);
+    }
+    const deep = await api.post(`/v1/payments/${payment.id}/cancel`, `{"x":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    expect(deep.status).toBe(400);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(statuses.some((s) => s >= 400)).toBe(true);
+    expect((await api.get(`/v1/payments/${payment.id}`)).status).toBe(200);
+  });
+});

@@ -15,6 +15,26 @@ declare module 'fastify' {
 /** Request bodies above this are answered 413: a payment request is a few hundred bytes. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** Deeper JSON than this is refused: no payment request needs it, and recursion over it could overflow. */
+const MAX_JSON_DEPTH = 32;
+
+/** Nesting depth of a JSON text, counted without recursion (brackets inside strings do not count). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') max = Math.max(max, ++depth);
+    else if (c === '}' || c === ']') depth--;
+  }
+  return max;
+}
+
 /** Routes anyone may call without an API key. */
 const PUBLIC_ROUTES = new Set(['/v1/webhook_policy']);
 
@@ -50,6 +70,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
     if (text === '') return done(null, undefined);
+    if (jsonDepth(text as string) > MAX_JSON_DEPTH) {
+      return done(new ProblemError(400, 'malformed_json', `the body is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+    }
     try {
       done(null, JSON.parse(text as string));
     } catch {
