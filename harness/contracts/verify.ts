@@ -75,11 +75,16 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
       : {}),
   };
   let raw: string;
+  // pact-core also reads PACT_BROKER_BASE_URL from the environment and would add the broker's pacts
+  // to a file verification; CI sets it for the broker commands, so hide it while verifying files.
+  const hidden = source.kind === 'files' ? process.env.PACT_BROKER_BASE_URL : undefined;
+  if (hidden !== undefined) delete process.env.PACT_BROKER_BASE_URL;
   try {
     raw = String(await pactCoreModule.default.verifyPacts(verifierOptions));
   } catch (error) {
     raw = error instanceof Error ? error.message : String(error);
   } finally {
+    if (hidden !== undefined) process.env.PACT_BROKER_BASE_URL = hidden;
     await Promise.all([server.close(), producer.close()]);
   }
   const parsed = parseVerifierJson(raw);

@@ -14,7 +14,7 @@ export interface GateResult {
 }
 
 function skipped(name: StageResult['name'], why: string): StageResult {
-  return { name, verdict: 'skipped', exitCode: 0, summary: `${name} skipped: ${why}`, cases: [{ name, verdict: 'skipped', message: why }] };
+  return { name, verdict: 'skipped', exitCode: 0, summary: why, cases: [{ name, verdict: 'skipped', message: why }] };
 }
 
 /**
