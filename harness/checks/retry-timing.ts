@@ -8,7 +8,7 @@ export interface RetrySlack {
   lateSlackMs: number;
 }
 
-export const DEFAULT_SLACK: RetrySlack = { earlySlackMs: 20, lateSlackMs: 1_000 };
+export const DEFAULT_SLACK: RetrySlack = { earlySlackMs: 20, lateSlackMs: 2_000 };
 
 export function slackFrom(options: Record<string, unknown> | undefined): RetrySlack {
   const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);

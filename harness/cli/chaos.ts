@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import { CHECKS } from '../checks/index.js';
 import { FAULTS } from '../faults/index.js';
 import { runChaos } from '../run/run-chaos.js';
@@ -49,6 +49,7 @@ export function registerChaos(program: Command): void {
         allowTargets: opts.allowTarget, bugs: opts.bug, timeScale: opts.timeScale, progress: process.stderr, handleSignals: true,
       });
       process.stdout.write(renderConsole(result.verdict, result.runDir));
+      if (result.interrupted) throw new InterruptedError(`interrupted; faults healed, proxies deleted, partial history kept in ${result.runDir}`);
       process.exitCode = result.exitCode;
     });
   chaos

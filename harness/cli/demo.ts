@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { runDemo } from '../run/demo.js';
 import { renderConsole } from '../report/console.js';
 import { parseSeed } from './chaos.js';
+import { InterruptedError } from '../errors.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -15,6 +16,7 @@ export function registerDemo(program: Command): void {
     .action(async (opts: { bug: string[]; seed?: number; out?: string }) => {
       const result = await runDemo({ bugs: opts.bug, seed: opts.seed, outDir: opts.out, progress: process.stderr, handleSignals: true });
       process.stdout.write(renderConsole(result.verdict, result.runDir));
+      if (result.interrupted) throw new InterruptedError(`interrupted; faults healed, proxies deleted, partial history kept in ${result.runDir}`);
       process.exitCode = result.exitCode;
     });
 }

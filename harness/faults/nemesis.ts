@@ -4,6 +4,35 @@ import type { HistoryRecorder } from '../history/recorder.js';
 import { InfraError, UsageError } from '../errors.js';
 import { findFault } from './index.js';
 
+const isTransportError = (error: unknown): boolean => error instanceof Error && /fetch failed|ECONNRESET|socket/i.test(error.message);
+const statusOf = (error: unknown): number | undefined => {
+  const m = error instanceof Error ? /status code (\d+)/.exec(error.message) : null;
+  return m ? Number(m[1]) : undefined;
+};
+
+/**
+ * Calls the Toxiproxy API, retrying a call whose connection failed (a busy machine, a keep-alive
+ * socket the server just closed). If an earlier try did land, the retry meets 409/404; `landed`
+ * turns that into the result the first try would have had.
+ */
+async function withRetry<T>(call: () => Promise<T>, landed?: (status: number) => Promise<T> | undefined): Promise<T> {
+  let transportFailed = false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const status = statusOf(error);
+      if (transportFailed && status !== undefined && landed) {
+        const recovered = landed(status);
+        if (recovered) return await recovered;
+      }
+      if (!isTransportError(error) || attempt >= 4) throw error;
+      transportFailed = true;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
 /** A fault the nemesis applied and has not healed yet. */
 interface ActiveFault {
   spec: FaultSpec;
@@ -48,7 +77,7 @@ export class Nemesis {
   static async connect(url: string, runId: string, recorder: HistoryRecorder): Promise<Nemesis> {
     const client = new Toxiproxy(url.replace(/\/$/, ''));
     try {
-      await client.getVersion();
+      await withRetry(() => client.getVersion());
     } catch (error) {
       throw new InfraError('E_TOXIPROXY_UNREACHABLE', `cannot reach the Toxiproxy API at ${url}: ${(error as Error).message}`, {
         hint: 'start toxiproxy-server (or leave out --toxiproxy to use the embedded proxy)',
@@ -76,7 +105,10 @@ export class Nemesis {
     const name = `${this.runId}-${path}`;
     let proxy: Proxy;
     try {
-      proxy = await this.client.createProxy({ name, listen: '127.0.0.1:0', upstream, enabled: true });
+      proxy = await withRetry(
+        () => this.client.createProxy({ name, listen: '127.0.0.1:0', upstream, enabled: true }),
+        (status) => (status === 409 ? this.client.get(name) : undefined),
+      );
     } catch (error) {
       throw new InfraError('E_PROXY_CREATE', `cannot create proxy ${name} on ${this.url}: ${(error as Error).message}`, {
         hint: 'check that the Toxiproxy server can listen on 127.0.0.1 and reach the upstream',
@@ -101,14 +133,17 @@ export class Nemesis {
     this.active.set(toxicName, active);
     const attributes = { ...(spec.attributes ?? {}) };
     if (spec.type === 'down') {
-      entry.proxy = await entry.proxy.update({ enabled: false, listen: entry.proxy.listen, upstream: entry.proxy.upstream });
+      const current = entry.proxy;
+      entry.proxy = await withRetry(() => current.update({ enabled: false, listen: current.listen, upstream: current.upstream }));
       active.proxy = entry.proxy;
     } else {
       // Callback faults record the event id (webhook-id) as the decision's key, so checks can tie them to events.
       if (spec.proxy === 'callbacks' && findFault(spec.type)?.layer === 'http' && attributes.key_header === undefined) attributes.key_header = 'webhook-id';
-      active.toxic = await entry.proxy.addToxic({
-        name: toxicName, type: spec.type as never, stream: spec.stream ?? 'downstream', toxicity: spec.toxicity ?? 1, attributes,
-      });
+      const proxy = entry.proxy;
+      active.toxic = await withRetry(
+        () => proxy.addToxic({ name: toxicName, type: spec.type as never, stream: spec.stream ?? 'downstream', toxicity: spec.toxicity ?? 1, attributes }),
+        (status) => (status === 409 ? proxy.getToxic(toxicName) : undefined),
+      );
     }
     this.recorder.append({ kind: 'fault', phase: 'start', proxy: entry.created.name, toxic: toxicName, type: spec.type, attributes, path: spec.proxy });
   }
@@ -120,9 +155,11 @@ export class Nemesis {
     this.active.delete(toxicName);
     const entry = this.proxies.get(active.spec.proxy)!;
     if (active.spec.type === 'down') {
-      entry.proxy = await entry.proxy.update({ enabled: true, listen: entry.proxy.listen, upstream: entry.proxy.upstream });
-    } else {
-      await active.toxic?.remove();
+      const current = entry.proxy;
+      entry.proxy = await withRetry(() => current.update({ enabled: true, listen: current.listen, upstream: current.upstream }));
+    } else if (active.toxic) {
+      const toxic = active.toxic;
+      await withRetry(() => toxic.remove(), (status) => (status === 404 ? Promise.resolve() : undefined));
     }
     this.recorder.append({ kind: 'fault', phase: 'heal', proxy: entry.created.name, toxic: toxicName, type: active.spec.type, path: active.spec.proxy });
   }
@@ -161,7 +198,7 @@ export class Nemesis {
   async deleteProxies(): Promise<string[]> {
     const problems: string[] = [];
     for (const [path, { proxy }] of this.proxies) {
-      await proxy.remove().catch((error: Error) => problems.push(`${proxy.name}: ${error.message}`));
+      await withRetry(() => proxy.remove(), (status) => (status === 404 ? Promise.resolve() : undefined)).catch((error: Error) => problems.push(`${proxy.name}: ${error.message}`));
       this.proxies.delete(path);
     }
     return problems;

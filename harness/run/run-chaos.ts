@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { join, resolve } from 'node:path';
 import type { ApiProfile } from '../config/profile-types.js';
 import type { Scenario } from '../config/scenario-types.js';
@@ -90,6 +91,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const runDir = resolve(options.outDir ?? join('reports', runId));
   const recorder = new HistoryRecorder({ file: join(runDir, 'history.jsonl') });
   const abort = new AbortController();
+  // Every in-flight request and backoff listens to it; many at once is expected, not a leak.
+  setMaxListeners(0, abort.signal);
   let interrupted = false;
   const onSignal = (): void => {
     if (interrupted) return;

@@ -1,3 +1,4 @@
+import { sleep } from '../workload/sleep.js';
 import type { ApiProfile } from '../config/profile-types.js';
 import type { Scenario } from '../config/scenario-types.js';
 import type { HistoryRecorder } from '../history/recorder.js';
@@ -27,12 +28,6 @@ export interface ScenarioRunContext {
   onFlowDone(): void;
 }
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 /** Waits until no callback is pending and none arrived for a quiet period, bounded by the horizon. */
 async function settleCallbacks(ctx: ScenarioRunContext, scenario: Scenario): Promise<void> {

@@ -1,3 +1,4 @@
+import { sleep } from './sleep.js';
 import { Agent, request } from 'undici';
 import type { ApiProfile } from '../config/profile-types.js';
 import type { ClientRetryPolicy } from '../config/scenario-types.js';
@@ -35,12 +36,6 @@ export interface PaymentClientOptions {
   signal?: AbortSignal;
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 /** The consumer's HTTP client (undici): sends profile-shaped requests, records invoke/complete, retries per policy. */
 export class PaymentClient {

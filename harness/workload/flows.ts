@@ -1,3 +1,4 @@
+import { sleep } from './sleep.js';
 import type { PaymentOperation } from '../history/types.js';
 import type { ClientRetryPolicy } from '../config/scenario-types.js';
 import type { RequestParams } from './request.js';
@@ -16,11 +17,6 @@ export interface FlowContext {
   touched(reference: string, logicalId: string, resourceId?: string): void;
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 /** One write with its planned duplicates: concurrent copies, a delayed replay, a changed payload. */
 async function write(
