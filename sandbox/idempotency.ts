@@ -94,19 +94,21 @@ export async function runIdempotently(options: IdempotencyOptions, request: Idem
     return execute(db, operation, delay, (tx, response) => storeResponse(tx, at, hash, now + options.retentionMs, response, true));
   }
 
-  await db.query(
-    `DELETE FROM idempotency_keys WHERE merchant = $1 AND key = $2
-       AND (expires_at_ms <= $3 OR (state = 'in_flight' AND created_at_ms <= $4))`,
-    [at.merchant, at.key, now, now - ABANDONED_CLAIM_MS],
-  );
+  // One atomic statement: claim a new key, or take over one that expired or was abandoned by a
+  // crashed request; a live key is left alone and nothing is returned.
   const claimed = await db.query(
     `INSERT INTO idempotency_keys (merchant, key, request_hash, state, created_at_ms, expires_at_ms)
-     VALUES ($1, $2, $3, 'in_flight', $4, $5) ON CONFLICT (merchant, key) DO NOTHING RETURNING key`,
-    [at.merchant, at.key, hash, now, now + options.retentionMs],
+     VALUES ($1, $2, $3, 'in_flight', $4, $5)
+     ON CONFLICT (merchant, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, state = 'in_flight',
+       status = NULL, content_type = NULL, body = NULL, resource_id = NULL,
+       created_at_ms = EXCLUDED.created_at_ms, expires_at_ms = EXCLUDED.expires_at_ms
+     WHERE idempotency_keys.expires_at_ms <= $4 OR (idempotency_keys.state = 'in_flight' AND idempotency_keys.created_at_ms <= $6)
+     RETURNING key`,
+    [at.merchant, at.key, hash, now, now + options.retentionMs, now - ABANDONED_CLAIM_MS],
   );
   if (claimed.length === 0) {
     const existing = await findKey(db, at, now);
-    // Gone between the insert and the read: it expired or its request failed; the client may retry.
+    // Gone between the claim and the read: its request failed (5xx) just now; the client may retry.
     if (!existing) throw new ProblemError(409, 'idempotency_key_in_use', `a request with Idempotency-Key ${key} is being processed; retry later`);
     return answerExisting(options, request, existing, hash);
   }

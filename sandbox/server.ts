@@ -9,6 +9,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The merchant of the request's API key; set by the auth hook on every `/v1/` route. */
     merchant: string;
+    /** Set when the request's change queued webhook deliveries; the response hook wakes the dispatcher. */
+    deliveriesQueued: boolean;
   }
 }
 
@@ -40,7 +42,7 @@ const PUBLIC_ROUTES = new Set(['/v1/webhook_policy']);
 
 export interface AppOptions extends IdempotencyOptions {
   timeScale: number;
-  /** Called after every state-changing request has answered (wakes the webhook dispatcher). */
+  /** Called after a request that queued webhook deliveries has committed and answered (wakes the dispatcher). */
   onChange(): void;
   /** One line per request, without headers (the API key never reaches it); undefined = silent. */
   log?: (line: string) => void;
@@ -65,6 +67,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     },
   });
   app.decorateRequest('merchant', '');
+  app.decorateRequest('deliveriesQueued', false);
 
   // Our own JSON parser: an empty body is "no body" (POST …/cancel), a malformed one a 400 problem.
   app.removeContentTypeParser('application/json');
@@ -87,7 +90,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
   });
   app.addHook('onResponse', async (request, reply) => {
-    if (request.method === 'POST' && reply.statusCode < 500) options.onChange();
+    if (request.deliveriesQueued) options.onChange();
     options.log?.(`${request.method} ${request.url.split('?')[0]} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
   });
 

@@ -28,6 +28,13 @@ export interface Operation {
 interface Context {
   merchant: string;
   bugs: BugSwitches;
+  /** Called when the change queued webhook deliveries (the dispatcher is woken once it commits). */
+  onDeliveriesQueued?: () => void;
+}
+
+async function emit(tx: Queryable, ctx: Context, type: Parameters<typeof recordEvent>[2], payment: Payment): Promise<void> {
+  const { deliveries } = await recordEvent(tx, ctx.merchant, type, payment);
+  if (deliveries > 0) ctx.onDeliveriesQueued?.();
 }
 
 /** Long enough for concurrent requests to interleave on two cores; only planted bugs wait. */
@@ -60,7 +67,7 @@ export function createPayment(ctx: Context, input: CreatePaymentInput): Operatio
         created_at: new Date().toISOString(),
       };
       await insertPayment(tx, ctx.merchant, payment);
-      await recordEvent(tx, ctx.merchant, 'payment.created', payment);
+      await emit(tx, ctx, 'payment.created', payment);
       return { status: 201, body: payment, resourceId: payment.id };
     },
   };
@@ -77,7 +84,7 @@ export function capturePayment(ctx: Context, id: string, amount: number | undefi
         throw new ProblemError(409, 'amount_exceeds_authorized', `capture amount ${captureAmount} exceeds the authorized ${payment.amount}`);
       }
       const saved = await savePayment(tx, ctx.merchant, { ...payment, status: 'succeeded', amount_captured: captureAmount });
-      await recordEvent(tx, ctx.merchant, 'payment.captured', saved);
+      await emit(tx, ctx, 'payment.captured', saved);
       return { status: 200, body: saved, resourceId: id };
     },
   };
@@ -89,7 +96,7 @@ export function cancelPayment(ctx: Context, id: string): Operation {
       const payment = await lockPayment(tx, ctx.merchant, id);
       if (payment.status !== 'requires_capture') illegal(payment, 'cancel');
       const saved = await savePayment(tx, ctx.merchant, { ...payment, status: 'canceled' });
-      await recordEvent(tx, ctx.merchant, 'payment.canceled', saved);
+      await emit(tx, ctx, 'payment.canceled', saved);
       return { status: 200, body: saved, resourceId: id };
     },
   };
@@ -121,7 +128,7 @@ export function refundPayment(ctx: Context, id: string, amount: number | undefin
         : await savePayment(tx, ctx.merchant, { ...payment, status, amount_refunded: payment.amount_refunded + refundAmount });
       const refund: Refund = { id: newId('re'), payment_id: id, amount: refundAmount, status: 'succeeded', created_at: new Date().toISOString(), payment: saved };
       await insertRefund(tx, ctx.merchant, refund);
-      await recordEvent(tx, ctx.merchant, 'payment.refunded', saved);
+      await emit(tx, ctx, 'payment.refunded', saved);
       return { status: 201, body: refund, resourceId: id };
     },
   };

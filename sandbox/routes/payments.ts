@@ -31,7 +31,13 @@ export async function sendIdempotent(options: IdempotencyOptions, request: Fasti
 
 /** The payment routes; every POST goes through the idempotency layer. */
 export function registerPaymentRoutes(app: FastifyInstance, options: IdempotencyOptions): void {
-  const ctx = (request: FastifyRequest) => ({ merchant: request.merchant, bugs: options.bugs });
+  const ctx = (request: FastifyRequest) => ({
+    merchant: request.merchant,
+    bugs: options.bugs,
+    onDeliveriesQueued: () => {
+      request.deliveriesQueued = true;
+    },
+  });
 
   app.post('/v1/payments', (request, reply) =>
     sendIdempotent(options, request, reply, () => createPayment(ctx(request), parseCreatePayment(request.body))));
