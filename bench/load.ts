@@ -43,12 +43,26 @@ async function startServer(): Promise<{ url: string; child: ChildProcess; dir: s
   return { url: `http://127.0.0.1:${port}`, child, dir };
 }
 
-async function autocannonRate(url: string): Promise<{ rate: number; p99: number }> {
-  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1 });
-  return { rate: result.requests.total / (result.duration || seconds), p99: result.latency.p99 };
+interface RoundResult {
+  rate: number;
+  p99: number;
+  /** CPU time this process spent per request, µs: the generator's cost, much less sensitive to background load than the rate. */
+  cpuPerRequestUs: number;
 }
 
-async function engineRate(url: string): Promise<{ rate: number; p99: number }> {
+function cpuUs(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+}
+
+async function autocannonRate(url: string): Promise<RoundResult> {
+  const cpu = process.cpuUsage();
+  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1 });
+  return { rate: result.requests.total / (result.duration || seconds), p99: result.latency.p99, cpuPerRequestUs: cpuUs(cpu) / result.requests.total };
+}
+
+async function engineRate(url: string): Promise<RoundResult> {
+  const cpu = process.cpuUsage();
   const metrics = new MetricRegistry(() => new HdrTrend());
   metrics.ensure('http_req_duration{expected_response:true}');
   const client = new TimedHttpClient(url, metrics, { connectionsPerVu: 1 });
@@ -58,7 +72,7 @@ async function engineRate(url: string): Promise<{ rate: number; p99: number }> {
   const result = await engine.run();
   await client.close();
   const duration = metrics.get('http_req_duration')!.sink as TrendSink;
-  return { rate: result.completed / (result.durationMs / 1000), p99: duration.percentile(99) };
+  return { rate: result.completed / (result.durationMs / 1000), p99: duration.percentile(99), cpuPerRequestUs: cpuUs(cpu) / result.completed };
 }
 
 const server = await startServer();
@@ -67,12 +81,19 @@ try {
   await autocannon({ url: server.url, connections, duration: 1 });
   const ours: number[] = [];
   const theirs: number[] = [];
+  const ourCpu: number[] = [];
+  const theirCpu: number[] = [];
   for (let round = 1; round <= rounds; round++) {
     const a = await autocannonRate(server.url);
     const e = await engineRate(server.url);
     theirs.push(a.rate);
     ours.push(e.rate);
-    console.log(`round ${round}: autocannon ${a.rate.toFixed(0)} req/s (p99 ${a.p99} ms) · payharness built-in ${e.rate.toFixed(0)} req/s (p99 ${e.p99.toFixed(1)} ms)`);
+    theirCpu.push(a.cpuPerRequestUs);
+    ourCpu.push(e.cpuPerRequestUs);
+    console.log(
+      `round ${round}: autocannon ${a.rate.toFixed(0)} req/s (p99 ${a.p99} ms, ${a.cpuPerRequestUs.toFixed(1)} µs CPU/req) · ` +
+        `payharness built-in ${e.rate.toFixed(0)} req/s (p99 ${e.p99.toFixed(1)} ms, ${e.cpuPerRequestUs.toFixed(1)} µs CPU/req)`,
+    );
   }
   const best = (xs: number[]): number => Math.max(...xs);
   const ratios = ours.map((o, i) => o / theirs[i]!).sort((x, y) => x - y);
@@ -82,6 +103,8 @@ try {
   console.log(`autocannon          ${best(theirs).toFixed(0).padStart(8)} req/s (best round)`);
   console.log(`payharness built-in ${best(ours).toFixed(0).padStart(8)} req/s (best round)`);
   console.log(`ratio               ${(best(ours) / best(theirs)).toFixed(2).padStart(8)}  best/best; median of per-round ratios ${median.toFixed(2)} (aim ≥ 0.90)`);
+  const least = (xs: number[]): number => Math.min(...xs);
+  console.log(`CPU per request     autocannon ${least(theirCpu).toFixed(1)} µs · built-in ${least(ourCpu).toFixed(1)} µs (least of the rounds)`);
 } finally {
   server.child.kill();
   rmSync(server.dir, { recursive: true, force: true });

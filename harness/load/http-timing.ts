@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Pool, type Dispatcher } from 'undici';
+import { Http1Pool, type Http1Handler } from './http1-client.js';
 import type { MetricAdder, MetricRegistry } from './metrics.js';
 
 /** A status range or a single status, as k6's `http.expectedStatuses({min,max}, 409)` takes them. */
@@ -66,18 +66,17 @@ export interface HttpClientOptions {
 
 /**
  * Keep-alive connections to the target, per VU like k6 (so connection-level faults such as a
- * Toxiproxy toxicity of 0.1 hit about a tenth of the traffic), and k6's HTTP metrics for every request. The
- * duration runs from the intended start (as wrk2 does), so a stalled server shows in the tail
- * even for requests that could not be sent while it stalled.
+ * Toxiproxy toxicity of 0.1 hit about a tenth of the traffic), and k6's HTTP metrics for every
+ * request. The duration runs from the intended start (as wrk2 does), so a stalled server shows
+ * in the tail even for requests that could not be sent while it stalled.
  */
 export class TimedHttpClient {
-  private readonly pools = new Map<number, Pool>();
-  private readonly shared?: Pool;
+  private readonly pools = new Map<number, Http1Pool>();
+  private readonly shared?: Http1Pool;
   private readonly timeoutMs: number;
   private readonly adders: Record<'reqs' | 'duration' | 'waiting' | 'receiving' | 'failed', MetricAdder>;
   private readonly perVu: number;
   private readonly tagCache = new Map<string, Map<string, Map<string, Map<number, SampleTagsRecord>>>>();
-  private readonly inFlight = new Set<Dispatcher.DispatchController>();
   private readonly watched = new WeakSet<AbortSignal>();
 
   constructor(
@@ -94,24 +93,17 @@ export class TimedHttpClient {
     };
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.perVu = options.connectionsPerVu ?? 6;
-    if (options.sharedConnections !== undefined) this.shared = this.newPool(options.sharedConnections);
+    if (options.sharedConnections !== undefined) this.shared = new Http1Pool(origin, options.sharedConnections, this.timeoutMs);
   }
 
-  private newPool(connections: number): Pool {
-    return new Pool(this.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
-  }
-
-  private poolFor(vu: number): Pool {
+  private poolFor(vu: number): Http1Pool {
     if (this.shared) return this.shared;
     let pool = this.pools.get(vu);
-    if (!pool) this.pools.set(vu, (pool = this.newPool(this.perVu)));
+    if (!pool) this.pools.set(vu, (pool = new Http1Pool(this.origin, this.perVu, this.timeoutMs)));
     return pool;
   }
 
-  /**
-   * Sends one request through `dispatch` (undici's lowest-level API: no stream objects per
-   * request, which keeps the engine's per-request cost close to autocannon's) and records it.
-   */
+  /** Sends one request on the VU's connections and records k6's HTTP metrics for it. */
   request(req: TimedRequest, meta: TimedRequestMeta): Promise<TimedResponse> {
     if (meta.signal?.aborted) {
       // Never sent: nothing to measure or count.
@@ -119,24 +111,14 @@ export class TimedHttpClient {
     }
     if (meta.signal) this.watch(meta.signal);
     return new Promise<TimedResponse>((resolve) => {
-      this.poolFor(meta.vu).dispatch(
-        { method: req.method as Dispatcher.HttpMethod, path: req.path, headers: req.headers, body: req.body ?? null },
-        new TimedExchange(this, req.method, meta, resolve),
-      );
+      this.poolFor(meta.vu).request(req, new TimedExchange(this, req.method, meta, resolve));
     });
   }
 
-  /** Called by a TimedExchange when its request is on its way. */
-  started(controller: Dispatcher.DispatchController): void {
-    this.inFlight.add(controller);
-  }
-
   /** Called by a TimedExchange when it ends either way; records the metrics, returns the duration. */
-  ended(controller: Dispatcher.DispatchController | undefined, method: string, status: number, sentAt: number, headersAt: number, meta: TimedRequestMeta): number {
-    if (controller) this.inFlight.delete(controller);
+  ended(method: string, status: number, sentAt: number, headersAt: number, meta: TimedRequestMeta): number {
     return this.record(method, status, sentAt, headersAt, performance.now(), meta);
   }
-
 
   /**
    * One listener per stop signal (not one per request: EventTarget listeners are costly at
@@ -145,9 +127,13 @@ export class TimedHttpClient {
   private watch(signal: AbortSignal): void {
     if (this.watched.has(signal)) return;
     this.watched.add(signal);
-    signal.addEventListener('abort', () => {
-      for (const c of this.inFlight) c.abort(new Error('aborted: the run was stopped'));
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const pool of [...this.pools.values(), ...(this.shared ? [this.shared] : [])]) pool.abortAll('aborted: the run was stopped');
+      },
+      { once: true },
+    );
   }
 
   /** Records k6's HTTP metrics for one request; returns its duration from the intended start. */
@@ -180,21 +166,21 @@ export class TimedHttpClient {
   }
 
   close(): Promise<void> {
-    return Promise.all([...this.pools.values(), ...(this.shared ? [this.shared] : [])].map((p) => p.close())).then(() => undefined);
+    for (const pool of this.pools.values()) pool.close();
+    this.shared?.close();
+    return Promise.resolve();
   }
 }
 
 /**
- * The undici dispatch handler of one request. A class rather than closures: at tens of thousands
- * of requests per second, per-request function objects are measurable garbage.
+ * The handler of one request. A class rather than closures: at tens of thousands of requests per
+ * second, per-request function objects are measurable garbage.
  */
-class TimedExchange implements Dispatcher.DispatchHandler {
+class TimedExchange implements Http1Handler {
   private readonly sentAt = performance.now();
   private headersAt = this.sentAt;
   private status = 0;
   private headers: TimedResponse['headers'] = {};
-  private readonly chunks: Buffer[] = [];
-  private controller?: Dispatcher.DispatchController;
 
   constructor(
     private readonly client: TimedHttpClient,
@@ -203,34 +189,20 @@ class TimedExchange implements Dispatcher.DispatchHandler {
     private readonly resolve: (response: TimedResponse) => void,
   ) {}
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    this.client.started(controller);
-  }
-
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onHeaders(status: number, headers: Record<string, string>): void {
     this.headersAt = performance.now();
-    this.status = statusCode;
+    this.status = status;
     this.headers = headers;
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.chunks.push(chunk);
+  onEnd(body: Buffer): void {
+    const durationMs = this.client.ended(this.method, this.status, this.sentAt, this.headersAt, this.meta);
+    this.resolve({ status: this.status, headers: this.headers, body: body.length === 0 ? '' : body.toString('utf8'), durationMs });
   }
 
-  onResponseEnd(): void {
-    this.finish();
-  }
-
-  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+  onError(error: Error): void {
     this.status = 0;
-    this.finish(error);
-  }
-
-  private finish(error?: Error): void {
-    const chunks = this.chunks;
-    const body = chunks.length === 0 ? '' : chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-    const durationMs = this.client.ended(this.controller, this.method, this.status, this.sentAt, this.headersAt, this.meta);
-    this.resolve({ status: this.status, headers: this.headers, body, durationMs, ...(error ? { error: describeError(error) } : {}) });
+    const durationMs = this.client.ended(this.method, 0, this.sentAt, this.headersAt, this.meta);
+    this.resolve({ status: 0, headers: this.headers, body: '', durationMs, error: describeError(error) });
   }
 }

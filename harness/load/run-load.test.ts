@@ -55,7 +55,9 @@ describe('load run against the in-process sandbox', () => {
       ['money-invariants', 'pass'],
     ]);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as K6SummaryData;
-    expect(summary.metrics.iterations!.values.count).toBe(100);
+    expect(result.history.filter((r) => r.kind === 'note')).toEqual([]);
+    // 100 are due; on a starved machine some may be dropped (maxVUs busy), which k6 counts the same way.
+    expect(summary.metrics.iterations!.values.count + (summary.metrics.dropped_iterations?.values.count ?? 0)).toBe(100);
     expect(Object.keys(summary.metrics.http_req_duration!.values)).toEqual(['avg', 'min', 'med', 'max', 'p(90)', 'p(95)']);
     expect(summary.metrics.http_req_duration!.thresholds).toEqual({ 'p(95)<250': { ok: result.thresholds.find((t) => t.metric === 'http_req_duration')!.ok } });
     expect(summary.root_group.id).toBe('d41d8cd98f00b204e9800998ecf8427e');
@@ -65,7 +67,7 @@ describe('load run against the in-process sandbox', () => {
     expect(invokes.some((r) => r.kind === 'invoke' && r.intent === 'concurrent-copy')).toBe(true);
     expect(invokes.some((r) => r.kind === 'invoke' && r.intent === 'retry')).toBe(true);
     expect(keys.size).toBeLessThan(invokes.length); // duplicates share their key
-    expect(history.filter((r) => r.kind === 'reference-count')).toHaveLength(100);
+    expect(history.filter((r) => r.kind === 'reference-count')).toHaveLength(summary.metrics.iterations!.values.count!);
     expect(JSON.stringify(history)).not.toMatch(/sk_test_/);
     expect(result.exitCode).toBe(result.thresholds.every((t) => t.ok) ? 0 : 1);
   });

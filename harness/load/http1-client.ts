@@ -1,0 +1,307 @@
+import net from 'node:net';
+import tls from 'node:tls';
+
+/**
+ * A small HTTP/1.1 keep-alive client for the load engine. Load generation spends most of its CPU
+ * per request in the client; a general-purpose client (undici) costs about a third more per
+ * request than a load tool's (autocannon), which caps the top rate one core can drive. This one
+ * does one write per request and parses answers with Buffer searches: status line, headers,
+ * then a Content-Length body, a chunked body, or a body up to connection close.
+ */
+export interface Http1Handler {
+  /** Status and lower-cased headers arrived (duplicates joined with ", "). */
+  onHeaders(status: number, headers: Record<string, string>): void;
+  /** The whole body arrived; the connection is free again. */
+  onEnd(body: Buffer): void;
+  /** No complete answer: connection refused/reset/closed early, timeout, abort, malformed answer. */
+  onError(error: Error & { code?: string }): void;
+}
+
+export interface Http1Request {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+const CRLF2 = Buffer.from('\r\n\r\n');
+const CRLF = Buffer.from('\r\n');
+const MAX_HEAD = 64 * 1024;
+const HEADER_VALUE_OK = /^[^\r\n]*$/;
+
+function failure(code: string, message: string): Error & { code: string } {
+  return Object.assign(new Error(message), { code });
+}
+
+/** Serialises a request head and body into one string (one write). Rejects header injection. */
+export function serialiseRequest(req: Http1Request, host: string): string {
+  let head = `${req.method} ${req.path} HTTP/1.1\r\nhost: ${host}\r\n`;
+  for (const name in req.headers) {
+    const value = req.headers[name]!;
+    if (!HEADER_VALUE_OK.test(value) || !HEADER_VALUE_OK.test(name)) throw failure('ERR_INVALID_HEADER', `header ${name} holds a line break`);
+    head += `${name}: ${value}\r\n`;
+  }
+  if (req.body !== undefined) head += `content-length: ${Buffer.byteLength(req.body)}\r\n`;
+  else if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') head += 'content-length: 0\r\n';
+  return `${head}\r\n${req.body ?? ''}`;
+}
+
+type BodyMode = 'none' | 'length' | 'chunked' | 'close';
+
+/** One keep-alive connection; one request at a time. */
+export class Http1Connection {
+  private readonly socket: net.Socket;
+  private buffer: Buffer | null = null;
+  private handler: Http1Handler | null = null;
+  private method = 'GET';
+  private mode: BodyMode = 'none';
+  private remaining = 0;
+  private chunks: Buffer[] = [];
+  private inHead = true;
+  private keepAlive = true;
+  private chunkState: 'size' | 'data' | 'data-crlf' | 'trailers' = 'size';
+  closed = false;
+  get busy(): boolean {
+    return this.handler !== null;
+  }
+
+  constructor(url: URL, private readonly timeoutMs: number, private readonly onFree: (connection: Http1Connection) => void) {
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    this.socket = url.protocol === 'https:' ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host }) : net.connect({ host, port });
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (data: Buffer) => this.onData(data));
+    this.socket.on('error', (error: NodeJS.ErrnoException) => this.fail(failure(error.code ?? 'ECONNRESET', error.message)));
+    this.socket.on('close', () => this.onClose());
+    this.socket.on('timeout', () => {
+      this.fail(failure('UND_ERR_HEADERS_TIMEOUT', `no complete answer within ${this.timeoutMs} ms`));
+      this.socket.destroy();
+    });
+  }
+
+  send(payload: string, method: string, handler: Http1Handler): void {
+    this.handler = handler;
+    this.method = method;
+    this.inHead = true;
+    this.chunks = [];
+    this.socket.setTimeout(this.timeoutMs);
+    this.socket.write(payload);
+  }
+
+  /** Gives up on the current request; the connection cannot be reused. */
+  abort(reason: string): void {
+    this.fail(failure('ABORT_ERR', reason));
+    this.socket.destroy();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    if (this.handler && !this.inHead && this.mode === 'close') return this.complete();
+    this.fail(failure('UND_ERR_SOCKET', 'the connection closed before the answer was complete'));
+  }
+
+  private fail(error: Error & { code?: string }): void {
+    const handler = this.handler;
+    this.handler = null;
+    this.closed = true;
+    this.buffer = null;
+    if (!handler) return;
+    handler.onError(error);
+    this.onFree(this);
+  }
+
+  private onData(data: Buffer): void {
+    if (!this.handler) {
+      // Bytes nobody asked for: the connection's framing can no longer be trusted.
+      this.close();
+      return;
+    }
+    this.buffer = this.buffer ? Buffer.concat([this.buffer, data]) : data;
+    while (this.handler && this.buffer && this.buffer.length > 0) {
+      if (this.inHead ? !this.parseHead() : !this.parseBody()) return;
+    }
+  }
+
+  /** Returns false when more bytes are needed. */
+  private parseHead(): boolean {
+    const buffer = this.buffer!;
+    const end = buffer.indexOf(CRLF2);
+    if (end < 0) {
+      if (buffer.length > MAX_HEAD) this.abort('response head larger than 64 KiB');
+      return false;
+    }
+    const lines = buffer.toString('latin1', 0, end).split('\r\n');
+    this.buffer = buffer.length > end + 4 ? buffer.subarray(end + 4) : null;
+    const statusLine = /^HTTP\/1\.([01]) (\d{3})/.exec(lines[0]!);
+    if (!statusLine) {
+      this.abort(`not an HTTP/1.x answer: ${JSON.stringify(lines[0]!.slice(0, 40))}`);
+      return false;
+    }
+    const status = Number(statusLine[2]);
+    const headers: Record<string, string> = {};
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      const colon = line.indexOf(':');
+      if (colon <= 0) continue;
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+    }
+    if (status >= 100 && status < 200 && status !== 101) return true; // interim answer: the real one follows
+    const connection = (headers.connection ?? '').toLowerCase();
+    this.keepAlive = statusLine[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
+    this.inHead = false;
+    if (this.method === 'HEAD' || status === 204 || status === 304) this.mode = 'none';
+    else if ((headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked')) {
+      this.mode = 'chunked';
+      this.chunkState = 'size';
+    } else if (headers['content-length'] !== undefined) {
+      this.mode = 'length';
+      this.remaining = Number(headers['content-length']);
+    } else this.mode = 'close';
+    this.handler!.onHeaders(status, headers);
+    if (this.mode === 'none' || (this.mode === 'length' && this.remaining === 0)) this.complete();
+    return true;
+  }
+
+  private parseBody(): boolean {
+    const buffer = this.buffer!;
+    if (this.mode === 'close') {
+      this.chunks.push(buffer);
+      this.buffer = null;
+      return false;
+    }
+    if (this.mode === 'length') {
+      const take = Math.min(this.remaining, buffer.length);
+      this.chunks.push(take === buffer.length ? buffer : buffer.subarray(0, take));
+      this.remaining -= take;
+      this.buffer = take === buffer.length ? null : buffer.subarray(take);
+      if (this.remaining === 0) this.complete();
+      return this.buffer !== null;
+    }
+    return this.parseChunked();
+  }
+
+  private parseChunked(): boolean {
+    let buffer = this.buffer!;
+    while (buffer.length > 0) {
+      if (this.chunkState === 'size' || this.chunkState === 'trailers') {
+        const eol = buffer.indexOf(CRLF);
+        if (eol < 0) break;
+        const line = buffer.toString('latin1', 0, eol);
+        buffer = buffer.subarray(eol + 2);
+        if (this.chunkState === 'trailers') {
+          if (line === '') {
+            this.buffer = buffer.length ? buffer : null;
+            this.complete();
+            return this.buffer !== null;
+          }
+          continue;
+        }
+        const size = parseInt(line, 16);
+        if (Number.isNaN(size)) {
+          this.abort(`bad chunk size line ${JSON.stringify(line.slice(0, 20))}`);
+          return false;
+        }
+        if (size === 0) this.chunkState = 'trailers';
+        else {
+          this.remaining = size;
+          this.chunkState = 'data';
+        }
+      } else if (this.chunkState === 'data') {
+        const take = Math.min(this.remaining, buffer.length);
+        this.chunks.push(buffer.subarray(0, take));
+        buffer = buffer.subarray(take);
+        this.remaining -= take;
+        if (this.remaining === 0) this.chunkState = 'data-crlf';
+      } else {
+        if (buffer.length < 2) break;
+        buffer = buffer.subarray(2);
+        this.chunkState = 'size';
+      }
+    }
+    this.buffer = buffer.length ? buffer : null;
+    return false;
+  }
+
+  private complete(): void {
+    const handler = this.handler!;
+    this.handler = null;
+    this.socket.setTimeout(0);
+    const chunks = this.chunks;
+    this.chunks = [];
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    // Bytes beyond the answer, or a server that will close: this connection is done.
+    if (!this.keepAlive || this.mode === 'close' || this.buffer !== null) this.close();
+    handler.onEnd(body);
+    this.onFree(this);
+  }
+}
+
+/**
+ * Up to `max` keep-alive connections to one origin (one pool per VU, like k6's per-VU
+ * transport); requests beyond that wait, first come first served.
+ */
+export class Http1Pool {
+  private readonly connections: Http1Connection[] = [];
+  private readonly waiting: { payload: string; method: string; handler: Http1Handler }[] = [];
+  private readonly url: URL;
+  private readonly host: string;
+
+  constructor(origin: string, private readonly max: number, private readonly timeoutMs: number) {
+    this.url = new URL(origin);
+    this.host = this.url.host;
+  }
+
+  /** Sends a request; exactly one of the handler's onEnd/onError is called. */
+  request(req: Http1Request, handler: Http1Handler): void {
+    let payload: string;
+    try {
+      payload = serialiseRequest(req, this.host);
+    } catch (error) {
+      handler.onError(error as Error);
+      return;
+    }
+    const connection = this.acquire();
+    if (connection) connection.send(payload, req.method, handler);
+    else this.waiting.push({ payload, method: req.method, handler });
+  }
+
+  /** Aborts every request in flight or waiting (the run was stopped). */
+  abortAll(reason: string): void {
+    for (const w of this.waiting.splice(0)) w.handler.onError(failure('ABORT_ERR', reason));
+    for (const c of this.connections) if (c.busy) c.abort(reason);
+  }
+
+  /** A connection finished a request (or died): hand the next waiting request a connection. */
+  private next(): void {
+    const waiter = this.waiting[0];
+    if (!waiter) return;
+    const connection = this.acquire();
+    if (!connection) return;
+    this.waiting.shift();
+    connection.send(waiter.payload, waiter.method, waiter.handler);
+  }
+
+  close(): void {
+    for (const c of this.connections) c.close();
+    this.connections.length = 0;
+  }
+
+  private acquire(): Http1Connection | undefined {
+    for (let i = this.connections.length - 1; i >= 0; i--) {
+      const c = this.connections[i]!;
+      if (c.closed) this.connections.splice(i, 1);
+      else if (!c.busy) return c;
+    }
+    if (this.connections.length >= this.max) return undefined;
+    const connection = new Http1Connection(this.url, this.timeoutMs, () => this.next());
+    this.connections.push(connection);
+    return connection;
+  }
+}
