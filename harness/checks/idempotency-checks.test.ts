@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestHistory, testProfile } from './test-history.js';
+import { TestHistory, testProfile } from './test-support/test-history.js';
 import { idempotentReplay } from './idempotent-replay.js';
 import { payloadMismatchRejected } from './payload-mismatch-rejected.js';
 import { concurrentDuplicatesOnce } from './concurrent-duplicates-once.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestHistory, testProfile } from './test-history.js';
+import { TestHistory, testProfile } from './test-support/test-history.js';
 import { lifecycleTransitions } from './lifecycle-transitions.js';
 import { moneyInvariants } from './money-invariants.js';
 import { judge, CHECKS } from './index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestHistory, testProfile } from './test-history.js';
+import { TestHistory, testProfile } from './test-support/test-history.js';
 import { retrySchedule } from './retry-schedule.js';
 import { callbacksDelivered } from './callbacks-delivered.js';
 import { retriesKeepEventId } from './retries-keep-event-id.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { TestHistory, testProfile } from '../checks/test-history.js';
+import { TestHistory, testProfile } from '../checks/test-support/test-history.js';
 import { judgeRun } from '../run/verdict.js';
 import { writeReports } from './index.js';
 import type { RunMeta } from '../run/verdict.js';

@@ -12,7 +12,7 @@ import { PaymentClient } from '../workload/client.js';
 import { Prng, randomSeed } from '../workload/prng.js';
 import { readField } from '../workload/request.js';
 import { assertTargetAllowed } from '../safety.js';
-import { ExitCode, InfraError, UsageError } from '../errors.js';
+import { ExitCode, InfraError, InterruptedError, UsageError } from '../errors.js';
 import { redactJson } from '../redact.js';
 import { writeReports } from '../report/index.js';
 import { runScenario } from './run-scenario.js';
@@ -183,7 +183,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   }
   if (failure && !interrupted) throw failure;
   if (!recorder.records.some((r) => r.kind === 'run')) {
-    throw new InfraError('E_RUN_NOT_STARTED', 'the run was interrupted before it started', {});
+    throw new InterruptedError('interrupted while starting; nothing ran, nothing is left behind');
   }
   const verdict = judgeRun(recorder.records);
   await writeReports(runDir, { history: recorder.records, verdict });

@@ -1,6 +1,6 @@
-import type { HistoryRecord, OperationInvoke, OperationComplete, PaymentOperation, DeliveryRecord } from '../history/types.js';
-import { SANDBOX_PROFILE } from '../config/sandbox-profile.js';
-import type { ApiProfile } from '../config/profile-types.js';
+import type { HistoryRecord, OperationInvoke, OperationComplete, PaymentOperation, DeliveryRecord } from '../../history/types.js';
+import { SANDBOX_PROFILE } from '../../config/sandbox-profile.js';
+import type { ApiProfile } from '../../config/profile-types.js';
 
 /** Builds hand-made histories for check tests: requests, answers, deliveries, final reads. */
 export class TestHistory {
