@@ -12,6 +12,9 @@ export { SANDBOX_BUGS, SANDBOX_BUG_DESCRIPTIONS, type SandboxBug } from './bugs.
 /** How long a completed idempotency key is remembered unless told otherwise: 24 hours. */
 export const DEFAULT_IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 
+/** How often expired idempotency keys are deleted. */
+const KEY_SWEEP_INTERVAL_MS = 60_000;
+
 export interface SandboxOptions {
   /** Interface to listen on; 127.0.0.1 unless said. */
   host?: string;
@@ -98,6 +101,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     });
   }
   dispatcher.start();
+  // Keys past their retention are already ignored; this only keeps the table from growing forever.
+  const sweeper = setInterval(() => {
+    void db.query('DELETE FROM idempotency_keys WHERE expires_at_ms <= $1', [Date.now()]).catch(() => undefined);
+  }, KEY_SWEEP_INTERVAL_MS);
+  sweeper.unref();
   const port = (app.server.address() as AddressInfo).port;
   const host = options.host ?? '127.0.0.1';
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
@@ -107,6 +115,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     port,
     close() {
       closing ??= (async () => {
+        clearInterval(sweeper);
         await app.close();
         await dispatcher.close();
         await db.close();
