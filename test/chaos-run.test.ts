@@ -64,6 +64,26 @@ describe('chaos run through a Toxiproxy API', () => {
     assertNoSecrets([...runDirTexts(pass.runDir), ...runDirTexts(fail.runDir)]);
   }, 90_000);
 
+  it('a "down" window refuses connections (fail, retried), heals, and the run still passes', async () => {
+    const file = join(dir, 'down.yaml');
+    writeFileSync(file, `name: down-window
+workload:
+  flows: 4
+  concurrency: 2
+  mix: {charge: 1}
+  client: {retry: {attempts: 6, backoffMs: 100, multiplier: 2, on: [timeout, reset]}}
+faults:
+  - {type: down, proxy: api, startMs: 0, healMs: 400}
+checks: [exactly-once, money-invariants]
+`);
+    const r = await runChaos({ scenarios: [file], toxiproxyUrl: proxy.url, seed: 2, outDir: join(dir, 'down') });
+    expect(r.exitCode).toBe(0);
+    const history = await readHistory(join(r.runDir, 'history.jsonl'));
+    expect(history.some((h) => h.kind === 'complete' && h.outcome === 'fail' && /ECONNREFUSED|reset|closed/i.test(h.error ?? ''))).toBe(true);
+    expect(history.filter((h) => h.kind === 'fault').map((h) => (h.kind === 'fault' ? h.phase : ''))).toEqual(['start', 'heal']);
+    expect(await proxiesOnServer()).toEqual({});
+  }, 60_000);
+
   it('replays the same plan and fault decisions with the same seed', async () => {
     // One worker: with several, which request meets which random draw depends on arrival order.
     const file = scenarioFile('replay', 5, '', 1);
