@@ -156,6 +156,11 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     if (!outcome.interrupted) {
       await recordFinalReads({ profile, origin: target, recorder, created: outcome.created, mode: plan.scenario.finalReads ?? 'all' });
     }
+  } catch (error) {
+    // Keep what was recorded: the partial history says how far the run got.
+    recorder.append({ kind: 'run-end', status: 'error', message: error instanceof Error ? error.message : String(error) });
+    await recorder.close().catch(() => undefined);
+    throw error;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
