@@ -146,6 +146,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       const secret = readField(reg.body, profile.webhooks.secretPath);
       sink.setSecret(typeof secret === 'string' ? secret : undefined);
     }
+    options.progress?.write(`chaos: run ${runId}, seed ${seed} (replay with --seed ${seed}), ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}, writing ${runDir}\n`);
     progress.start();
     const rng = new Prng(seed);
     for (const [index, scenario] of scenarios.entries()) {
