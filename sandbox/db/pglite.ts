@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { MIGRATIONS } from './migrations.js';
 
 /**
@@ -50,7 +51,7 @@ async function buildImage(migrate: (db: Database) => Promise<void>): Promise<Blo
   return image;
 }
 
-function wrapPglite(pg: PGlite): Database {
+function wrapPglite(pg: PGlite, release: () => void = () => undefined): Database {
   const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
     async query<Row extends object>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
       const result = await q.query<Row>(sql, [...params]);
@@ -66,6 +67,7 @@ function wrapPglite(pg: PGlite): Database {
     },
     async close() {
       if (!pg.closed) await pg.close();
+      release();
     },
   };
 }
@@ -78,18 +80,26 @@ function wrapPglite(pg: PGlite): Database {
 export async function openPglite(dataDir: string | undefined, migrate: (db: Database) => Promise<void>): Promise<Database> {
   // A new data directory starts from the image too; an existing one is opened (and recovered) as it is.
   const fresh = !dataDir || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const release = dataDir ? lockDataDir(dataDir) : () => undefined;
   const create = async () => {
     const image = fresh ? await migratedImage(migrate) : undefined;
     return PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(image ? { loadDataDir: image } : {}) });
   };
   const pg = await create().catch(async (error: unknown) => {
-    if (!fresh) throw error;
+    if (!fresh) {
+      release();
+      throw error;
+    }
     // Most likely a damaged cached image: drop it and build a new one.
     template = undefined;
     await unlink(imageCachePath()).catch(() => undefined);
-    return create();
+    return create().catch((retryError: unknown) => {
+      release();
+      throw retryError;
+    });
   });
-  const db = wrapPglite(pg);
+  const db = wrapPglite(pg, release);
   try {
     await migrate(db); // brings an older data directory up to date; a no-op on the image
   } catch (error) {
