@@ -44,6 +44,6 @@ export function renderRetrySchedule(records: readonly HistoryRecord[], profile: 
   const height = 30 + retried.length * 22;
   return `<svg class="retries" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="callback retry schedule against the promised one">
 ${rows.join('\n')}
-<text x="170" y="${height - 4}" class="axis">0 ms</text><text x="${WIDTH - 60}" y="${height - 4}" class="axis">${Math.round(maxEnd)} ms</text>
+<text x="170" y="${height - 4}" class="axis">0 ms</text><text x="${WIDTH - 20}" y="${height - 4}" class="axis" text-anchor="end">${Math.round(maxEnd)} ms after the first attempt</text>
 </svg>`;
 }

@@ -63,7 +63,8 @@ export function renderTimeline(records: readonly HistoryRecord[]): string {
   }
   const axis = [0, 0.25, 0.5, 0.75, 1].map((f) => {
     const t = t0 + f * (t1 - t0);
-    return `<text x="${x(t).toFixed(1)}" y="${height - 4}" class="axis">${Math.round(t)} ms</text>`;
+    const anchor = f === 0 ? 'start' : f === 1 ? 'end' : 'middle';
+    return `<text x="${x(t).toFixed(1)}" y="${height - 4}" class="axis" text-anchor="${anchor}">${Math.round(t)} ms</text>`;
   });
   return `<svg class="timeline" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="timeline of requests">
 <text x="2" y="${10 + LANE}" class="axis">workers</text><text x="2" y="${dy + LANE - 1}" class="axis">callbacks</text>

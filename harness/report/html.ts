@@ -27,6 +27,8 @@ pre{background:#f5f5f5;padding:8px;overflow:auto;max-height:260px;font-size:12px
 /** Progressive enhancement only: expand every witness with one click. The page works without it. */
 const JS = `document.addEventListener('DOMContentLoaded',function(){var b=document.getElementById('expand');if(!b)return;b.addEventListener('click',function(){document.querySelectorAll('details').forEach(function(d){d.open=true;});});});`;
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function checkRow(c: CheckVerdict): string {
   const description = CHECKS.find((k) => k.name === c.name)?.description ?? '';
   const stats = c.stats ? Object.entries(c.stats).map(([k, v]) => `${esc(k)} ${esc(v)}`).join(', ') : '';
@@ -51,7 +53,7 @@ export const htmlReporter: Reporter = {
       const failing = s.checks.filter((c) => c.verdict !== 'pass').length;
       return `<section class="scenario" id="scenario-${esc(s.name)}">
 <h2><span class="badge ${s.verdict}">${s.verdict}</span> ${esc(s.name)}</h2>
-<p class="muted">${records.filter((r) => r.kind === 'invoke').length} requests, ${records.filter((r) => r.kind === 'delivery').length} callbacks, ${records.filter((r) => r.kind === 'fault' && r.phase === 'start').length} faults; ${failing ? `${failing} check${failing === 1 ? '' : 's'} not passing` : 'every check passed'}.</p>
+<p class="muted">${plural(records.filter((r) => r.kind === 'invoke').length, 'request')}, ${plural(records.filter((r) => r.kind === 'delivery').length, 'callback')}, ${plural(records.filter((r) => r.kind === 'fault' && r.phase === 'start').length, 'fault')}; ${failing ? `${failing} check${failing === 1 ? '' : 's'} not passing` : 'every check passed'}.</p>
 <h3>Timeline</h3>
 <p class="legend"><span><i style="background:#2e7d32"></i>ok</span><span><i style="background:#ef6c00"></i>fail</span><span><i style="background:#8e24aa"></i>info (unknown effect)</span><span><i style="background:#ffcdd2"></i>fault active</span><span><i style="background:#1565c0"></i>callback accepted</span><span><i style="background:#c62828"></i>callback refused</span></p>
 ${renderTimeline(records)}
