@@ -72,29 +72,14 @@ describe('load run against the in-process sandbox', () => {
     expect(result.exitCode).toBe(result.thresholds.every((t) => t.ok) ? 0 : 1);
   });
 
-  it('with the idempotency-race bug, concurrent duplicates charge twice and the checks fail (exit 1)', { timeout: 60_000 }, async () => {
-    const file = scenario(
-      'race',
-      `name: race
-profile: sandbox
-seed: 5
-scenarios:
-  create_payments:
-    executor: constant-arrival-rate
-    rate: 20
-    duration: 2s
-    preAllocatedVUs: 5
-    maxVUs: 40
-    duplicates: { concurrent: 0.5 }
-checks: [exactly-once, concurrent-duplicates-once]
-finalReads: duplicates
-`,
-    );
+  it('the standard scenario with the idempotency-race bug: concurrent duplicates charge twice and the checks fail (exit 1)', { timeout: 60_000 }, async () => {
+    const file = path.join(repoRoot, 'scenarios/load/standard.yaml');
     const result = await runLoad({ scenarioFile: file, outDir: path.join(dir, 'race'), bugs: ['idempotency-race'] });
     expect(result.exitCode).toBe(1);
     const exactlyOnce = result.verdicts.find((v) => v.name === 'exactly-once')!;
     expect(exactlyOnce.verdict).toBe('fail');
     expect(exactlyOnce.witnesses[0]!.summary).toMatch(/took effect 2 times/);
+    expect(result.verdicts.find((v) => v.name === 'concurrent-duplicates-once')!.verdict).toBe('fail');
   });
 });
 
