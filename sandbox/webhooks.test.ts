@@ -107,6 +107,17 @@ for (const storage of STORAGES) {
       expect(receiver.received).toHaveLength(1);
     });
 
+    it('treats a receiver that never answers as a failure and retries after the attempt timeout', async () => {
+      receiver = await startReceiver((n) => ({ status: n === 1 ? 0 : 200 }));
+      const api = apiClient(sandbox.url);
+      await registerEndpoint(api, receiver.url);
+      await api.createPayment();
+      const [hung, retried] = await receiver.waitFor(2);
+      expect(retried!.headers['webhook-id']).toBe(hung!.headers['webhook-id']);
+      // max(10 s × scale, 1 s) timeout, then the first backoff step.
+      expect(retried!.at - hung!.at).toBeGreaterThanOrEqual(1_000 + 1_000 * TIME_SCALE * 0.9 - 5);
+    });
+
     it('honours Retry-After', async () => {
       receiver = await startReceiver((n) => (n === 1 ? { status: 503, headers: { 'retry-after': '10' } } : { status: 200 }));
       const api = apiClient(sandbox.url);
