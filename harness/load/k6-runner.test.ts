@@ -84,6 +84,33 @@ describe('k6 engine', () => {
     expect(readFileSync(path.join(dir, 'out99', 'script.js'), 'utf8')).toMatch(/export const options/);
   });
 
+  it('rebuilds the history from the script\'s payharness_ops points and keeps them out of the summary', async () => {
+    const ndjson = path.join(dir, 'ops.ndjson');
+    const t = Date.now();
+    const tags = { op: 'create', logical: 'pay-0', ref: 'r-pay-0', dup: '0', ikey: 'r-pay-0-create', amount: '500', attempt: '1', intent: 'workload', method: 'POST', path: '/v1/payments', st: '201', ms: '4.2', req: '{"amount":500}', res: '{"id":"pay_1","status":"succeeded"}', rid: 'pay_1', pst: 'succeeded', vu: '1', scenario: 'create_payments' };
+    writeFileSync(
+      ndjson,
+      [
+        { type: 'Metric', metric: 'payharness_ops', data: { name: 'payharness_ops', type: 'counter', contains: 'default', thresholds: [], submetrics: null } },
+        { type: 'Point', metric: 'payharness_ops', data: { time: new Date(t + 5).toISOString(), value: 1, tags: { ...tags, t0: String(t) } } },
+        { type: 'Metric', metric: 'http_reqs', data: { name: 'http_reqs', type: 'counter', contains: 'default', thresholds: [], submetrics: null } },
+        { type: 'Point', metric: 'http_reqs', data: { time: new Date(t + 5).toISOString(), value: 1, tags: { status: '201' } } },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
+    const bin = path.join(dir, 'fake-k6-ops');
+    writeFileSync(bin, `#!/usr/bin/env node\nconst a = process.argv.slice(2);\nrequire('node:fs').copyFileSync(${JSON.stringify(ndjson)}, a[a.indexOf('--out') + 1].slice(5));\n`);
+    chmodSync(bin, 0o755);
+    const result = await runLoad({ scenarioFile: scenarioFile(), engine: 'k6', target, k6Bin: bin, outDir: path.join(dir, 'ops') });
+    expect(Object.keys(result.summary.metrics)).not.toContain('payharness_ops');
+    const invoke = result.history.find((r) => r.kind === 'invoke');
+    const complete = result.history.find((r) => r.kind === 'complete');
+    expect(invoke).toMatchObject({ op: 'create', logicalId: 'pay-0', idempotencyKey: 'r-pay-0-create', amount: 500, body: { amount: 500 }, scenario: 'arrival' });
+    expect(complete).toMatchObject({ outcome: 'ok', status: 201, resourceId: 'pay_1', paymentStatus: 'succeeded', latencyMs: 4.2 });
+    expect(result.verdicts[0]).toMatchObject({ name: 'exactly-once', verdict: 'pass' });
+  });
+
   it('fails with exit 4 and a hint when k6 is not installed', async () => {
     const error = await runLoad({ scenarioFile: scenarioFile(), engine: 'k6', target, k6Bin: path.join(dir, 'no-such-k6'), outDir: path.join(dir, 'missing') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InfraError);
