@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { EXECUTORS, FLOWS } from '../load/scenario-types.js';
 
 interface LoadRunCliOptions {
   engine: 'builtin' | 'k6';
@@ -49,6 +50,12 @@ export function registerLoad(program: Command): void {
     .option('--toxiproxy <url>', 'apply the scenario\'s faults through this Toxiproxy (default: the embedded one)')
     .option('--k6-bin <path>', 'k6 executable for --engine k6 (default: $K6_BIN, else k6 on PATH)')
     .option('--no-progress', 'no live progress line')
+    .addHelpText(
+      'after',
+      `\nExecutors (k6's): ${EXECUTORS.join(', ')}\nFlows (scenarios.<name>.flows):\n${Object.entries(FLOWS)
+        .map(([name, what]) => `  ${name.padEnd(18)} ${what}`)
+        .join("\n")}`,
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 thresholds and checks passed · 1 a threshold or a payment check failed · 2 a check could not decide · 3 bad scenario or arguments · 4 target, proxy or k6 missing/unreachable · 130 interrupted',
