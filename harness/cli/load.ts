@@ -54,7 +54,7 @@ export function registerLoad(program: Command): void {
       'after',
       `\nExecutors (k6's): ${EXECUTORS.join(', ')}\nFlows (scenarios.<name>.flows):\n${Object.entries(FLOWS)
         .map(([name, what]) => `  ${name.padEnd(18)} ${what}`)
-        .join("\n")}`,
+        .join('\n')}`,
     )
     .addHelpText(
       'after',
