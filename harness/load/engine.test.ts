@@ -96,6 +96,26 @@ describe('built-in engine accuracy', () => {
     expect(metrics.get('dropped_iterations')!.sink).toMatchObject({ count: dropped });
   });
 
+  it('runs scenarios side by side, each from its startTime, with its own VUs', async () => {
+    const seen: { scenario: string; at: number; vu: number }[] = [];
+    const metrics = new MetricRegistry(() => new HdrTrend());
+    const origin = performance.now();
+    const plans: ExecutorPlan[] = [
+      { ...arrivalPlan(20, 600, 5), name: 'early' } as ExecutorPlan,
+      { ...arrivalPlan(20, 300, 5), name: 'late', startTimeMs: 300 } as ExecutorPlan,
+    ];
+    const engine = new OpenModelEngine(plans, metrics, async (ctx) => {
+      seen.push({ scenario: ctx.scenario, at: ctx.intendedStart - origin, vu: ctx.vu });
+    });
+    await engine.run();
+    const late = seen.filter((s) => s.scenario === 'late');
+    expect(seen.filter((s) => s.scenario === 'early')).toHaveLength(12);
+    expect(late).toHaveLength(6);
+    expect(Math.min(...late.map((s) => s.at))).toBeGreaterThanOrEqual(295);
+    const vusOf = (name: string): Set<number> => new Set(seen.filter((s) => s.scenario === name).map((s) => s.vu));
+    expect([...vusOf('early')].some((vu) => vusOf('late').has(vu))).toBe(false);
+  });
+
   it('runs constant-vus as a closed loop with exactly that many in flight', async () => {
     let inFlight = 0;
     let peak = 0;
