@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot, runCli } from '../test/cli-helpers.js';
-import { SANDBOX_BUGS } from './index.js';
+import { UsageError } from '../harness/errors.js';
+import { parseDuration } from '../harness/cli/sandbox.js';
+import { SANDBOX_BUGS, startSandbox } from './index.js';
 
 describe('payharness sandbox (CLI)', () => {
   it('rejects an unknown bug name with exit 3, listing the valid ones, without a stack trace', async () => {
@@ -14,9 +16,24 @@ describe('payharness sandbox (CLI)', () => {
   });
 
   it('rejects bad option values with exit 3', async () => {
-    expect((await runCli(['sandbox', '--time-scale', 'fast'])).code).toBe(3);
-    expect((await runCli(['sandbox', '--idempotency-retention', 'forever'])).code).toBe(3);
-    expect((await runCli(['sandbox', '--database', 'mysql://x'])).code).toBe(3);
+    const result = await runCli(['sandbox', '--time-scale', 'fast']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('--time-scale must be a number greater than 0');
+  });
+
+  it('parses durations and refuses nonsense', () => {
+    expect(parseDuration('24h', '--x')).toBe(86_400_000);
+    expect(parseDuration('1.5s', '--x')).toBe(1_500);
+    expect(parseDuration('250', '--x')).toBe(250);
+    expect(() => parseDuration('forever', '--idempotency-retention')).toThrow(UsageError);
+    expect(() => parseDuration('0s', '--idempotency-retention')).toThrow(UsageError);
+  });
+
+  it('refuses a non-postgres --database and --database with --data-dir, before opening anything', async () => {
+    await expect(startSandbox({ database: 'mysql://user:secret@x/db', quiet: true })).rejects.toThrow(/postgres:\/\/ URL/);
+    await expect(startSandbox({ database: 'mysql://user:secret@x/db', quiet: true })).rejects.not.toThrow(/secret/);
+    await expect(startSandbox({ database: 'postgres://x/db', dataDir: '/tmp/x', quiet: true })).rejects.toThrow(UsageError);
+    await expect(startSandbox({ timeScale: 0, quiet: true })).rejects.toThrow(UsageError);
   });
 
   it('lists the planted bugs in --help', async () => {
