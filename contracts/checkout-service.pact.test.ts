@@ -1,8 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { PaymentsClient, type Payment, type Problem } from './consumers/payments-client.js';
 import { API_KEY, PROVIDER, assertSchema, getHeaders, jsonHeaders, paymentBody, postHeaders, problemBody, problemHeaders } from './support/matchers.js';
-import { PACT_DIR, resetPactFile } from './support/pact-file.js';
+import { pactWorkDir, publishPact } from './support/pact-file.js';
 
 /**
  * checkout-service: creates payments with an idempotency key, retries them safely, and looks them
@@ -11,11 +11,12 @@ import { PACT_DIR, resetPactFile } from './support/pact-file.js';
 const CONSUMER = 'checkout-service';
 const { eachLike, equal, fromProviderState } = MatchersV3;
 
-const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: PACT_DIR, logLevel: 'error' });
+const workDir = pactWorkDir(CONSUMER);
+const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: workDir, logLevel: 'error' });
+
+afterAll(() => publishPact(CONSUMER, workDir));
 
 describe('checkout-service → payharness-sandbox', () => {
-  beforeAll(() => resetPactFile(CONSUMER));
-
   it('creates a manual-capture payment with an idempotency key', async () => {
     const input = { amount: 5000, currency: 'EUR', reference: 'order-1001', capture: 'manual' as const };
     await pact

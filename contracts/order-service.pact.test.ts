@@ -1,9 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { PaymentsClient, type Payment, type Refund } from './consumers/payments-client.js';
 import { handlePaymentEvent } from './consumers/webhook-receiver.js';
 import { API_KEY, EXAMPLE_CREATED_AT, ISO_TIMESTAMP, PAYMENT_ID, PROVIDER, assertSchema, jsonHeaders, paymentBody, postHeaders } from './support/matchers.js';
-import { PACT_DIR, resetPactFile } from './support/pact-file.js';
+import { pactWorkDir, publishPact } from './support/pact-file.js';
 
 /**
  * order-service: captures, refunds (in parts) and cancels payments over HTTP, and learns about
@@ -13,12 +13,13 @@ import { PACT_DIR, resetPactFile } from './support/pact-file.js';
 const CONSUMER = 'order-service';
 const { equal, integer, regex, fromProviderState } = MatchersV3;
 
-const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: PACT_DIR, logLevel: 'error' });
+const workDir = pactWorkDir(CONSUMER);
+const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: workDir, logLevel: 'error' });
+
+afterAll(() => publishPact(CONSUMER, workDir));
 const paymentPath = (suffix: string, exampleId: string) => fromProviderState(`/v1/payments/\${id}${suffix}`, `/v1/payments/${exampleId}${suffix}`);
 
 describe('order-service → payharness-sandbox (HTTP)', () => {
-  beforeAll(() => resetPactFile(CONSUMER));
-
   it('captures an authorised payment in full', async () => {
     await pact
       .addInteraction()

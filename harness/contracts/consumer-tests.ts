@@ -27,14 +27,17 @@ export interface ConsumerTestResult {
 export async function runConsumerTests(options: ConsumerTestOptions = {}): Promise<ConsumerTestResult> {
   let vitest: string;
   try {
-    vitest = require.resolve('vitest/vitest.mjs');
+    // The package's exports do not list its bin; find it next to package.json.
+    vitest = path.join(path.dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
   } catch (error) {
     throw new InfraError('E_VITEST_MISSING', 'vitest is not installed, so the consumer tests cannot run', { hint: 'run `npm ci` (vitest is a dev dependency)', cause: error });
   }
   const pactDir = path.resolve(options.pactDir ?? path.join(REPO_ROOT, 'contracts/pacts'));
   const env = { ...process.env, PAYHARNESS_PACT_DIR: pactDir };
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, [vitest, 'run', '--root', REPO_ROOT, 'contracts/', '--reporter', 'default'], {
+    // Name the files exactly: a bare `contracts/` filter would also match harness/contracts/*.test.ts.
+    const files = readdirSync(path.join(REPO_ROOT, 'contracts')).filter((f) => f.endsWith('.pact.test.ts')).map((f) => `contracts/${f}`);
+    const child = spawn(process.execPath, [vitest, 'run', '--root', REPO_ROOT, ...files, '--reporter', 'default'], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
