@@ -28,8 +28,9 @@ export async function runGate(config: GateConfig, onStage: (stage: StageResult) 
   const profile = loadProfile(config.profile ?? 'sandbox');
   if (config.target) assertTargetAllowed(config.target, config.allowTargets);
   // Contracts need the provider-state endpoint: the gate's own sandbox has it switched on.
-  const sandbox = config.target ? undefined : await startSandbox({ providerStates: true, bugs: config.bugs, timeScale: 0.05, quiet: true });
-  const providerUrl = config.target ?? sandbox!.url;
+  const needsProvider = config.contracts.enabled || config.contracts.chaos;
+  const sandbox = config.target || !needsProvider ? undefined : await startSandbox({ providerStates: true, bugs: config.bugs, timeScale: 0.05, quiet: true });
+  const providerUrl = config.target ?? sandbox?.url ?? '';
   const ctx: GateContext = { config, profile, providerUrl, out: path.resolve(config.out) };
   const stages: StageResult[] = [];
   const record = (stage: StageResult): void => {
@@ -37,7 +38,7 @@ export async function runGate(config: GateConfig, onStage: (stage: StageResult) 
     onStage(stage);
   };
   try {
-    if (config.contracts.enabled || config.contracts.chaos) await assertReachable(providerUrl);
+    if (needsProvider) await assertReachable(providerUrl);
     record(config.contracts.enabled ? await runStage('contracts', () => contractsStage(ctx)) : skipped('contracts', 'disabled in the gate config'));
     record(config.contracts.chaos ? await runStage('contract-chaos', () => contractChaosStage(ctx)) : skipped('contract-chaos', 'disabled in the gate config'));
     record(config.chaos.enabled ? await runStage('chaos', () => chaosStage(ctx)) : skipped('chaos', 'disabled in the gate config'));
