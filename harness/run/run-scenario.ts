@@ -53,10 +53,12 @@ export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): 
   const touched = new Map<string, TouchedPayment>();
   const timers: NodeJS.Timeout[] = [];
   const faultErrors: Error[] = [];
-  const started = Date.now();
   const toxicName = (name: string): string => `${ctx.runId}-${ctx.index}-${name}`;
+  // Faults that start with the workload are in place before its first request (same seed, same decisions).
+  for (const fault of scenario.faults.filter((f) => f.startMs === 0)) await nemesis.apply(fault, ctx.index);
+  const started = Date.now();
   for (const fault of scenario.faults) {
-    timers.push(setTimeout(() => void nemesis.apply(fault, ctx.index).catch((e: Error) => faultErrors.push(e)), fault.startMs));
+    if (fault.startMs > 0) timers.push(setTimeout(() => void nemesis.apply(fault, ctx.index).catch((e: Error) => faultErrors.push(e)), fault.startMs));
     if (fault.healMs !== undefined) timers.push(setTimeout(() => void nemesis.heal(toxicName(fault.name!)).catch((e: Error) => faultErrors.push(e)), fault.healMs));
   }
   const poller = setInterval(() => void nemesis.pollDecisions().catch(() => undefined), 250);
