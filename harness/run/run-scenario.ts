@@ -30,16 +30,20 @@ export interface ScenarioRunContext {
 
 
 /** Waits until no callback is pending and none arrived for a quiet period, bounded by the horizon. */
-async function settleCallbacks(ctx: ScenarioRunContext, scenario: Scenario): Promise<void> {
+async function settleCallbacks(ctx: ScenarioRunContext, scenario: Scenario, created: readonly string[]): Promise<void> {
   const policy = ctx.profile.webhooks?.retryPolicy;
   if (!ctx.sink || !policy) return;
   const slack = slackFrom(scenario.checks.find((c) => c.name === 'retry-schedule')?.options);
   const limit = Date.now() + (scenario.settleMs ?? retryHorizonMs(policy, slack) + 1_000);
   const quietMs = Math.max(400, 3 * policy.initialIntervalMs * policy.timeScale);
+  const delivered = scenario.checks.find((c) => c.name === 'callbacks-delivered');
+  const expectNotified = delivered !== undefined && delivered.options?.everyPaymentNotified !== false;
   while (!ctx.signal.aborted && Date.now() < limit) {
     await ctx.nemesis.pollDecisions().catch(() => undefined);
     const quietFor = ctx.recorder.now() - ctx.sink.lastDeliveryTime;
-    if (ctx.sink.pending(slack) === 0 && quietFor >= quietMs) return;
+    // When the scenario checks that every payment is notified, give each one its chance first.
+    const unnotified = expectNotified ? created.filter((id) => !ctx.sink!.seen(id)).length : 0;
+    if (ctx.sink.pending(slack) === 0 && unnotified === 0 && quietFor >= quietMs) return;
     await sleep(100, ctx.signal);
   }
 }
@@ -73,7 +77,10 @@ export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): 
         client: ctx.client, retry: scenario.workload.client.retry, runId: ctx.runId, currency: ctx.profile.currency, process, signal,
         touched(reference, logicalId, resourceId) {
           const t = touched.get(reference) ?? { reference, logicalId, resourceIds: new Set<string>() };
-          if (resourceId) t.resourceIds.add(resourceId);
+          if (resourceId) {
+            t.resourceIds.add(resourceId);
+            ctx.sink?.claim(resourceId, scenario.name);
+          }
           touched.set(reference, t);
         },
       }),
@@ -95,7 +102,7 @@ export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): 
       hint: 'check the Toxiproxy server is reachable and supports these toxics (`payharness chaos list`)',
     });
   }
-  await settleCallbacks(ctx, scenario);
+  await settleCallbacks(ctx, scenario, [...touched.values()].flatMap((t) => [...t.resourceIds]));
   await nemesis.pollDecisions().catch(() => undefined);
   if (!signal.aborted) await recordFinalReads(ctx.targetUrl, ctx.profile, recorder, touched.values(), signal);
 }

@@ -24,6 +24,10 @@ export interface WebhookSink {
   readonly received: number;
   /** Events whose last attempt failed and that the policy still promises to retry. */
   pending(slack: RetrySlack): number;
+  /** Files later deliveries about this payment under the scenario that created it (not the one running). */
+  claim(resourceId: string, scenario: string): void;
+  /** Whether any delivery about this payment has arrived. */
+  seen(resourceId: string): boolean;
   /** Time (run-relative) of the latest delivery. */
   readonly lastDeliveryTime: number;
   close(): Promise<void>;
@@ -47,6 +51,8 @@ export async function startWebhookSink(spec: WebhookSpec, recorder: HistoryRecor
   let received = 0;
   let lastDeliveryTime = 0;
   const events = new Map<string, EventState>();
+  const owners = new Map<string, string>();
+  const seenResources = new Set<string>();
   const sockets = new Set<import('node:net').Socket>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -70,8 +76,10 @@ export async function startWebhookSink(spec: WebhookSpec, recorder: HistoryRecor
     lastDeliveryTime = time;
     const state = events.get(eventId) ?? { attempts: 0, lastTime: 0, lastStatus: 0 };
     events.set(eventId, { attempts: state.attempts + 1, lastTime: time, lastStatus: answer.status });
+    if (typeof resourceId === 'string') seenResources.add(resourceId);
+    const owner = typeof resourceId === 'string' ? owners.get(resourceId) : undefined;
     recorder.append({
-      kind: 'delivery', time, eventId,
+      kind: 'delivery', time, eventId, ...(owner ? { scenario: owner } : {}),
       eventType: typeof eventType === 'string' ? eventType : undefined,
       resourceId: typeof resourceId === 'string' ? resourceId : undefined,
       answeredStatus: answer.status, retryAfterSeconds: answer.retryAfterSeconds,
@@ -101,6 +109,8 @@ export async function startWebhookSink(spec: WebhookSpec, recorder: HistoryRecor
     url: `http://127.0.0.1:${port}/webhooks`,
     setSecret: (s) => (secret = s),
     setBehaviour: (b) => (behaviour = b),
+    claim: (resourceId, scenario) => void owners.set(resourceId, scenario),
+    seen: (resourceId) => seenResources.has(resourceId),
     get received() {
       return received;
     },
