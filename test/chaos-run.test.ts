@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startProxyServer, type ProxyServer } from '../harness/proxy/index.js';
 import { runChaos } from '../harness/run/run-chaos.js';
 import { readHistory } from '../harness/history/recorder.js';
+import { judgeRun } from '../harness/run/verdict.js';
 import { repoRoot, runCli } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ph-run-'));
@@ -58,6 +59,8 @@ describe('chaos run through a Toxiproxy API', () => {
     expect(history.filter((r) => r.kind === 'fault' && r.phase === 'start')).toHaveLength(3);
     expect(history.filter((r) => r.kind === 'fault' && r.phase === 'heal')).toHaveLength(3);
     expect(history.some((r) => r.kind === 'fault-decision')).toBe(true);
+    // Re-judging the saved history gives the verdict the run gave.
+    expect(judgeRun(history)).toEqual(pass.verdict);
     const fail = await runChaos({ scenarios: [file], toxiproxyUrl: proxy.url, seed: 5, outDir: join(dir, 'fail'), bugs: ['no-idempotency'] });
     expect(fail.exitCode).toBe(1);
     expect(await proxiesOnServer()).toEqual({});
