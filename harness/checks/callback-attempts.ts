@@ -41,6 +41,7 @@ function buildIndex(view: HistoryView): AttemptIndex {
   for (const d of view.deliveries) add(d.eventId, d);
   const decisions = view.decisions.filter((d) => proxies.has(d.proxy) && d.idempotencyKey);
   for (const d of decisions) if (d.action === 'drop_request' || d.action === 'status') add(d.idempotencyKey!, d);
+  byEvent.compact();
   if (decisions.length) {
     for (const list of byEvent.multiples()) list.sort((a, b) => timeOf(a) - timeOf(b));
   }

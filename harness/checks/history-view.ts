@@ -97,6 +97,8 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
       default: break;
     }
   }
+  view.byKey.compact();
+  for (const [k, list] of view.refundsByResource) if (list.length > 1) view.refundsByResource.set(k, list.slice());
   cache.set(history, { view, length: history.length });
   return view;
 }

@@ -93,7 +93,10 @@ export function paymentObservations(view: HistoryView, profile: ApiProfile): Map
     if (id) add(id, ex);
   }
   for (const r of view.finalReads.values()) if (r.outcome === 'ok') add(r.resourceId, r);
-  for (const list of out.values()) {
+  for (const [id, grown] of out) {
+    // A trimmed copy: pushed arrays keep 17+ slots, most of this index's memory otherwise.
+    const list = grown.length > 1 ? grown.slice() : grown;
+    if (list !== grown) out.set(id, list);
     // Usually already in order (the history is appended in time order); sort only when not.
     let sorted = true;
     for (let i = 1; i < list.length && sorted; i++) if (timeOf(list[i]!) < timeOf(list[i - 1]!)) sorted = false;
