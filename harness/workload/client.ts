@@ -4,7 +4,7 @@ import type { ApiProfile } from '../config/profile-types.js';
 import type { ClientRetryPolicy } from '../config/scenario-types.js';
 import type { OperationInvoke, Outcome, PaymentOperation } from '../history/types.js';
 import type { HistoryRecorder } from '../history/recorder.js';
-import { buildRequest, operationSpec, readField, type RequestParams } from './request.js';
+import { buildRequest, maskField, operationSpec, readField, type RequestParams } from './request.js';
 import { classifyError, outcomeOf, type FailureClass } from './classify.js';
 
 /** What the workload learns from one attempt. */
@@ -86,8 +86,11 @@ export class PaymentClient {
       const snapshot = op === 'refund' ? (profile.fields.refundPayment ? readField(body, profile.fields.refundPayment) : undefined) : body;
       const paymentStatus = success && op !== 'list' ? stringOr(readField(snapshot, profile.fields.status)) : undefined;
       const retryAfter = headers['retry-after'] !== undefined ? Number(headers['retry-after']) : undefined;
+      // The signing secret a registration returns is a credential, whatever the API calls its field.
+      const secretPath = op === 'registerWebhook' ? profile.webhooks?.secretPath : undefined;
+      const recordedBody = secretPath ? maskField(body, secretPath) : body;
       recorder.append({
-        kind: 'complete', opId, outcome, status: res.statusCode, body, headers, resourceId, paymentStatus, latencyMs: recorder.now() - started,
+        kind: 'complete', opId, outcome, status: res.statusCode, body: recordedBody, headers, resourceId, paymentStatus, latencyMs: recorder.now() - started,
       });
       return { outcome, status: res.statusCode, body, resourceId, paymentStatus, retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined };
     } catch (error) {

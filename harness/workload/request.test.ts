@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRequest, formEncode, readField } from './request.js';
+import { buildRequest, formEncode, maskField, readField } from './request.js';
 import { SANDBOX_PROFILE } from '../config/sandbox-profile.js';
 import type { ApiProfile } from '../config/profile-types.js';
 
@@ -49,5 +49,15 @@ describe('readField', () => {
     expect(readField(doc, '$')).toBe(doc);
     expect(readField(doc, '$.missing.deeper')).toBeUndefined();
     expect(readField('text', '$.id')).toBeUndefined();
+  });
+});
+
+describe('maskField', () => {
+  it('masks the value at a path in a copy, leaving the original and absent paths alone', () => {
+    const doc = { id: 'we_1', keys: { signing_secret: 's3cr3t' }, list: [{ secret: 'x' }] };
+    expect(maskField(doc, '$.keys.signing_secret')).toEqual({ id: 'we_1', keys: { signing_secret: '[REDACTED]' }, list: [{ secret: 'x' }] });
+    expect(maskField(doc, '$.list[0].secret')).toEqual({ ...doc, list: [{ secret: '[REDACTED]' }] });
+    expect(doc.keys.signing_secret).toBe('s3cr3t');
+    expect(maskField(doc, '$.missing')).toBe(doc);
   });
 });

@@ -141,3 +141,16 @@ export function readField(json: unknown, path: string): unknown {
   }
   return cur;
 }
+
+/** A copy of `json` with the value at `path` replaced (for secrets a profile points at, e.g. the webhook signing secret). */
+export function maskField(json: unknown, path: string, mask = '[REDACTED]'): unknown {
+  const steps = path.replace(/^\$\.?/, '').match(/[^.[\]]+|\[\d+\]/g) ?? [];
+  if (steps.length === 0 || json === null || typeof json !== 'object') return json;
+  const copy: unknown = Array.isArray(json) ? [...json] : { ...(json as Record<string, unknown>) };
+  const [head, ...rest] = steps;
+  const key: string | number = head!.startsWith('[') ? Number(head!.slice(1, -1)) : head!;
+  const container = copy as Record<string | number, unknown>;
+  if (!(key in container)) return json;
+  container[key] = rest.length === 0 ? mask : maskField(container[key], `$.${rest.join('.').replace(/\.\[/g, '[')}`, mask);
+  return copy;
+}
