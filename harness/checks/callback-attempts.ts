@@ -68,7 +68,9 @@ function toAttempt(index: AttemptIndex, eventId: string, r: DeliveryRecord | Fau
     // The decision names its toxic; the toxic's attributes (from the fault record) say what was answered.
     const attrs = index.toxicAttributes.get(r.toxic) ?? {};
     const status = typeof attrs.status === 'number' ? attrs.status : 500;
-    const retryAfter = typeof attrs.retry_after === 'number' ? attrs.retry_after : undefined;
+    // Retry-After may be given as seconds (number or numeric string) or an HTTP date (not judged).
+    const ra = Number(attrs.retry_after);
+    const retryAfter = attrs.retry_after !== undefined && Number.isFinite(ra) ? ra : undefined;
     return { time: r.time, eventId, status, retryAfterSeconds: retryAfter, record: r };
   }
   return { time: r.time, eventId, record: r };

@@ -23,7 +23,8 @@ export const callbacksDelivered: Check = {
       const resourceId = attempts.find((a) => a.delivery?.resourceId)?.delivery?.resourceId;
       const ok = attempts.find(delivered);
       if (ok && resourceId) notified.add(resourceId);
-      if (attempts.some((a) => a.delivery && policy.stopOn.includes(a.delivery.answeredStatus))) {
+      // The receiver (or a fault on its behalf) said stop: not delivering is what the policy promises.
+      if (attempts.some((a) => a.status !== undefined && policy.stopOn.includes(a.status))) {
         if (resourceId) notified.add(resourceId);
         continue;
       }
