@@ -80,7 +80,7 @@ export function effectCount(view: HistoryView, exchanges: readonly Exchange[]): 
     for (const ex of exchanges) if (ex.invoke.logicalId !== first.invoke.logicalId) oneLogical = false;
     if (oneLogical) {
       const rc = referenceIndex(view).get(first.invoke.logicalId);
-      if (rc) return new Set(rc.resourceIds).size;
+      if (rc) return rc.resourceIds.length <= 1 ? rc.resourceIds.length : new Set(rc.resourceIds).size;
     }
   } else if (first.invoke.resourceId !== undefined && view.finalReads.get(first.invoke.resourceId)?.outcome === 'ok') {
     for (const ex of exchanges) if (isSuccess(ex)) return 1;

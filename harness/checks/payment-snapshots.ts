@@ -89,7 +89,8 @@ export function paymentObservations(view: HistoryView, profile: ApiProfile): Map
     if (!c || c.outcome !== 'ok') continue;
     const body = paymentBody(profile, ex);
     if (body === undefined || body === null || typeof body !== 'object') continue;
-    const id = str(readField(body, profile.fields.id)) ?? (ex.invoke.op === 'create' ? c.resourceId : ex.invoke.resourceId);
+    // The client already read the id through the profile; a refund's answer names the refund, so use the request's payment.
+    const id = ex.invoke.op === 'refund' ? ex.invoke.resourceId : (c.resourceId ?? str(readField(body, profile.fields.id)) ?? ex.invoke.resourceId);
     if (id) add(id, ex);
   }
   for (const r of view.finalReads.values()) if (r.outcome === 'ok') add(r.resourceId, r);

@@ -13,11 +13,25 @@ export const retriesKeepEventId: Check = {
   run(history, { profile }): CheckVerdict {
     const policy = profile.webhooks?.retryPolicy;
     const view = viewOf(history, profile);
-    const groups = new Map<string, { eventId: string; attempts: CallbackAttempt[] }[]>();
-    for (const [eventId, attempts] of callbackAttempts(view)) {
+    const groupOf = (attempts: CallbackAttempt[]): string | undefined => {
       const d = attempts.find((a) => a.delivery)?.delivery;
-      if (!d?.resourceId) continue;
-      const group = `${d.resourceId}|${d.eventType ?? ''}|${d.paymentStatus ?? ''}`;
+      return d?.resourceId ? `${d.resourceId}|${d.eventType ?? ''}|${d.paymentStatus ?? ''}` : undefined;
+    };
+    const isAbandoned = (attempts: CallbackAttempt[]): boolean => {
+      const last = attempts[attempts.length - 1]!;
+      return !attempts.some(delivered) && !(last.status !== undefined && policy?.stopOn.includes(last.status)) && !(policy && attempts.length >= policy.maxAttempts);
+    };
+    // First pass: only payments with an abandoned event can show a retry under a new id.
+    const suspectGroups = new Set<string>();
+    for (const [, attempts] of callbackAttempts(view)) {
+      if (!isAbandoned(attempts)) continue;
+      const group = groupOf(attempts);
+      if (group) suspectGroups.add(group);
+    }
+    const groups = new Map<string, { eventId: string; attempts: CallbackAttempt[] }[]>();
+    for (const [eventId, attempts] of suspectGroups.size ? callbackAttempts(view) : []) {
+      const group = groupOf(attempts);
+      if (!group || !suspectGroups.has(group)) continue;
       const list = groups.get(group);
       if (list) list.push({ eventId, attempts });
       else groups.set(group, [{ eventId, attempts }]);
@@ -30,8 +44,7 @@ export const retriesKeepEventId: Check = {
       for (let i = 0; i < events.length - 1 && witnesses.length < MAX_WITNESSES; i++) {
         const failed = events[i]!;
         const last = failed.attempts[failed.attempts.length - 1]!;
-        const abandoned = !failed.attempts.some(delivered) && !(last.status !== undefined && policy?.stopOn.includes(last.status));
-        if (!abandoned || (policy && failed.attempts.length >= policy.maxAttempts)) continue;
+        if (!isAbandoned(failed.attempts)) continue;
         judged++;
         const next = events[i + 1]!;
         const d = next.attempts[0]!;
