@@ -1,11 +1,11 @@
-import { request } from 'undici';
 import { loadProfile } from '../config/profile.js';
 import { SANDBOX_PROFILE } from '../config/sandbox-profile.js';
-import { ExitCode, InfraError, UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { assertTargetAllowed } from '../safety.js';
 import type { Print } from './broker-actions.js';
 import { resolveBranch, resolveBroker, resolveVersion, type BrokerFlags } from './broker-config.js';
 import { loadPactDir, loadPactFile, type PactFile } from './pact-file.js';
+import { assertReachable } from './provider-reachable.js';
 import { verifyProvider, type PactSource, type VerifyResult } from './verify.js';
 
 export interface VerifyFlags extends BrokerFlags {
@@ -21,18 +21,6 @@ export interface VerifyFlags extends BrokerFlags {
   enablePending?: boolean;
   includeWipSince?: string;
   allowTarget?: string[];
-}
-
-/** Fails fast, with exit 4, when nothing answers at the provider URL (any HTTP answer will do). */
-export async function assertReachable(url: string, what = 'provider'): Promise<void> {
-  try {
-    const answer = await request(url, { method: 'GET', signal: AbortSignal.timeout(5_000) });
-    await answer.body.dump();
-  } catch (error) {
-    throw new InfraError('E_PROVIDER_UNREACHABLE', `the ${what} at ${url} is unreachable (${(error as Error).message})`, {
-      hint: 'start it first (e.g. `payharness sandbox --provider-states`) or fix --provider-base-url',
-    });
-  }
 }
 
 type Selectors = Extract<PactSource, { kind: 'broker' }>['consumerVersionSelectors'];

@@ -63,4 +63,21 @@ describe('verification from a Pact Broker', () => {
     const decision = await canIDeploy(config, { pacticipant: 'payharness-sandbox', version: 'p1', environment: 'production' });
     expect(decision).toMatchObject({ deployable: 'yes', counts: { success: 2, failed: 0, unknown: 0 } });
   });
+
+  it('exits 4 when the broker is down or refuses the token, and 3 when it has no pacts for the provider', async () => {
+    const flags = { providerBaseUrl: sandbox.url, consumerVersionSelectors: '[{"mainBranch":true}]' };
+    const previousToken = process.env.PACT_BROKER_TOKEN;
+    try {
+      process.env.PACT_BROKER_TOKEN = TOKEN;
+      await expect(verifyAction({ ...flags, brokerUrl: 'http://127.0.0.1:9' }, () => undefined)).rejects.toMatchObject({ code: 'E_BROKER_UNREACHABLE', exitCode: 4 });
+      await expect(verifyAction({ ...flags, brokerUrl: broker.url, provider: 'nobody' }, () => undefined)).rejects.toMatchObject({ code: 'E_NO_PACTS', exitCode: 3 });
+      process.env.PACT_BROKER_TOKEN = 'tok_wrong_value';
+      const refused = (await verifyAction({ ...flags, brokerUrl: broker.url }, () => undefined).catch((e: unknown) => e)) as Error;
+      expect(refused).toMatchObject({ code: 'E_BROKER_AUTH', exitCode: 4 });
+      expect(refused.message).not.toContain('tok_wrong_value');
+    } finally {
+      if (previousToken === undefined) delete process.env.PACT_BROKER_TOKEN;
+      else process.env.PACT_BROKER_TOKEN = previousToken;
+    }
+  });
 });

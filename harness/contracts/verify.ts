@@ -1,6 +1,7 @@
 import pactCoreModule, { type ConsumerVersionSelector, type VerifierOptions } from '@pact-foundation/pact-core';
 import type { ApiProfile } from '../config/profile-types.js';
-import { InfraError } from '../errors.js';
+import { InfraError, UsageError } from '../errors.js';
+import { redactText } from '../redact.js';
 import type { BrokerConfig } from './broker-config.js';
 import { WebhookMessageProducer } from './message-producer.js';
 import { loadPactFile } from './pact-file.js';
@@ -50,6 +51,23 @@ function brokerOptions(source: Extract<PactSource, { kind: 'broker' }>): Partial
   });
 }
 
+/** "Failed to load pact" is not a contract failure: the broker is down, refused us, or has nothing to verify. */
+function throwIfPactsDidNotLoad(outcomes: readonly InteractionOutcome[], source: PactSource): void {
+  const load = outcomes.find((o) => o.description === 'Failed to load pact');
+  if (!load) return;
+  const reason = load.reasons.join(' ');
+  const where = source.kind === 'broker' ? `the Pact Broker at ${source.broker.url}` : 'the pact files';
+  if (/\b(401|403)\b|Unauthori[sz]ed|Forbidden/.test(reason)) {
+    throw new InfraError('E_BROKER_AUTH', `${where} refused our credentials`, { hint: 'check PACT_BROKER_TOKEN, or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD' });
+  }
+  if (/error sending request|Failed to access|Connection refused|timed out|dns error/i.test(reason)) {
+    throw new InfraError('E_BROKER_UNREACHABLE', `${where} is unreachable`, { hint: 'check --broker-url / PACT_BROKER_BASE_URL and that the broker is running' });
+  }
+  throw new UsageError('E_NO_PACTS', `no pacts to verify: ${redactText(reason).slice(0, 300)}`, {
+    hint: source.kind === 'broker' ? 'check --provider and --consumer-version-selectors (a provider with no pacts is not verified)' : 'check the pact files name this provider',
+  });
+}
+
 /**
  * Verifies a running provider against pacts with Pact's own verifier (pact-core, the Rust
  * verifier), HTTP interactions and asynchronous messages alike. Requests go straight to the
@@ -93,6 +111,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
       hint: source.kind === 'broker' ? 'check the broker URL, credentials and selectors' : 'check the pact files and the provider URL',
     });
   }
+  throwIfPactsDidNotLoad(parsed.interactions, source);
   // The verifier names consumers only for failures; file sources tell us the rest.
   const consumerOf = new Map<string, string>();
   if (source.kind === 'files') {
