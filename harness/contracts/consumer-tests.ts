@@ -3,9 +3,17 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, InfraError } from '../errors.js';
+import { ExitCode, InfraError, UsageError } from '../errors.js';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The checkout holding contracts/*.pact.test.ts: two levels up in source, three from dist/. */
+function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(path.join(dir, 'contracts')) && readdirSync(path.join(dir, 'contracts')).some((f) => f.endsWith('.pact.test.ts'))) return dir;
+    dir = path.dirname(dir);
+  }
+  throw new UsageError('E_NO_CONSUMER_TESTS', 'no consumer tests (contracts/*.pact.test.ts) found', { hint: 'run `payharness contracts test` from a payharness checkout' });
+}
 const require = createRequire(import.meta.url);
 
 export interface ConsumerTestOptions {
@@ -32,6 +40,7 @@ export async function runConsumerTests(options: ConsumerTestOptions = {}): Promi
   } catch (error) {
     throw new InfraError('E_VITEST_MISSING', 'vitest is not installed, so the consumer tests cannot run', { hint: 'run `npm ci` (vitest is a dev dependency)', cause: error });
   }
+  const REPO_ROOT = repoRoot();
   const pactDir = path.resolve(options.pactDir ?? path.join(REPO_ROOT, 'contracts/pacts'));
   const env = { ...process.env, PAYHARNESS_PACT_DIR: pactDir };
   const exitCode = await new Promise<number>((resolve, reject) => {
