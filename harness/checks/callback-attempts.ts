@@ -18,6 +18,8 @@ export interface CallbackAttempt {
 interface AttemptIndex {
   byEvent: Groups<DeliveryRecord | FaultDecision>;
   lostAnswers: Set<DeliveryRecord>;
+  /** Sink answers replaced by a fault that forwarded the delivery and answered for the receiver. */
+  replacedAnswers: Map<DeliveryRecord, FaultDecision>;
   toxicAttributes: Map<string, Record<string, unknown>>;
 }
 
@@ -40,28 +42,33 @@ function buildIndex(view: HistoryView): AttemptIndex {
   const add = (eventId: string, r: DeliveryRecord | FaultDecision): void => byEvent.add(eventId, r);
   for (const d of view.deliveries) add(d.eventId, d);
   const decisions = view.decisions.filter((d) => proxies.has(d.proxy) && d.idempotencyKey);
-  for (const d of decisions) if (d.action === 'drop_request' || d.action === 'status') add(d.idempotencyKey!, d);
+  const toxicAttributes = new Map<string, Record<string, unknown>>();
+  for (const f of view.faults) if (f.phase === 'start' && f.attributes) toxicAttributes.set(f.toxic, f.attributes);
+  const forwarded = (d: FaultDecision): boolean => d.action === 'status' && toxicAttributes.get(d.toxic)?.forward === true;
+  for (const d of decisions) if (d.action === 'drop_request' || (d.action === 'status' && !forwarded(d))) add(d.idempotencyKey!, d);
   byEvent.compact();
   if (decisions.length) {
     for (const list of byEvent.multiples()) list.sort((a, b) => timeOf(a) - timeOf(b));
   }
   const lostAnswers = new Set<DeliveryRecord>();
+  const replacedAnswers = new Map<DeliveryRecord, FaultDecision>();
   for (const d of decisions) {
-    if (d.action !== 'drop_response') continue;
-    // The sink answered, but the provider never saw it: the sink's attempt nearest in time failed.
+    if (d.action !== 'drop_response' && !forwarded(d)) continue;
+    // The sink answered, but the provider saw a failure or the fault's status: mark the sink's attempt nearest in time.
     let best: DeliveryRecord | undefined;
     for (const r of byEvent.get(d.idempotencyKey!) ?? []) {
       if (r.kind === 'delivery' && (!best || Math.abs(r.time - d.time) < Math.abs(best.time - d.time))) best = r;
     }
-    if (best) lostAnswers.add(best);
+    if (best && d.action === 'drop_response') lostAnswers.add(best);
+    else if (best) replacedAnswers.set(best, d);
   }
-  const toxicAttributes = new Map<string, Record<string, unknown>>();
-  for (const f of view.faults) if (f.phase === 'start' && f.attributes) toxicAttributes.set(f.toxic, f.attributes);
-  return { byEvent, lostAnswers, toxicAttributes };
+  return { byEvent, lostAnswers, replacedAnswers, toxicAttributes };
 }
 
 function toAttempt(index: AttemptIndex, eventId: string, r: DeliveryRecord | FaultDecision): CallbackAttempt {
   if (r.kind === 'delivery') {
+    const replaced = index.replacedAnswers.get(r);
+    if (replaced) return { ...toAttempt(index, eventId, replaced), time: r.time, delivery: r, record: r };
     return { time: r.time, eventId, status: index.lostAnswers.has(r) ? undefined : r.answeredStatus, retryAfterSeconds: r.retryAfterSeconds, delivery: r, record: r };
   }
   if (r.action === 'status') {

@@ -52,6 +52,17 @@ describe('retry-schedule', () => {
     expect(retrySchedule.run(dropped.records, ctx).verdict).toBe('pass');
     expect(callbacksDelivered.run(dropped.records, ctx).verdict).toBe('pass');
   });
+
+  it('a fault that forwarded the delivery and answered 503 for the receiver is one failed attempt, not two', () => {
+    const h = new TestHistory()
+      .push({ kind: 'fault', time: 0, target: 'default', phase: 'start', proxy: 'cb', toxic: 't', type: 'http_status', path: 'callbacks', attributes: { status: 503, forward: true, first: 1 } })
+      .delivery('e1', 0, 200)
+      .push({ kind: 'fault-decision', time: 1, target: 'default', proxy: 'cb', toxic: 't', type: 'http_status', action: 'status', idempotencyKey: 'e1' })
+      .delivery('e1', 102, 200);
+    expect(retrySchedule.run(h.records, ctx).verdict).toBe('pass');
+    expect(retrySchedule.run(h.records, ctx).stats?.retriesJudged).toBe(1);
+    expect(callbacksDelivered.run(h.records, ctx).verdict).toBe('pass');
+  });
 });
 
 describe('callbacks-delivered', () => {
