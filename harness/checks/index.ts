@@ -11,7 +11,6 @@ import { retriesKeepEventId } from './retries-keep-event-id.js';
 import { signaturesValid } from './signatures-valid.js';
 import { lifecycleTransitions } from './lifecycle-transitions.js';
 import { moneyInvariants } from './money-invariants.js';
-import { responsesMatchSchema } from './responses-match-schema.js';
 
 /** Every check users can name in a scenario; `chaos list` and the scenario schema come from here. */
 export const CHECKS: readonly Check[] = [
@@ -25,7 +24,6 @@ export const CHECKS: readonly Check[] = [
   signaturesValid,
   lifecycleTransitions,
   moneyInvariants,
-  responsesMatchSchema,
 ];
 
 export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);
