@@ -11,6 +11,9 @@ import { recordFinalReads, type TouchedPayment } from '../../run/final-reads.js'
 import { startToxiproxy } from '../../run/services.js';
 import { exitCodeOf, judgeRun, type RunMeta, type VerdictFile } from '../../run/verdict.js';
 import { PaymentClient } from '../../workload/client.js';
+import { combineVerdicts } from '../../checks/index.js';
+import type { HistoryRecord } from '../../history/types.js';
+import { responsesMatchSchema } from './responses-match-schema.js';
 import { buildRequest, readField } from '../../workload/request.js';
 import { randomSeed } from '../../workload/prng.js';
 import type { PactFile } from '../pact-file.js';
@@ -98,6 +101,20 @@ async function prepare(baseUrl: string, profile: ApiProfile, client: PaymentClie
 }
 
 /**
+ * Adds responses-match-schema to every scenario: the answers must have the shapes the contracts'
+ * schemas describe. (Applied here, not named in the run's meta: `payharness check` re-judges with
+ * the registered checks only.)
+ */
+function withSchemaCheck(verdict: VerdictFile, history: readonly HistoryRecord[], profile: ApiProfile): VerdictFile {
+  if (profile.name !== 'sandbox') return verdict;
+  const scenarios = verdict.scenarios.map((s) => {
+    const checks = [...s.checks, responsesMatchSchema.run(history.filter((r) => r.scenario === s.name), { profile })];
+    return { ...s, checks, verdict: combineVerdicts(checks.map((c) => c.verdict)) };
+  });
+  return { ...verdict, scenarios, verdict: combineVerdicts(scenarios.map((s) => s.verdict)) };
+}
+
+/**
  * `payharness contracts chaos`: every effectful interaction of the pacts, replayed through the fault
  * proxy under each experiment (sequential repeat, concurrent copies, lost response then retry, same
  * key with a changed payload), judged by the chaos checks. Same files as `chaos run`: history.jsonl,
@@ -157,7 +174,7 @@ export async function runContractChaos(options: ContractChaosOptions): Promise<C
     await recorder.close();
   }
   if (failure) throw failure;
-  const verdict = judgeRun(recorder.records);
+  const verdict = withSchemaCheck(judgeRun(recorder.records), recorder.records, profile);
   const reports = await writeReports(runDir, { history: recorder.records, verdict });
   return { runId, runDir, verdict, exitCode: exitCodeOf(verdict.verdict), skipped, reports };
 }

@@ -1,0 +1,54 @@
+import type { HistoryRecord, OperationComplete, OperationInvoke } from '../../history/types.js';
+import type { Check, Witness } from '../../checks/types.js';
+import { schemaProblems, type SchemaName } from '../../../contracts/schemas/index.js';
+
+/** Which schema an answer must satisfy: success bodies by operation, errors as problem+json. */
+function schemaFor(invoke: OperationInvoke, complete: OperationComplete): SchemaName | undefined {
+  if (complete.status === undefined || complete.body === undefined || typeof complete.body !== 'object') return undefined;
+  if (complete.status >= 400) return (complete.headers?.['content-type'] ?? '').includes('problem+json') || complete.status < 500 ? 'problem' : undefined;
+  if (complete.status >= 300) return undefined;
+  switch (invoke.op) {
+    case 'create':
+    case 'capture':
+    case 'cancel':
+    case 'get':
+      return 'payment';
+    case 'refund':
+      return 'refund';
+    case 'list':
+      return 'paymentList';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Every answer of the sandbox API has the shape `contracts/schemas` describes (the same schemas
+ * the Pact consumer tests hold their examples to): payments, refunds, lists, problem+json errors.
+ * The schemas describe the sandbox's API, so other profiles get `unknown`.
+ */
+export const responsesMatchSchema: Check = {
+  name: 'responses-match-schema',
+  description: 'every answer matches the JSON Schema of contracts/schemas (payment, refund, list, problem+json); sandbox profile only',
+  run(history, context) {
+    if (context.profile.name !== 'sandbox') {
+      return { name: this.name, verdict: 'unknown', witnesses: [], error: `contracts/schemas describe the sandbox API, not profile "${context.profile.name}"` };
+    }
+    const invokes = new Map<number, OperationInvoke>();
+    const witnesses: Witness[] = [];
+    let checked = 0;
+    for (const r of history as readonly HistoryRecord[]) {
+      if (r.kind === 'invoke') invokes.set(r.opId, r);
+      if (r.kind !== 'complete') continue;
+      const invoke = invokes.get(r.opId);
+      const schema = invoke && schemaFor(invoke, r);
+      if (!invoke || !schema) continue;
+      checked++;
+      const problems = schemaProblems(schema, r.body);
+      if (problems.length > 0 && witnesses.length < 20) {
+        witnesses.push({ summary: `${invoke.op} #${r.opId} (${invoke.method} ${invoke.path}) answered ${r.status} with a body that is not a valid ${schema}: ${problems.slice(0, 3).join('; ')}`, records: [invoke, r] });
+      }
+    }
+    return { name: this.name, verdict: witnesses.length > 0 ? 'fail' : 'pass', witnesses, stats: { checked } };
+  },
+};
