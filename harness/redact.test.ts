@@ -25,4 +25,9 @@ describe('redaction', () => {
     const out = redactJson({ secret: 'whsec_x', card: { number: '4111111111111111', cvc: '123' }, amount: 100 });
     expect(out).toEqual({ secret: REDACTED, card: { number: '411111******1111', cvc: REDACTED }, amount: 100 });
   });
+
+  it('masks any key that ends in secret, token or password, but not ordinary fields', () => {
+    const out = redactJson({ signing_secret: 's1', webhookSecret: 's2', access_token: 't', db_password: 'p', reference: 'order-1', status: 'ok' });
+    expect(out).toEqual({ signing_secret: REDACTED, webhookSecret: REDACTED, access_token: REDACTED, db_password: REDACTED, reference: 'order-1', status: 'ok' });
+  });
 });

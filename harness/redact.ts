@@ -1,7 +1,7 @@
 /** Header names whose values never reach history, logs or reports. */
 const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|stripe-signature|webhook-signature|x-signature)$/i;
 /** Body/JSON keys whose values are secrets. */
-const SECRET_KEYS = /^(secret|password|token|api_?key|client_secret|access_token|refresh_token|card_?number|pan|cvc|cvv)$/i;
+const SECRET_KEYS = /(secret|password|passwd|token|api_?key|card_?number|cvc|cvv)$|^pan$/i;
 /** 13–19 digits, optionally grouped by spaces or dashes: candidate card numbers. */
 const PAN_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
 /** Bearer/Basic credentials and sk_/pk_/whsec_ style keys wherever they appear in free text. */
