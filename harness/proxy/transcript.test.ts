@@ -8,7 +8,7 @@ import { api, freePort } from './test-support/index.js';
  * compares status, content type and body. Ignored: `Logger` (an upstream quirk) and ports Toxiproxy
  * chose at random. Fixed ports of the recording are swapped for free ones.
  */
-const TRANSCRIPT = new URL('../../../shared/fixtures/toxiproxy/toxiproxy-2.12.0-api.jsonl', import.meta.url);
+const TRANSCRIPT = new URL('./fixtures/toxiproxy-2.12.0-api.jsonl', import.meta.url);
 
 interface Line {
   request: { method: string; path: string; body?: unknown };
