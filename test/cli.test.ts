@@ -18,3 +18,19 @@ describe('payharness CLI', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('an unreachable --target', () => {
+  // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+  for (const args of [
+    ['chaos', 'run', 'scenarios/chaos/lost-responses.yaml'],
+    ['load', 'run', 'scenarios/load/standard.yaml', '--no-progress'],
+  ]) {
+    it(`\`${args.slice(0, 2).join(' ')}\` names the target and exits 4 before any workload runs`, async () => {
+      const result = await runCli([...args, '--target', 'http://127.0.0.1:1', '--out', `reports/test-unreachable-${args[0]}`]);
+      expect(result.code).toBe(4);
+      expect(result.stderr).toContain('the target at http://127.0.0.1:1 is unreachable');
+      expect(result.stderr).toContain('E_TARGET_UNREACHABLE');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});

@@ -5,7 +5,7 @@ import { assertTargetAllowed } from '../safety.js';
 import type { Print } from './broker-actions.js';
 import { runContractChaos } from './chaos/run-contract-chaos.js';
 import { loadPactFile } from './pact-file.js';
-import { assertReachable } from './provider-reachable.js';
+import { assertReachable } from '../reachable.js';
 
 export interface ContractChaosFlags {
   pact: string[];

@@ -5,7 +5,7 @@ import { assertTargetAllowed } from '../safety.js';
 import type { Print } from './broker-actions.js';
 import { resolveBranch, resolveBroker, resolveVersion, type BrokerFlags } from './broker-config.js';
 import { loadPactDir, loadPactFile, type PactFile } from './pact-file.js';
-import { assertReachable } from './provider-reachable.js';
+import { assertReachable } from '../reachable.js';
 import { verifyProvider, type PactSource, type VerifyResult } from './verify.js';
 
 export interface VerifyFlags extends BrokerFlags {

@@ -21,6 +21,7 @@ import { MetricRegistry, type ThresholdResult } from './metrics.js';
 import { ExactTrend, HdrTrend } from './sinks.js';
 import { buildSummary, CheckTally, type K6SummaryData } from './summary.js';
 import { attachThresholds } from './threshold-set.js';
+import { assertTargetReachable } from '../reachable.js';
 
 export type LoadEngineName = 'builtin' | 'k6';
 
@@ -144,6 +145,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   let outcome: EngineRunOutcome;
   let target: string;
   try {
+    if (options.target) await assertTargetReachable(options.target);
     target = options.target ?? (sandbox = await startSandbox({ quiet: true, bugs: options.bugs ?? [] })).url;
     let origin = target;
     if (plan.scenario.faults?.length) {

@@ -1,5 +1,6 @@
 import { startSandbox } from '../../sandbox/index.js';
 import { startProxyServer } from '../proxy/index.js';
+import { assertTargetReachable } from '../reachable.js';
 
 /** Something a run talks to, started here when the user did not point at a real one. */
 export interface Service {
@@ -19,7 +20,10 @@ export async function startToxiproxy(options: { toxiproxyUrl?: string; seed: num
 
 /** The API under test: the user's (`--target`) or the in-process sandbox with planted bugs. */
 export async function startTarget(options: { target?: string; bugs?: readonly string[]; timeScale: number }): Promise<Service> {
-  if (options.target) return external(options.target);
+  if (options.target) {
+    await assertTargetReachable(options.target);
+    return external(options.target);
+  }
   const sandbox = await startSandbox({ bugs: [...(options.bugs ?? [])], timeScale: options.timeScale, quiet: true });
   return { url: sandbox.url, close: () => sandbox.close() };
 }
