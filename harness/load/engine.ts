@@ -178,13 +178,21 @@ export class OpenModelEngine {
     const wait = at - performance.now();
     if (wait <= 0 || this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
       const done = (): void => {
         clearTimeout(timer);
         this.sleepers.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, wait);
+      // libuv timers count whole milliseconds and can fire up to 1 ms before `at`; an iteration
+      // started early would then finish "before" its intended start. Re-arm until it is due.
+      const arm = (): void => {
+        const left = at - performance.now();
+        if (left <= 0) done();
+        else timer = setTimeout(arm, Math.ceil(left));
+      };
       this.sleepers.add(done);
+      arm();
     });
   }
 
