@@ -5,6 +5,7 @@ import type { CheckVerdict, VerdictValue } from '../checks/types.js';
 import { combineVerdicts, judge } from '../checks/index.js';
 import { ExitCode } from '../errors.js';
 import { UsageError } from '../errors.js';
+import { workloadGuard } from './workload-guard.js';
 
 /** `verdict.json`: the run's judgement, per scenario and check, with witnesses. */
 export interface VerdictFile {
@@ -45,7 +46,10 @@ export function judgeRun(history: readonly HistoryRecord[], override?: { profile
   const scenarios = meta.scenarios.map((s) => {
     const names = override?.checks ?? s.checks.map((c) => c.name);
     const checkOptions = Object.fromEntries(s.checks.map((c) => [c.name, c.options]));
-    const checks = judge(byScenario.get(s.name) ?? [run], { profile, checkOptions }, names);
+    const records = byScenario.get(s.name) ?? [run];
+    const checks = judge(records, { profile, checkOptions }, names);
+    const guard = workloadGuard(records);
+    if (guard) checks.push(guard);
     return { name: s.name, verdict: combineVerdicts(checks.map((c) => c.verdict)), checks };
   });
   const interrupted = history.some((r) => r.kind === 'run-end' && r.status === 'interrupted') || !history.some((r) => r.kind === 'run-end');
