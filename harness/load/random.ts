@@ -3,24 +3,9 @@
  * (seed, scenario, iteration), so the same seed replays the same flows, amounts and duplicates
  * whatever order the iterations happen to run in.
  */
-export type Random = () => number;
+import { hashString, mulberry32, type Random } from '../random.js';
 
-function mulberry32(state: number): Random {
-  let a = state >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+export type { Random };
 
 export function iterationRandom(seed: number, scenario: string, iteration: number): Random {
   return mulberry32(hashString(`${seed}:${scenario}:${iteration}`));

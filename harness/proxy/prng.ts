@@ -1,14 +1,4 @@
-/**
- * mulberry32: tiny, fast, good enough for fault decisions, and identical everywhere for a seed —
- * the property `--seed` promises (same seed + same request sequence → same decisions).
- */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32, type Random } from '../random.js';
+
+/** Fault decisions (probability, toxicity, jitter) draw from the shared seeded generator. */
+export const createRandom = (seed: number): Random => mulberry32(seed);

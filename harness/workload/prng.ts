@@ -1,21 +1,15 @@
+import { mulberry32, type Random } from '../random.js';
+
 /**
  * The run's one source of randomness (mulberry32): every workload choice comes from it, so the same
  * seed replays the same plan. Small, fast and good enough for test plans (not for cryptography).
  */
 export class Prng {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: Random;
 
   constructor(readonly seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
 
   /** Integer in [min, max]. */
