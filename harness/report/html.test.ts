@@ -76,6 +76,10 @@ describe('report.html', () => {
       expect(await page.locator('svg.retries rect.promised').count()).toBe(1);
       await expect.poll(() => page.locator('li.witness').first().innerText()).toContain(summary);
       expect(await page.locator('header').innerText()).toMatch(/FAIL/);
+      // The failing check is summarised above everything else, with its witness in a sentence.
+      const problems = page.locator('section.problems');
+      expect(await problems.locator('li.problem').count()).toBe(1);
+      expect(await problems.innerText()).toContain(summary);
       await page.click('#expand');
       expect(await page.locator('details[open]').count()).toBeGreaterThan(0);
       const box = await page.locator('svg.timeline').boundingBox();

@@ -21,6 +21,7 @@ table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:4px 8px;
 .muted{color:#757575}.axis{font-size:10px;fill:#616161}
 ul.witnesses{margin:4px 0 8px 0;padding-left:18px}ul.witnesses li{margin:3px 0}
 pre{background:#f5f5f5;padding:8px;overflow:auto;max-height:260px;font-size:12px}
+.problems{background:#fff;border:1px solid #e0e0e0;border-left:5px solid #c62828;border-radius:6px;padding:8px 18px;margin:12px 0}
 .legend span{display:inline-block;margin-right:14px}.legend i{display:inline-block;width:12px;height:10px;margin-right:4px;vertical-align:middle}
 `;
 
@@ -38,6 +39,20 @@ function checkRow(c: CheckVerdict): string {
   return `<tr class="check check-${c.verdict}"><td><span class="badge ${c.verdict}">${c.verdict}</span></td><td><b>${esc(c.name)}</b><div class="muted">${esc(description)}</div>${c.error ? `<div>${esc(c.error)}</div>` : ''}${witnesses}</td><td class="muted">${stats}</td></tr>`;
 }
 
+/** At the top of a report that did not pass: each failing or undecided check with its first witnesses, in sentences. */
+function renderProblems(scenarios: readonly { name: string; checks: readonly CheckVerdict[] }[]): string {
+  const items = scenarios.flatMap((s) =>
+    s.checks
+      .filter((c) => c.verdict !== 'pass')
+      .map((c) => {
+        const shown = c.witnesses.slice(0, 3).map((w) => `<li>${esc(w.summary)}</li>`).join('');
+        const more = c.witnesses.length > 3 ? `<li class="muted">and ${c.witnesses.length - 3} more in the scenario below</li>` : '';
+        return `<li class="problem"><span class="badge ${c.verdict}">${c.verdict}</span> <b>${esc(c.name)}</b> in <a href="#scenario-${esc(s.name)}">${esc(s.name)}</a>${c.error ? `: ${esc(c.error)}` : ''}<ul class="witnesses">${shown}${more}</ul></li>`;
+      }),
+  );
+  return items.length ? `<section class="problems"><h2>What went wrong</h2><ul>${items.join('')}</ul></section>` : '';
+}
+
 /** `report.html`: one self-contained page (inline CSS, JS and SVG; nothing fetched) a person can read. */
 export const htmlReporter: Reporter = {
   name: 'html',
@@ -48,7 +63,10 @@ export const htmlReporter: Reporter = {
     const byScenario = new Map<string, HistoryRecord[]>();
     for (const s of verdict.scenarios) byScenario.set(s.name, []);
     for (const r of history) if (r.scenario !== undefined) byScenario.get(r.scenario)?.push(r);
-    const sections = verdict.scenarios.map((s) => {
+    // Failing scenarios first: a person opens the report to see what broke.
+    const rank = { fail: 0, unknown: 1, pass: 2 } as const;
+    const ordered = [...verdict.scenarios].sort((a, b) => rank[a.verdict] - rank[b.verdict]);
+    const sections = ordered.map((s) => {
       const records = byScenario.get(s.name) ?? [];
       const failing = s.checks.filter((c) => c.verdict !== 'pass').length;
       return `<section class="scenario" id="scenario-${esc(s.name)}">
@@ -71,6 +89,7 @@ ${renderRetrySchedule(records, profile)}
 <header class="${esc(verdict.verdict)}"><h1>Chaos run ${esc(verdict.verdict.toUpperCase())}${verdict.interrupted ? ' (interrupted, partial history)' : ''}</h1>
 <p>run ${esc(verdict.runId)} · seed ${esc(verdict.seed)} (replay with <code>--seed ${esc(verdict.seed)}</code>) · started ${esc(run?.startedAt ?? '?')} · target ${esc((run?.meta as { target?: string } | undefined)?.target ?? '?')}</p></header>
 <main>
+${renderProblems(verdict.scenarios)}
 <p><button id="expand" type="button">Expand all witnesses</button></p>
 <table><thead><tr><th>scenario</th><th>verdict</th><th>checks</th></tr></thead><tbody>
 ${verdict.scenarios.map((s) => `<tr><td><a href="#scenario-${esc(s.name)}">${esc(s.name)}</a></td><td><span class="badge ${s.verdict}">${s.verdict}</span></td><td>${s.checks.map((c) => `${esc(c.name)}: ${c.verdict}`).join(' · ')}</td></tr>`).join('\n')}
