@@ -1,5 +1,5 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
-import { MAX_WITNESSES, viewOf, type Exchange } from './history-view.js';
+import { exchangesIn, MAX_WITNESSES, repeatedKeys, viewOf, type Exchange } from './history-view.js';
 import { effectCount, keyEffects } from './effects.js';
 import { moneyRangeProblems } from './money-range.js';
 
@@ -29,10 +29,10 @@ export const concurrentDuplicatesOnce: Check = {
     // Payments whose refunds were sent concurrently: a double refund shows in their final amounts.
     const concurrentResources = new Set<string>();
     // Only keys sent more than once, plus keys the proxy duplicated upstream, can have concurrent copies.
-    const candidates: [string, Exchange[]][] = [...view.byKey.multipleEntries()];
+    const candidates: [string, Exchange[]][] = [...repeatedKeys(view)];
     for (const key of duplicatedKeys) {
-      const list = view.byKey.get(key);
-      if (list?.length === 1) candidates.push([key, list]);
+      const id = view.keys.find(key);
+      if (id >= 0 && view.byKey.size(id) === 1) candidates.push([key, exchangesIn(view, view.byKey, id)]);
     }
     for (const [key, exchanges] of candidates) {
       if (!wasConcurrent(exchanges, duplicatedKeys, key)) continue;

@@ -1,5 +1,5 @@
 import type { HistoryRecord } from '../history/types.js';
-import { isSuccess, type Exchange, type HistoryView } from './history-view.js';
+import { finalReadOf, isSuccess, referenceCountOf, type Exchange, type HistoryView } from './history-view.js';
 
 /** How many times one idempotency key took effect, and the records that show it. */
 export interface KeyEffects {
@@ -7,18 +7,6 @@ export interface KeyEffects {
   /** The distinct resources it produced (payments for create, refunds for refund…). */
   resourceIds: string[];
   evidence: HistoryRecord[];
-}
-
-let refIndexCache = new WeakMap<HistoryView, Map<string, HistoryRecord & { kind: 'reference-count' }>>();
-
-function referenceIndex(view: HistoryView): Map<string, HistoryRecord & { kind: 'reference-count' }> {
-  let index = refIndexCache.get(view);
-  if (!index) {
-    index = new Map();
-    for (const rc of view.referenceCounts) if (rc.logicalId !== undefined) index.set(rc.logicalId, rc);
-    refIndexCache.set(view, index);
-  }
-  return index;
 }
 
 /**
@@ -42,20 +30,19 @@ export function keyEffects(view: HistoryView, exchanges: readonly Exchange[]): K
   };
   if (exchanges[0]?.invoke.op !== 'create') {
     const resource = exchanges[0]?.invoke.resourceId;
-    if (resource !== undefined && view.finalReads.get(resource)?.outcome === 'ok') {
+    if (resource !== undefined && finalReadOf(view, resource)?.outcome === 'ok') {
       const ok = exchanges.find(isSuccess);
       return ok ? { count: 1, resourceIds: [ok.complete!.resourceId ?? resource], evidence: [ok.invoke, ok.complete!] } : { count: 0, resourceIds: [], evidence: [] };
     }
     okIds();
     return { count: ids.size, resourceIds: [...ids], evidence };
   }
-  const index = referenceIndex(view);
   const seen = new Set<string>();
   let listed = false;
   for (const ex of exchanges) {
     if (seen.has(ex.invoke.logicalId)) continue;
     seen.add(ex.invoke.logicalId);
-    const rc = index.get(ex.invoke.logicalId);
+    const rc = referenceCountOf(view, ex.invoke.logicalId);
     if (!rc) continue;
     listed = true;
     for (const id of rc.resourceIds) ids.add(id);
@@ -79,10 +66,10 @@ export function effectCount(view: HistoryView, exchanges: readonly Exchange[]): 
     let oneLogical = true;
     for (const ex of exchanges) if (ex.invoke.logicalId !== first.invoke.logicalId) oneLogical = false;
     if (oneLogical) {
-      const rc = referenceIndex(view).get(first.invoke.logicalId);
+      const rc = referenceCountOf(view, first.invoke.logicalId);
       if (rc) return rc.resourceIds.length <= 1 ? rc.resourceIds.length : new Set(rc.resourceIds).size;
     }
-  } else if (first.invoke.resourceId !== undefined && view.finalReads.get(first.invoke.resourceId)?.outcome === 'ok') {
+  } else if (first.invoke.resourceId !== undefined && finalReadOf(view, first.invoke.resourceId)?.outcome === 'ok') {
     for (const ex of exchanges) if (isSuccess(ex)) return 1;
     return 0;
   }
@@ -93,9 +80,4 @@ export function effectCount(view: HistoryView, exchanges: readonly Exchange[]): 
     else if (id !== ex.complete!.resourceId) return keyEffects(view, exchanges).count;
   }
   return id === undefined ? 0 : 1;
-}
-
-/** Reset between benchmark rounds (the cache is keyed by view, so this only frees memory). */
-export function clearEffectsCache(): void {
-  refIndexCache = new WeakMap();
 }

@@ -1,5 +1,5 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
-import { describeExchange, isInfo, isSuccess, MAX_WITNESSES, recordsOf, viewOf } from './history-view.js';
+import { describeExchange, forEachKey, isInfo, isSuccess, MAX_WITNESSES, recordsOf, viewOf } from './history-view.js';
 import { effectCount, keyEffects } from './effects.js';
 import { moneyRangeProblems } from './money-range.js';
 
@@ -15,7 +15,7 @@ export const exactlyOnce: Check = {
     const witnesses: Witness[] = [];
     let keys = 0;
     let infoKeys = 0;
-    view.byKey.forEachGroup((key, exchanges) => {
+    forEachKey(view, (key, exchanges) => {
       const op = exchanges[0]!.invoke.op;
       if (op === 'get' || op === 'list' || op === 'registerWebhook') return;
       keys++;
@@ -30,7 +30,7 @@ export const exactlyOnce: Check = {
             records: [...recordsOf(...exchanges.filter((ex) => ex.complete?.resourceId !== undefined).slice(0, 2)), ...effects.evidence],
           });
         }
-      } else if (acknowledged && count === 0 && op === 'create' && view.referenceCounts.length > 0) {
+      } else if (acknowledged && count === 0 && op === 'create' && view.referenceCounts > 0) {
         if (witnesses.length < MAX_WITNESSES) {
           witnesses.push({
             summary: `The provider acknowledged ${describeExchange(acknowledged)} but no payment exists for its reference at the end of the run.`,

@@ -2,9 +2,11 @@ import type {
   DeliveryRecord, FaultDecision, FaultRecord, FinalRead, HistoryRecord, OperationComplete, OperationInvoke, ReferenceCount, RunStart,
 } from '../history/types.js';
 import type { ApiProfile } from '../config/profile-types.js';
-import { Groups } from './groups.js';
+import { Interner } from './interner.js';
+import { IntColumn } from './int-column.js';
+import { IntGroups } from './int-groups.js';
 
-/** One request attempt and its completion (absent when the run stopped before it completed). */
+/** One request attempt and its completion (absent when the run stopped before it completed), made on demand by `exchangeAt`. */
 export interface Exchange {
   invoke: OperationInvoke;
   complete?: OperationComplete;
@@ -12,18 +14,37 @@ export interface Exchange {
   payload?: string;
 }
 
-/** A history indexed once so every check stays linear; built lazily and shared by all checks. */
+/**
+ * A history indexed once so every check stays linear; built lazily and shared by all checks.
+ * Ids are interned to numbers and groups are linked lists in typed arrays, so the index costs a few
+ * bytes per record instead of a Map entry and an array per key, payment and event.
+ */
 export interface HistoryView {
+  history: readonly HistoryRecord[];
   run?: RunStart;
-  exchanges: Exchange[];
-  byKey: Groups<Exchange>;
-  /** Refund attempts per payment id: their sum is checked against the final refunded amount. */
-  refundsByResource: Map<string, Exchange[]>;
+  /** History index of each exchange's invoke, in history order (exchange objects are made on demand by `exchangeAt`). */
+  invokeAt: IntColumn;
+  /** History index of each exchange's completion, -1 when it never completed. */
+  completeAt: IntColumn;
+  /** Numbers for idempotency keys and logical ids. */
+  keys: Interner;
+  /** Numbers for payment ids. */
+  payments: Interner;
+  /** Exchange indexes per key number. */
+  byKey: IntGroups;
+  /** Refund exchange indexes per payment number, in completion order: their sum is checked against the final refunded amount. */
+  refunds: IntGroups;
   deliveries: DeliveryRecord[];
   decisions: FaultDecision[];
   faults: FaultRecord[];
-  finalReads: Map<string, FinalRead>;
-  referenceCounts: ReferenceCount[];
+  /** History index of the (last) final read per payment number, -1 when none. */
+  finalReadAt: IntColumn;
+  /** Payment numbers with a final read, in first-read order. */
+  finalReadOrder: IntColumn;
+  /** History index of the (last) reference listing per logical id (key number), -1 when none. */
+  referenceCountAt: IntColumn;
+  /** How many reference listings the history holds. */
+  referenceCounts: number;
   /** The profile the view was built for (payload comparison depends on it). */
   profile: ApiProfile;
   /** Time of the last record: how long the run watched for callbacks. */
@@ -47,7 +68,6 @@ function computePayload(invoke: OperationInvoke, keyField?: string): string {
   return `${invoke.method} ${invoke.path} ${canonical(body)}`;
 }
 
-/** One view per history array, shared by all checks of one judgement; rebuilt if the array grew since. */
 /** Canonical payload (method, path, body without the idempotency field), for comparing requests that share a key. */
 export function payloadOf(view: HistoryView, ex: Exchange): string {
   ex.payload ??= computePayload(ex.invoke, view.profile.idempotency.in === 'body' ? view.profile.idempotency.name : undefined);
@@ -56,51 +76,113 @@ export function payloadOf(view: HistoryView, ex: Exchange): string {
 
 const cache = new WeakMap<readonly HistoryRecord[], { view: HistoryView; length: number }>();
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
+/** One view per history array, shared by all checks of one judgement; rebuilt if the array grew since. */
 export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): HistoryView {
   const hit = cache.get(history);
   if (hit && hit.length === history.length && hit.view.profile === profile) return hit.view;
   const view: HistoryView = {
-    exchanges: [], byKey: new Groups(), refundsByResource: new Map(), deliveries: [], decisions: [], faults: [], finalReads: new Map(), referenceCounts: [], endTime: 0, profile,
+    history, invokeAt: new IntColumn(), completeAt: new IntColumn(), keys: new Interner(), payments: new Interner(), byKey: new IntGroups(), refunds: new IntGroups(), deliveries: [], decisions: [], faults: [],
+    finalReadAt: new IntColumn(), finalReadOrder: new IntColumn(), referenceCountAt: new IntColumn(), referenceCounts: 0, endTime: 0, profile,
   };
-  const open = new Map<number, Exchange>();
-  for (const r of history) {
+  // Exchanges still waiting for their completion, by opId (few at a time).
+  const open = new Map<number, number>();
+  for (let h = 0; h < history.length; h++) {
+    const r = history[h]!;
     if (r.time > view.endTime) view.endTime = r.time;
     switch (r.kind) {
       case 'run': view.run ??= r; break;
       case 'invoke': {
-        const ex: Exchange = { invoke: r };
-        view.exchanges.push(ex);
-        open.set(r.opId, ex);
-        if (r.idempotencyKey !== undefined) view.byKey.add(r.idempotencyKey, ex);
+        const e = view.invokeAt.push(h);
+        open.set(r.opId, e);
+        if (r.idempotencyKey !== undefined) view.byKey.add(view.keys.intern(r.idempotencyKey), e);
         break;
       }
       case 'complete': {
-        const ex = open.get(r.opId);
-        if (ex) {
-          ex.complete = r;
+        const e = open.get(r.opId);
+        if (e !== undefined) {
+          const invoke = history[view.invokeAt.get(e)] as OperationInvoke;
+          view.completeAt.set(e, h);
           open.delete(r.opId);
-          if (ex.invoke.op === 'refund' && ex.invoke.resourceId !== undefined) push(view.refundsByResource, ex.invoke.resourceId, ex);
+          if (invoke.op === 'refund' && invoke.resourceId !== undefined) view.refunds.add(view.payments.intern(invoke.resourceId), e);
         }
         break;
       }
       case 'delivery': view.deliveries.push(r); break;
       case 'fault-decision': view.decisions.push(r); break;
       case 'fault': view.faults.push(r); break;
-      case 'final-read': view.finalReads.set(r.resourceId, r); break;
-      case 'reference-count': view.referenceCounts.push(r); break;
+      case 'final-read': {
+        const id = view.payments.intern(r.resourceId);
+        if (view.finalReadAt.get(id) < 0) view.finalReadOrder.push(id);
+        view.finalReadAt.set(id, h);
+        break;
+      }
+      case 'reference-count':
+        view.referenceCounts++;
+        if (r.logicalId !== undefined) view.referenceCountAt.set(view.keys.intern(r.logicalId), h);
+        break;
       default: break;
     }
   }
-  view.byKey.compact();
-  for (const [k, list] of view.refundsByResource) if (list.length > 1) view.refundsByResource.set(k, list.slice());
+  view.invokeAt.trim();
+  view.completeAt.trim();
+  view.byKey.trim();
+  view.refunds.trim();
+  view.finalReadAt.trim();
+  view.finalReadOrder.trim();
+  view.referenceCountAt.trim();
   cache.set(history, { view, length: history.length });
   return view;
+}
+
+/** The final read of a payment, if the run made one. */
+export function finalReadOf(view: HistoryView, resourceId: string): FinalRead | undefined {
+  const id = view.payments.find(resourceId);
+  const h = id < 0 ? -1 : view.finalReadAt.get(id);
+  return h < 0 ? undefined : (view.history[h] as FinalRead);
+}
+
+/** The reference listing made for a logical create, if any. */
+export function referenceCountOf(view: HistoryView, logicalId: string): ReferenceCount | undefined {
+  const id = view.keys.find(logicalId);
+  const h = id < 0 ? -1 : view.referenceCountAt.get(id);
+  return h < 0 ? undefined : (view.history[h] as ReferenceCount);
+}
+
+/** The request and completion of exchange `e`, as a new (short-lived) object. */
+export function exchangeAt(view: HistoryView, e: number): Exchange {
+  const complete = view.completeAt.get(e);
+  const invoke = view.history[view.invokeAt.get(e)] as OperationInvoke;
+  return complete < 0 ? { invoke } : { invoke, complete: view.history[complete] as OperationComplete };
+}
+
+/** A fresh array of the exchanges in group `group` of `groups` (for the few groups a check keeps). */
+export function exchangesIn(view: HistoryView, groups: IntGroups, group: number): Exchange[] {
+  const out: Exchange[] = [];
+  for (let slot = groups.firstSlot(group); slot >= 0; slot = groups.nextSlot(slot)) out.push(exchangeAt(view, groups.valueAt(slot)));
+  return out;
+}
+
+/** Keys sent more than once, with their exchanges: what replay and mismatch checks look at. */
+export function* repeatedKeys(view: HistoryView): Generator<[string, Exchange[]]> {
+  for (let i = 0; i < view.byKey.groupCount; i++) {
+    const key = view.byKey.groupAt(i);
+    if (view.byKey.size(key) > 1) yield [view.keys.strings[key]!, exchangesIn(view, view.byKey, key)];
+  }
+}
+
+/**
+ * Calls `fn` for every idempotency key with its exchanges. The list is a scratch array reused
+ * between calls, so `fn` must not keep it.
+ */
+export function forEachKey(view: HistoryView, fn: (key: string, exchanges: readonly Exchange[]) => void): void {
+  const scratch: Exchange[] = [];
+  const { byKey } = view;
+  for (let i = 0; i < byKey.groupCount; i++) {
+    const key = byKey.groupAt(i);
+    scratch.length = 0;
+    for (let slot = byKey.firstSlot(key); slot >= 0; slot = byKey.nextSlot(slot)) scratch.push(exchangeAt(view, byKey.valueAt(slot)));
+    fn(view.keys.strings[key]!, scratch);
+  }
 }
 
 export const isSuccess = (ex: Exchange): boolean => ex.complete?.outcome === 'ok';

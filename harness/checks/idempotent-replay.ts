@@ -1,5 +1,5 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
-import { canonical, describeExchange, MAX_WITNESSES, payloadOf, recordsOf, viewOf, type Exchange } from './history-view.js';
+import { canonical, describeExchange, MAX_WITNESSES, payloadOf, recordsOf, repeatedKeys, viewOf, type Exchange } from './history-view.js';
 
 /** Statuses a repeat may legitimately answer differently: in flight (409) and server errors that are never stored. */
 function comparable(ex: Exchange, inFlight: readonly number[], mismatch: readonly number[]): boolean {
@@ -19,7 +19,7 @@ export const idempotentReplay: Check = {
     const { inFlightStatus, mismatchStatus } = profile.idempotency;
     const witnesses: Witness[] = [];
     let compared = 0;
-    for (const [key, exchanges] of view.byKey.multipleEntries()) {
+    for (const [key, exchanges] of repeatedKeys(view)) {
       const firstByPayload = new Map<string, Exchange>();
       for (const ex of exchanges) {
         if (!comparable(ex, inFlightStatus, mismatchStatus)) continue;

@@ -1,7 +1,9 @@
 import type { LifecycleSpec } from '../config/profile-types.js';
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { MAX_WITNESSES, viewOf } from './history-view.js';
-import { paymentObservations, snapshotRecords, statusOf, type PaymentSnapshot } from './payment-snapshots.js';
+import {
+  isFinalRead, observationAt, observedAt, paymentObservations, requestedAt, snapshotRecords, statusOf, type Observation, type PaymentSnapshot,
+} from './payment-snapshots.js';
 
 /** state → every state reachable in zero or more allowed steps. */
 function reachability(lifecycle: LifecycleSpec): Map<string, Set<string>> {
@@ -28,31 +30,52 @@ export const lifecycleTransitions: Check = {
   run(history, { profile }): CheckVerdict {
     const view = viewOf(history, profile);
     const reach = reachability(profile.lifecycle);
+    const { byPayment } = paymentObservations(view, profile);
     const witnesses: Witness[] = [];
     let observations = 0;
-    for (const [id, seen] of paymentObservations(view, profile)) {
+    // One payment's observations that show a status, with their statuses and times: scratch arrays reused for every payment.
+    const seen: Observation[] = [];
+    const statuses: string[] = [];
+    const times: number[] = [];
+    const starts: number[] = [];
+    for (let p = 0; p < byPayment.groupCount; p++) {
       if (witnesses.length >= MAX_WITNESSES) break;
-      const withStatus: PaymentSnapshot[] = [];
-      for (const o of seen) {
-        const s = statusOf(profile, o);
-        if (s.status !== undefined) withStatus.push({ resourceId: id, ...s, exchange: 'invoke' in o ? o : undefined, finalRead: 'invoke' in o ? undefined : o });
+      const payment = byPayment.groupAt(p);
+      const id = view.payments.strings[payment]!;
+      seen.length = statuses.length = times.length = starts.length = 0;
+      let created = -1;
+      for (let slot = byPayment.firstSlot(payment); slot >= 0; slot = byPayment.nextSlot(slot)) {
+        const o = observationAt(view, byPayment.valueAt(slot));
+        const status = statusOf(profile, o);
+        if (status === undefined) continue;
+        if (created < 0 && !isFinalRead(o) && o.invoke.op === 'create') created = seen.length;
+        seen.push(o);
+        statuses.push(status);
+        times.push(observedAt(o));
+        starts.push(requestedAt(o));
       }
-      observations += withStatus.length;
-      const created = withStatus.find((s) => s.exchange?.invoke.op === 'create');
-      if (created && !profile.lifecycle.initial.includes(created.status!)) {
-        witnesses.push({ summary: `Payment ${id} was created in status "${created.status}", which is not an initial state (${profile.lifecycle.initial.join(', ')}).`, records: snapshotRecords(created) });
+      observations += seen.length;
+      // Snapshots (objects) only for the observations a witness shows.
+      const snapshot = (i: number): PaymentSnapshot => {
+        const o = seen[i]!;
+        return { resourceId: id, status: statuses[i], time: times[i]!, startedAt: starts[i]!, exchange: isFinalRead(o) ? undefined : o, finalRead: isFinalRead(o) ? o : undefined };
+      };
+      if (created >= 0 && !profile.lifecycle.initial.includes(statuses[created]!)) {
+        witnesses.push({ summary: `Payment ${id} was created in status "${statuses[created]}", which is not an initial state (${profile.lifecycle.initial.join(', ')}).`, records: snapshotRecords(snapshot(created)) });
         continue;
       }
       // Latest observation (by completion) that finished before each later request started.
-      for (let i = 1, j = -1; i < withStatus.length; i++) {
-        const cur = withStatus[i]!;
-        while (j + 1 < i && withStatus[j + 1]!.time <= cur.startedAt) j++;
+      for (let i = 1, j = -1; i < seen.length; i++) {
+        while (j + 1 < i && times[j + 1]! <= starts[i]!) j++;
         if (j < 0) continue;
-        const prev = withStatus[j]!;
-        if (reach.get(prev.status!)?.has(cur.status!) ?? prev.status === cur.status) continue;
-        const terminal = profile.lifecycle.terminal.includes(prev.status!);
+        const from = statuses[j]!;
+        const to = statuses[i]!;
+        if (reach.get(from)?.has(to) ?? from === to) continue;
+        const prev = snapshot(j);
+        const cur = snapshot(i);
+        const terminal = profile.lifecycle.terminal.includes(from);
         witnesses.push({
-          summary: `Payment ${id} moved from "${prev.status}" (${label(prev)}) to "${cur.status}" (${label(cur)}); ${terminal ? `"${prev.status}" is terminal` : 'the lifecycle does not allow that'}.`,
+          summary: `Payment ${id} moved from "${from}" (${label(prev)}) to "${to}" (${label(cur)}); ${terminal ? `"${from}" is terminal` : 'the lifecycle does not allow that'}.`,
           records: [...snapshotRecords(prev), ...snapshotRecords(cur)],
         });
         break;

@@ -1,12 +1,16 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { MAX_WITNESSES, viewOf } from './history-view.js';
-import { paymentObservations, snapshotOf, snapshotRecords, type PaymentSnapshot } from './payment-snapshots.js';
+import { observationAt, paymentObservations, snapshotOf, snapshotRecords, type PaymentSnapshot } from './payment-snapshots.js';
+
+function minorUnits(problems: string[], name: string, v: number | undefined): void {
+  if (v !== undefined && (!Number.isInteger(v) || v < 0)) problems.push(`${name} ${v} is not a non-negative integer in minor units`);
+}
 
 function problemsOf(s: PaymentSnapshot, first: PaymentSnapshot): string[] {
   const p: string[] = [];
-  for (const [name, v] of [['amount', s.amount], ['captured', s.amountCaptured], ['refunded', s.amountRefunded]] as const) {
-    if (v !== undefined && (!Number.isInteger(v) || v < 0)) p.push(`${name} ${v} is not a non-negative integer in minor units`);
-  }
+  minorUnits(p, 'amount', s.amount);
+  minorUnits(p, 'captured', s.amountCaptured);
+  minorUnits(p, 'refunded', s.amountRefunded);
   if (s.amountCaptured !== undefined && s.amount !== undefined && s.amountCaptured > s.amount) p.push(`captured ${s.amountCaptured} exceeds the amount ${s.amount}`);
   if (s.amountRefunded !== undefined && s.amountCaptured !== undefined && s.amountRefunded > s.amountCaptured) p.push(`refunded ${s.amountRefunded} exceeds captured ${s.amountCaptured}`);
   if (first.amount !== undefined && s.amount !== undefined && s.amount !== first.amount) p.push(`the amount changed from ${first.amount} to ${s.amount}`);
@@ -22,12 +26,16 @@ export const moneyInvariants: Check = {
     const view = viewOf(history, profile);
     const witnesses: Witness[] = [];
     let snapshots = 0;
-    for (const [id, observations] of paymentObservations(view, profile)) {
+    const { byPayment } = paymentObservations(view, profile);
+    for (let p = 0; p < byPayment.groupCount; p++) {
       if (witnesses.length >= MAX_WITNESSES) break;
-      const first = snapshotOf(profile, observations[0]!, id);
-      for (const o of observations) {
+      const payment = byPayment.groupAt(p);
+      const id = view.payments.strings[payment]!;
+      const firstSlot = byPayment.firstSlot(payment);
+      const first = snapshotOf(profile, observationAt(view, byPayment.valueAt(firstSlot)), id);
+      for (let slot = firstSlot; slot >= 0; slot = byPayment.nextSlot(slot)) {
         snapshots++;
-        const s = o === observations[0] ? first : snapshotOf(profile, o, id);
+        const s = slot === firstSlot ? first : snapshotOf(profile, observationAt(view, byPayment.valueAt(slot)), id);
         const problems = problemsOf(s, first);
         if (!problems.length) continue;
         witnesses.push({ summary: `Payment ${id} as shown by ${s.exchange ? `${s.exchange.invoke.op} #${s.exchange.invoke.opId}` : 'the final read'}: ${problems.join('; ')}.`, records: snapshotRecords(s) });

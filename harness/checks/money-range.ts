@@ -1,5 +1,6 @@
 import type { Witness } from './types.js';
-import { isInfo, isSuccess, recordsOf, type Exchange, type HistoryView } from './history-view.js';
+import type { FinalRead } from '../history/types.js';
+import { exchangesIn, isInfo, isSuccess, recordsOf, type Exchange, type HistoryView } from './history-view.js';
 
 interface Bounds {
   lower: number;
@@ -9,6 +10,12 @@ interface Bounds {
 
 /** Sum of acknowledged amounts (lower) and of acknowledged-or-unknown amounts (upper), one per key. */
 function bounds(exchanges: readonly Exchange[]): Bounds {
+  if (exchanges.length === 1) {
+    // The usual case, one refund request per payment: no per-key Map.
+    const only = exchanges[0]!;
+    const amount = isSuccess(only) || isInfo(only) ? (only.invoke.amount ?? 0) : 0;
+    return { lower: isSuccess(only) ? amount : 0, upper: amount, exchanges: [only] };
+  }
   const byKey = new Map<string, Exchange[]>();
   for (const ex of exchanges) {
     const key = ex.invoke.idempotencyKey ?? `op-${ex.invoke.opId}`;
@@ -37,23 +44,23 @@ function bounds(exchanges: readonly Exchange[]): Bounds {
  */
 export function moneyRangeProblems(view: HistoryView, only?: ReadonlySet<string>): Witness[] {
   const out: Witness[] = [];
-  for (const [resourceId, exchanges] of view.refundsByResource) {
+  const { refunds } = view;
+  for (let i = 0; i < refunds.groupCount; i++) {
+    const payment = refunds.groupAt(i);
+    const resourceId = view.payments.strings[payment]!;
     if (only && !only.has(resourceId)) continue;
-    const final = view.finalReads.get(resourceId);
-    if (!final || final.outcome !== 'ok') continue;
-    const checks: [string, number | undefined, Exchange[]][] = [
-      // Captures are left to money-invariants: an automatic capture at creation has no request to explain it.
-      ['refunded', final.amountRefunded, exchanges],
-    ];
-    for (const [what, actual, list] of checks) {
-      if (actual === undefined || list.length === 0) continue;
-      const b = bounds(list);
-      if (actual > b.upper || actual < b.lower) {
-        out.push({
-          summary: `Payment ${resourceId} ends with ${actual} ${what}, but its ${what === 'refunded' ? 'refund' : 'capture'} requests explain between ${b.lower} and ${b.upper}: ${actual > b.upper ? 'a request took effect more than once' : 'an acknowledged request was lost'}.`,
-          records: [...recordsOf(...list.slice(0, 6)), final],
-        });
-      }
+    const finalAt = view.finalReadAt.get(payment);
+    const final = finalAt < 0 ? undefined : (view.history[finalAt] as FinalRead);
+    if (!final || final.outcome !== 'ok' || final.amountRefunded === undefined) continue;
+    const exchanges = exchangesIn(view, refunds, payment);
+    // Captures are left to money-invariants: an automatic capture at creation has no request to explain it.
+    const actual = final.amountRefunded;
+    const b = bounds(exchanges);
+    if (actual > b.upper || actual < b.lower) {
+      out.push({
+        summary: `Payment ${resourceId} ends with ${actual} refunded, but its refund requests explain between ${b.lower} and ${b.upper}: ${actual > b.upper ? 'a request took effect more than once' : 'an acknowledged request was lost'}.`,
+        records: [...recordsOf(...exchanges.slice(0, 6)), final],
+      });
     }
   }
   return out;

@@ -1,5 +1,5 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
-import { describeExchange, MAX_WITNESSES, payloadOf, recordsOf, viewOf } from './history-view.js';
+import { describeExchange, MAX_WITNESSES, payloadOf, recordsOf, repeatedKeys, viewOf } from './history-view.js';
 
 /**
  * Same key, different payload must be rejected (422 in the IETF draft), never served. Judged only
@@ -14,7 +14,7 @@ export const payloadMismatchRejected: Check = {
     const witnesses: Witness[] = [];
     let judged = 0;
     let undecided = 0;
-    for (const [key, exchanges] of view.byKey.multipleEntries()) {
+    for (const [key, exchanges] of repeatedKeys(view)) {
       const original = exchanges.find((ex) => ex.complete?.status !== undefined && ex.complete.status < 500);
       if (!original) continue;
       for (const ex of exchanges) {

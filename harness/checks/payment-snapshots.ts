@@ -1,7 +1,8 @@
 import type { ApiProfile } from '../config/profile-types.js';
-import type { FinalRead, HistoryRecord } from '../history/types.js';
+import type { FinalRead, HistoryRecord, OperationComplete, OperationInvoke, PaymentOperation } from '../history/types.js';
 import { readField } from '../workload/request.js';
-import type { Exchange, HistoryView } from './history-view.js';
+import { exchangeAt, type Exchange, type HistoryView } from './history-view.js';
+import { IntGroups } from './int-groups.js';
 
 /** A payment as one answer (or the final read) showed it. */
 export interface PaymentSnapshot {
@@ -29,16 +30,27 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 /** The payment object inside an answer, per the profile (refunds may embed the payment). */
 function paymentBody(profile: ApiProfile, ex: Exchange): unknown {
-  const body = ex.complete?.body;
-  if (ex.invoke.op === 'refund') return profile.fields.refundPayment ? readField(body, profile.fields.refundPayment) : undefined;
-  if (ex.invoke.op === 'list' || ex.invoke.op === 'registerWebhook') return undefined;
+  return paymentBodyOf(profile, ex.invoke.op, ex.complete?.body);
+}
+
+function paymentBodyOf(profile: ApiProfile, op: PaymentOperation, body: unknown): unknown {
+  if (op === 'refund') return profile.fields.refundPayment ? readField(body, profile.fields.refundPayment) : undefined;
+  if (op === 'list' || op === 'registerWebhook') return undefined;
   return body;
 }
 
 /** An answer or final read that shows a payment; kept as a reference so the index stays small. */
 export type Observation = Exchange | FinalRead;
 
-const cache = new WeakMap<HistoryView, Map<string, Observation[]>>();
+/**
+ * Observations per payment number (`view.ids`): an exchange index, or a final read's history index
+ * as `-(index + 1)`, so the index holds numbers rather than an array per payment.
+ */
+export interface PaymentObservations {
+  byPayment: IntGroups;
+}
+
+const cache = new WeakMap<HistoryView, PaymentObservations>();
 
 const isFinal = (o: Observation): o is FinalRead => (o as FinalRead).kind === 'final-read';
 const timeOf = (o: Observation): number => (isFinal(o) ? o.time : o.complete!.time);
@@ -66,43 +78,62 @@ export function snapshotOf(profile: ApiProfile, o: Observation, resourceId: stri
   };
 }
 
-/** Just the status and times of an observation: what the lifecycle check needs, without the amounts. */
-export function statusOf(profile: ApiProfile, o: Observation): { status?: string; time: number; startedAt: number } {
-  if (isFinal(o)) return { status: o.paymentStatus, time: o.time, startedAt: o.time };
+/** Just the status of an observation: what the lifecycle check needs, read without allocating. */
+export function statusOf(profile: ApiProfile, o: Observation): string | undefined {
+  if (isFinal(o)) return o.paymentStatus;
   // The client already read the status through the profile when it recorded the answer.
-  const status = o.complete!.paymentStatus ?? str(readField(paymentBody(profile, o), profile.fields.status));
-  return { status, time: o.complete!.time, startedAt: o.invoke.time };
+  return o.complete!.paymentStatus ?? str(readField(paymentBody(profile, o), profile.fields.status));
 }
 
-/** Every successful answer that shows a payment, plus final reads, grouped by payment id in time order. */
-export function paymentObservations(view: HistoryView, profile: ApiProfile): Map<string, Observation[]> {
+/** When an observation was made (its answer's completion) and when the request that made it was sent. */
+export const observedAt = (o: Observation): number => timeOf(o);
+export const requestedAt = (o: Observation): number => (isFinal(o) ? o.time : o.invoke.time);
+export { isFinal as isFinalRead };
+
+/** The observation a `PaymentObservations` entry stands for. */
+export function observationAt(view: HistoryView, entry: number): Observation {
+  return entry >= 0 ? exchangeAt(view, entry) : (view.history[-entry - 1] as FinalRead);
+}
+
+/** Every successful answer that shows a payment, plus final reads, grouped by payment in time order (payments in first-seen order). */
+export function paymentObservations(view: HistoryView, profile: ApiProfile): PaymentObservations {
   const hit = cache.get(view);
   if (hit) return hit;
-  const out = new Map<string, Observation[]>();
-  const add = (id: string, o: Observation): void => {
-    const list = out.get(id);
-    if (list) list.push(o);
-    else out.set(id, [o]);
-  };
-  for (const ex of view.exchanges) {
-    const c = ex.complete;
-    if (!c || c.outcome !== 'ok') continue;
-    const body = paymentBody(profile, ex);
+  const byPayment = new IntGroups();
+  const { history, invokeAt, completeAt } = view;
+  for (let e = 0; e < invokeAt.length; e++) {
+    const completed = completeAt.get(e);
+    if (completed < 0) continue;
+    const c = history[completed] as OperationComplete;
+    if (c.outcome !== 'ok') continue;
+    const invoke = history[invokeAt.get(e)] as OperationInvoke;
+    const body = paymentBodyOf(profile, invoke.op, c.body);
     if (body === undefined || body === null || typeof body !== 'object') continue;
     // The client already read the id through the profile; a refund's answer names the refund, so use the request's payment.
-    const id = ex.invoke.op === 'refund' ? ex.invoke.resourceId : (c.resourceId ?? str(readField(body, profile.fields.id)) ?? ex.invoke.resourceId);
-    if (id) add(id, ex);
+    const id = invoke.op === 'refund' ? invoke.resourceId : (c.resourceId ?? str(readField(body, profile.fields.id)) ?? invoke.resourceId);
+    if (id) byPayment.add(view.payments.intern(id), e);
   }
-  for (const r of view.finalReads.values()) if (r.outcome === 'ok') add(r.resourceId, r);
-  for (const [id, grown] of out) {
-    // A trimmed copy: pushed arrays keep 17+ slots, most of this index's memory otherwise.
-    const list = grown.length > 1 ? grown.slice() : grown;
-    if (list !== grown) out.set(id, list);
-    // Usually already in order (the history is appended in time order); sort only when not.
-    let sorted = true;
-    for (let i = 1; i < list.length && sorted; i++) if (timeOf(list[i]!) < timeOf(list[i - 1]!)) sorted = false;
-    if (!sorted) list.sort((a, b) => timeOf(a) - timeOf(b));
+  for (let i = 0; i < view.finalReadOrder.length; i++) {
+    const payment = view.finalReadOrder.get(i);
+    const h = view.finalReadAt.get(payment);
+    if ((view.history[h] as FinalRead).outcome === 'ok') byPayment.add(payment, -h - 1);
   }
+  byPayment.trim();
+  // Usually already in order (the history is appended in time order); sort only the payments that are not.
+  const timeAt = (entry: number): number => timeOf(observationAt(view, entry));
+  for (let i = 0; i < byPayment.groupCount; i++) {
+    const payment = byPayment.groupAt(i);
+    let previous = -Infinity;
+    for (let slot = byPayment.firstSlot(payment); slot >= 0; slot = byPayment.nextSlot(slot)) {
+      const time = timeAt(byPayment.valueAt(slot));
+      if (time < previous) {
+        byPayment.sortGroup(payment, (a, b) => timeAt(a) - timeAt(b));
+        break;
+      }
+      previous = time;
+    }
+  }
+  const out = { byPayment };
   cache.set(view, out);
   return out;
 }
