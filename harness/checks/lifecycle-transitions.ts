@@ -2,8 +2,9 @@ import type { LifecycleSpec } from '../config/profile-types.js';
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { MAX_WITNESSES, viewOf } from './history-view.js';
 import {
-  isFinalRead, observationAt, observedAt, paymentObservations, requestedAt, snapshotRecords, statusOf, type Observation, type PaymentSnapshot,
+  isCreateEntry, observationAt, observedAtEntry, paymentObservations, requestedAtEntry, snapshotRecords, statusAt, type PaymentSnapshot,
 } from './payment-snapshots.js';
+import type { HistoryView } from './history-view.js';
 
 /** state → every state reachable in zero or more allowed steps. */
 function reachability(lifecycle: LifecycleSpec): Map<string, Set<string>> {
@@ -16,6 +17,13 @@ function reachability(lifecycle: LifecycleSpec): Map<string, Set<string>> {
     out.set(start, seen);
   }
   return out;
+}
+
+/** A snapshot object for observation `i` of one payment: made only for the observations a witness shows. */
+function snapshotAt(view: HistoryView, id: string, seen: readonly number[], statuses: readonly string[], times: readonly number[], starts: readonly number[], i: number): PaymentSnapshot {
+  const o = observationAt(view, seen[i]!);
+  const finalRead = 'invoke' in o ? undefined : o;
+  return { resourceId: id, status: statuses[i], time: times[i]!, startedAt: starts[i]!, exchange: 'invoke' in o ? o : undefined, finalRead };
 }
 
 const label = (s: PaymentSnapshot): string => (s.exchange ? `${s.exchange.invoke.op} #${s.exchange.invoke.opId}` : 'the final read');
@@ -33,8 +41,8 @@ export const lifecycleTransitions: Check = {
     const { byPayment } = paymentObservations(view, profile);
     const witnesses: Witness[] = [];
     let observations = 0;
-    // One payment's observations that show a status, with their statuses and times: scratch arrays reused for every payment.
-    const seen: Observation[] = [];
+    // One payment's observations (entries) that show a status, with their statuses and times: scratch arrays reused for every payment.
+    const seen: number[] = [];
     const statuses: string[] = [];
     const times: number[] = [];
     const starts: number[] = [];
@@ -45,23 +53,18 @@ export const lifecycleTransitions: Check = {
       seen.length = statuses.length = times.length = starts.length = 0;
       let created = -1;
       for (let slot = byPayment.firstSlot(payment); slot >= 0; slot = byPayment.nextSlot(slot)) {
-        const o = observationAt(view, byPayment.valueAt(slot));
-        const status = statusOf(profile, o);
+        const entry = byPayment.valueAt(slot);
+        const status = statusAt(view, profile, entry);
         if (status === undefined) continue;
-        if (created < 0 && !isFinalRead(o) && o.invoke.op === 'create') created = seen.length;
-        seen.push(o);
+        if (created < 0 && isCreateEntry(view, entry)) created = seen.length;
+        seen.push(entry);
         statuses.push(status);
-        times.push(observedAt(o));
-        starts.push(requestedAt(o));
+        times.push(observedAtEntry(view, entry));
+        starts.push(requestedAtEntry(view, entry));
       }
       observations += seen.length;
-      // Snapshots (objects) only for the observations a witness shows.
-      const snapshot = (i: number): PaymentSnapshot => {
-        const o = seen[i]!;
-        return { resourceId: id, status: statuses[i], time: times[i]!, startedAt: starts[i]!, exchange: isFinalRead(o) ? undefined : o, finalRead: isFinalRead(o) ? o : undefined };
-      };
       if (created >= 0 && !profile.lifecycle.initial.includes(statuses[created]!)) {
-        witnesses.push({ summary: `Payment ${id} was created in status "${statuses[created]}", which is not an initial state (${profile.lifecycle.initial.join(', ')}).`, records: snapshotRecords(snapshot(created)) });
+        witnesses.push({ summary: `Payment ${id} was created in status "${statuses[created]}", which is not an initial state (${profile.lifecycle.initial.join(', ')}).`, records: snapshotRecords(snapshotAt(view, id, seen, statuses, times, starts, created)) });
         continue;
       }
       // Latest observation (by completion) that finished before each later request started.
@@ -71,8 +74,8 @@ export const lifecycleTransitions: Check = {
         const from = statuses[j]!;
         const to = statuses[i]!;
         if (reach.get(from)?.has(to) ?? from === to) continue;
-        const prev = snapshot(j);
-        const cur = snapshot(i);
+        const prev = snapshotAt(view, id, seen, statuses, times, starts, j);
+        const cur = snapshotAt(view, id, seen, statuses, times, starts, i);
         const terminal = profile.lifecycle.terminal.includes(from);
         witnesses.push({
           summary: `Payment ${id} moved from "${from}" (${label(prev)}) to "${to}" (${label(cur)}); ${terminal ? `"${from}" is terminal` : 'the lifecycle does not allow that'}.`,

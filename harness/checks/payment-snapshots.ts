@@ -53,7 +53,6 @@ export interface PaymentObservations {
 const cache = new WeakMap<HistoryView, PaymentObservations>();
 
 const isFinal = (o: Observation): o is FinalRead => (o as FinalRead).kind === 'final-read';
-const timeOf = (o: Observation): number => (isFinal(o) ? o.time : o.complete!.time);
 
 /** Reads one observation's payment fields through the profile (transient; nothing is kept). */
 export function snapshotOf(profile: ApiProfile, o: Observation, resourceId: string): PaymentSnapshot {
@@ -78,21 +77,32 @@ export function snapshotOf(profile: ApiProfile, o: Observation, resourceId: stri
   };
 }
 
-/** Just the status of an observation: what the lifecycle check needs, read without allocating. */
-export function statusOf(profile: ApiProfile, o: Observation): string | undefined {
-  if (isFinal(o)) return o.paymentStatus;
-  // The client already read the status through the profile when it recorded the answer.
-  return o.complete!.paymentStatus ?? str(readField(paymentBody(profile, o), profile.fields.status));
-}
-
-/** When an observation was made (its answer's completion) and when the request that made it was sent. */
-export const observedAt = (o: Observation): number => timeOf(o);
-export const requestedAt = (o: Observation): number => (isFinal(o) ? o.time : o.invoke.time);
-export { isFinal as isFinalRead };
-
 /** The observation a `PaymentObservations` entry stands for. */
 export function observationAt(view: HistoryView, entry: number): Observation {
   return entry >= 0 ? exchangeAt(view, entry) : (view.history[-entry - 1] as FinalRead);
+}
+
+/** The status an observation entry shows, read from the history without making the observation. */
+export function statusAt(view: HistoryView, profile: ApiProfile, entry: number): string | undefined {
+  if (entry < 0) return (view.history[-entry - 1] as FinalRead).paymentStatus;
+  const c = view.history[view.completeAt.get(entry)] as OperationComplete;
+  // The client already read the status through the profile when it recorded the answer.
+  return c.paymentStatus ?? str(readField(paymentBodyOf(profile, (view.history[view.invokeAt.get(entry)] as OperationInvoke).op, c.body), profile.fields.status));
+}
+
+/** When an observation entry was made (its answer's completion). */
+export function observedAtEntry(view: HistoryView, entry: number): number {
+  return view.history[entry < 0 ? -entry - 1 : view.completeAt.get(entry)]!.time;
+}
+
+/** When the request behind an observation entry was sent (a final read's own time). */
+export function requestedAtEntry(view: HistoryView, entry: number): number {
+  return view.history[entry < 0 ? -entry - 1 : view.invokeAt.get(entry)]!.time;
+}
+
+/** Whether an observation entry is the answer to a create. */
+export function isCreateEntry(view: HistoryView, entry: number): boolean {
+  return entry >= 0 && (view.history[view.invokeAt.get(entry)] as OperationInvoke).op === 'create';
 }
 
 /** Every successful answer that shows a payment, plus final reads, grouped by payment in time order (payments in first-seen order). */
@@ -120,7 +130,7 @@ export function paymentObservations(view: HistoryView, profile: ApiProfile): Pay
   }
   byPayment.trim();
   // Usually already in order (the history is appended in time order); sort only the payments that are not.
-  const timeAt = (entry: number): number => timeOf(observationAt(view, entry));
+  const timeAt = (entry: number): number => observedAtEntry(view, entry);
   for (let i = 0; i < byPayment.groupCount; i++) {
     const payment = byPayment.groupAt(i);
     let previous = -Infinity;
