@@ -17,20 +17,28 @@ export interface TrendSink {
   percentile(pct: number): number;
 }
 
-export class ExactTrend implements TrendSink {
+/** count, sum, min and max, which every trend reports the same way whatever holds its values. */
+abstract class TrendStats {
   readonly kind = 'trend';
-  private values: number[] = [];
-  private sorted = true;
   count = 0;
   sum = 0;
   min = 0;
   max = 0;
 
-  add(value: number): void {
+  protected track(value: number): void {
     if (this.count === 0 || value < this.min) this.min = value;
     if (this.count === 0 || value > this.max) this.max = value;
     this.count++;
     this.sum += value;
+  }
+}
+
+export class ExactTrend extends TrendStats implements TrendSink {
+  private values: number[] = [];
+  private sorted = true;
+
+  add(value: number): void {
+    this.track(value);
     this.values.push(value);
     this.sorted = false;
   }
@@ -51,24 +59,16 @@ export class ExactTrend implements TrendSink {
 }
 
 /** Values are milliseconds; the histogram holds microseconds up to one hour. */
-export class HdrTrend implements TrendSink {
-  readonly kind = 'trend';
+export class HdrTrend extends TrendStats implements TrendSink {
   private readonly histogram = hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 3_600_000_000,
     numberOfSignificantValueDigits: 3,
     useWebAssembly: false,
   });
-  count = 0;
-  sum = 0;
-  min = 0;
-  max = 0;
 
   add(value: number): void {
-    if (this.count === 0 || value < this.min) this.min = value;
-    if (this.count === 0 || value > this.max) this.max = value;
-    this.count++;
-    this.sum += value;
+    this.track(value);
     this.histogram.recordValue(Math.min(3_600_000_000, Math.max(1, Math.round(value * 1000))));
   }
 
