@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../index.js';
+import type { Payment } from '../payments/store.js';
 
 /** A real PostgreSQL for the sandbox tests; the PGlite variants always run. */
 export const TEST_DATABASE_URL = process.env.PAYHARNESS_TEST_DATABASE_URL;
@@ -81,16 +82,8 @@ export function apiClient(baseUrl: string, apiKey = `sk_test_${randomBytes(6).to
 
 export type ApiClient = ReturnType<typeof apiClient>;
 
-export interface PaymentJson {
-  id: string;
-  status: string;
-  amount: number;
-  currency: string;
-  amount_captured: number;
-  amount_refunded: number;
-  reference: string | null;
-  created_at: string;
-}
+/** A payment as the API answers it (the store's own shape). */
+export type PaymentJson = Payment;
 
 export interface ReceivedWebhook {
   at: number;
