@@ -1,31 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../test/cli-helpers.js';
+import { startFakePaymentApi, type FakePaymentApi } from '../load/test-support/fake-payment-api.js';
 
 let dir: string;
-let server: http.Server;
+let api: FakePaymentApi;
 let target: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'payharness-load-cli-'));
-  let n = 0;
-  server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(201, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: `pay_${++n}`, status: 'succeeded', amount: 1000 }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await startFakePaymentApi();
+  target = api.url;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await api.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,32 +7,21 @@ import { readHistory } from '../history/recorder.js';
 import { stringify } from 'yaml';
 import { SANDBOX_PROFILE } from '../config/sandbox-profile.js';
 import { runLoad } from './run-load.js';
+import { startFakePaymentApi, type FakePaymentApi } from './test-support/fake-payment-api.js';
 import type { K6SummaryData } from './summary.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 let dir: string;
-let server: http.Server;
+let api: FakePaymentApi;
 let target: string;
-let served = 0;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'payharness-load-run-'));
-  // A minimal payment API: every create succeeds with a fresh id.
-  server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      served++;
-      res.writeHead(201, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: `pay_${served}`, status: 'succeeded', amount: 1000, currency: 'EUR' }));
-    });
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await startFakePaymentApi();
+  target = api.url;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await api.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -89,11 +76,11 @@ describe('load run against a given target', () => {
     const profileFile = path.join(dir, 'no-capture.yaml');
     writeFileSync(profileFile, stringify({ ...SANDBOX_PROFILE, name: 'no-capture', operations }));
     const file = scenario('needs-capture', 'name: nc\nscenarios:\n  a: { executor: constant-vus, vus: 1, duration: 1s, flows: { authorize-capture: 1 } }\n');
-    const before = served;
+    const before = api.served();
     const error = await runLoad({ scenarioFile: file, target, profile: profileFile, outDir: path.join(dir, 'nc') }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'E_PROFILE_OPERATION', exitCode: 3 });
     expect((error as Error).message).toMatch(/flow "authorize-capture", but profile "no-capture" has no capture operation/);
-    expect(served).toBe(before);
+    expect(api.served()).toBe(before);
   });
 
   it('stops early when an abortOnFail threshold fails, and exits 1', { timeout: 30_000 }, async () => {
