@@ -11,6 +11,12 @@ export interface Witness {
   records: HistoryRecord[];
 }
 
+/** Items a check had to skip, and why ("refunded amount unreadable": 14 payments). */
+export interface NotJudged {
+  reason: string;
+  count: number;
+}
+
 export interface CheckVerdict {
   name: string;
   verdict: VerdictValue;
@@ -20,6 +26,15 @@ export interface CheckVerdict {
   error?: string;
   /** Figures the check computed (counts), for reports. */
   stats?: Record<string, number>;
+  /**
+   * How many items (keys, replays, payments, events, deliveries) the check actually examined.
+   * `pass` promises `judged > 0`: a check that judged nothing is `unknown` (see DESIGN.md).
+   */
+  judged?: number;
+  /** What `judged` counts, plural ("replays", "payments"), for reports. */
+  unit?: string;
+  /** Items skipped, with the reason; shown as "not judged" by reporters. */
+  notJudged?: NotJudged[];
 }
 
 export interface CheckContext {
@@ -36,4 +51,9 @@ export interface Check {
   description: string;
   /** Called after a run (or by `payharness check`); returns data, not text. */
   run(history: readonly HistoryRecord[], context: CheckContext): CheckVerdict;
+  /**
+   * Called before a run and before judging: a sentence saying why this check cannot apply to the
+   * profile (signature `none`, no webhooks declared), or undefined when it can.
+   */
+  inapplicable?(profile: ApiProfile): string | undefined;
 }
