@@ -9,4 +9,12 @@ export const SELECTION_ATTRIBUTES: Readonly<Record<string, AttributeSpec>> = {
   method: { kind: 'string', description: 'only requests with this method (case-insensitive)' },
   path: { kind: 'string', description: 'only requests whose path (without query) matches this glob; * matches anything' },
   key_header: { kind: 'string', default: 'Idempotency-Key', description: 'header recorded as the idempotency key in events' },
+  key_path: {
+    kind: 'string',
+    description: 'where the key is in the body when no key_header is sent: a JSON path ($.idempotency_key) for JSON bodies, a form field name (metadata[key]) for form bodies',
+  },
+  key_prefix: { kind: 'string', description: 'stripped from the key before a decision is drawn, so runs that share a seed share decisions' },
+  first_per_key: { kind: 'int', min: 1, description: 'select only the first N requests of each key (needs a key)' },
+  seed: { kind: 'int', min: 0, description: 'seed of this toxic\'s decisions (default: the server\'s --seed)' },
+  scope: { kind: 'string', description: 'name decisions are drawn under (default: the toxic\'s name)' },
 };
