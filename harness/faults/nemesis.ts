@@ -1,45 +1,12 @@
-import { Toxiproxy, type Proxy, type Toxic } from 'toxiproxy-node-client';
+import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
+import type { ApiProfile } from '../config/profile-types.js';
 import type { FaultSpec } from '../config/scenario-types.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { InfraError, UsageError } from '../errors.js';
 import { findFault } from './index.js';
-
-const isTransportError = (error: unknown): boolean => error instanceof Error && /fetch failed|ECONNRESET|socket/i.test(error.message);
-const statusOf = (error: unknown): number | undefined => {
-  const m = error instanceof Error ? /status code (\d+)/.exec(error.message) : null;
-  return m ? Number(m[1]) : undefined;
-};
-
-/**
- * Calls the Toxiproxy API, retrying a call whose connection failed (a busy machine, a keep-alive
- * socket the server just closed). If an earlier try did land, the retry meets 409/404; `landed`
- * turns that into the result the first try would have had.
- */
-async function withRetry<T>(call: () => Promise<T>, landed?: (status: number) => Promise<T> | undefined): Promise<T> {
-  let transportFailed = false;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      const status = statusOf(error);
-      if (transportFailed && status !== undefined && landed) {
-        const recovered = landed(status);
-        if (recovered) return await recovered;
-      }
-      if (!isTransportError(error) || attempt >= 4) throw error;
-      transportFailed = true;
-      await new Promise((r) => setTimeout(r, 50 * attempt));
-    }
-  }
-}
-
-/** A fault the nemesis applied and has not healed yet. */
-interface ActiveFault {
-  spec: FaultSpec;
-  proxy: Proxy;
-  toxicName: string;
-  toxic?: Toxic<unknown>;
-}
+import { decisionAttributes } from './decision-keys.js';
+import { DecisionPoller } from './decision-poller.js';
+import { deleteToxic, withRetry } from './toxiproxy-retry.js';
 
 export interface CreatedProxy {
   name: string;
@@ -48,45 +15,69 @@ export interface CreatedProxy {
   path: 'api' | 'callbacks';
 }
 
-interface FaultEventJson {
-  seq: number;
-  time: number;
-  proxy: string;
-  toxic: string;
-  type: string;
-  action: string;
-  method?: string;
-  path?: string;
-  idempotency_key?: string;
+export interface NemesisOptions {
+  /** The API's profile: http_* decisions are keyed where it puts the idempotency key and the event id. */
+  profile?: ApiProfile;
+  /** The run seed, sent with every http_* toxic so the same seed draws the same decisions on any server. */
+  seed?: number;
 }
+
+/** A fault from the moment `apply` is called until its heal has removed it. */
+interface TrackedFault {
+  spec: FaultSpec;
+  toxicName: string;
+  /** The apply itself, as its caller sees it (rejects when it failed). */
+  attempt: Promise<void>;
+  /** Settles once the apply landed (true, its start recorded) or failed (false); never rejects. */
+  applied: Promise<boolean>;
+  /** The heal in progress, shared by everyone who asks to heal this fault. */
+  healing?: Promise<void>;
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * The nemesis: creates the run's proxies (named with the run id), applies and heals faults through the
  * Toxiproxy HTTP API, and pulls HTTP toxics' decisions from `GET /events`. Works the same against the
  * embedded proxy and a real Toxiproxy (which has no http_* toxics and no `/events`).
+ *
+ * A fault is tracked from the call to `apply`, not from the moment its toxic exists: a heal that
+ * comes while the apply is still in flight waits for it and then removes the toxic, so a fault can
+ * never appear after its heal and leak into the next scenario.
  */
 export class Nemesis {
   private readonly proxies = new Map<string, { proxy: Proxy; created: CreatedProxy }>();
-  private readonly active = new Map<string, ActiveFault>();
-  private eventsSince = 0;
+  private readonly faults = new Map<string, TrackedFault>();
+  private poller?: DecisionPoller;
   /** False on a real Toxiproxy. */
   supportsHttpFaults = false;
 
-  private constructor(private readonly client: Toxiproxy, readonly url: string, private readonly runId: string, private readonly recorder: HistoryRecorder) {}
+  private constructor(
+    private readonly client: Toxiproxy,
+    readonly url: string,
+    private readonly runId: string,
+    private readonly recorder: HistoryRecorder,
+    private readonly options: NemesisOptions,
+  ) {}
 
-  static async connect(url: string, runId: string, recorder: HistoryRecorder): Promise<Nemesis> {
+  static async connect(url: string, runId: string, recorder: HistoryRecorder, options: NemesisOptions = {}): Promise<Nemesis> {
     const client = new Toxiproxy(url.replace(/\/$/, ''));
     try {
       await withRetry(() => client.getVersion());
     } catch (error) {
-      throw new InfraError('E_TOXIPROXY_UNREACHABLE', `cannot reach the Toxiproxy API at ${url}: ${(error as Error).message}`, {
+      throw new InfraError('E_TOXIPROXY_UNREACHABLE', `cannot reach the Toxiproxy API at ${url}: ${messageOf(error)}`, {
         hint: 'start toxiproxy-server (or leave out --toxiproxy to use the embedded proxy)',
       });
     }
-    const nemesis = new Nemesis(client, url.replace(/\/$/, ''), runId, recorder);
+    const nemesis = new Nemesis(client, url.replace(/\/$/, ''), runId, recorder, options);
     const probe = await fetch(`${nemesis.url}/events?since=0`).catch(() => undefined);
     nemesis.supportsHttpFaults = probe?.ok === true;
-    if (probe?.ok) nemesis.eventsSince = ((await probe.json()) as { next?: number }).next ?? 0;
+    if (probe?.ok) {
+      // Decisions taken before this run (a shared server) are not ours: start after the newest one.
+      const since = ((await probe.json()) as { next?: number }).next ?? 0;
+      const ours = (): ReadonlySet<string> => new Set([...nemesis.proxies.values()].map((p) => p.created.name));
+      nemesis.poller = new DecisionPoller(nemesis.url, recorder, ours, since);
+    }
     return nemesis;
   }
 
@@ -110,7 +101,7 @@ export class Nemesis {
         (status) => (status === 409 ? this.client.get(name) : undefined),
       );
     } catch (error) {
-      throw new InfraError('E_PROXY_CREATE', `cannot create proxy ${name} on ${this.url}: ${(error as Error).message}`, {
+      throw new InfraError('E_PROXY_CREATE', `cannot create proxy ${name} on ${this.url}: ${messageOf(error)}`, {
         hint: 'check that the Toxiproxy server can listen on 127.0.0.1 and reach the upstream',
       });
     }
@@ -124,81 +115,130 @@ export class Nemesis {
     return this.proxies.get(path)?.created.name;
   }
 
-  /** Applies one fault now and records its start. */
-  async apply(spec: FaultSpec, scenarioIndex: number): Promise<void> {
+  /** The name a fault of scenario `scenarioIndex` carries on the proxy; `heal` takes it. */
+  toxicName(spec: FaultSpec, scenarioIndex: number): string {
+    return `${this.runId}-${scenarioIndex}-${spec.name}`;
+  }
+
+  /**
+   * Applies one fault; resolves once it is in place and its start is recorded. The fault is tracked
+   * from this call on (before any await), so a heal or `healAll` issued meanwhile removes it.
+   */
+  apply(spec: FaultSpec, scenarioIndex: number): Promise<void> {
+    const toxicName = this.toxicName(spec, scenarioIndex);
+    const existing = this.faults.get(toxicName);
+    // Applying a fault that is already applied (or applying) is applying it once.
+    if (existing && !existing.healing) return existing.attempt;
+    // Re-applying a fault whose heal is in flight: put it back only after the heal is done.
+    const before = existing?.healing?.catch(() => undefined);
+    const attempt = (async () => {
+      await before;
+      await this.put(spec, scenarioIndex, toxicName);
+    })();
+    this.faults.set(toxicName, { spec, toxicName, attempt, applied: attempt.then(() => true, () => false) });
+    return attempt;
+  }
+
+  private async put(spec: FaultSpec, scenarioIndex: number, toxicName: string): Promise<void> {
     const entry = this.proxies.get(spec.proxy);
     if (!entry) throw new InfraError('E_PROXY_MISSING', `no ${spec.proxy} proxy to apply ${spec.type} to`);
-    const toxicName = `${this.runId}-${scenarioIndex}-${spec.name}`;
-    const active: ActiveFault = { spec, proxy: entry.proxy, toxicName };
-    this.active.set(toxicName, active);
-    const attributes = { ...(spec.attributes ?? {}) };
+    let attributes = { ...(spec.attributes ?? {}) };
     if (spec.type === 'down') {
-      const current = entry.proxy;
-      entry.proxy = await withRetry(() => current.update({ enabled: false, listen: current.listen, upstream: current.upstream }));
-      active.proxy = entry.proxy;
+      await this.setEnabled(spec.proxy, false);
     } else {
-      // Callback faults record the event id (webhook-id) as the decision's key, so checks can tie them to events.
-      if (spec.proxy === 'callbacks' && findFault(spec.type)?.layer === 'http' && attributes.key_header === undefined) attributes.key_header = 'webhook-id';
+      if (findFault(spec.type)?.layer === 'http') {
+        attributes = decisionAttributes({ ...this.options, runId: this.runId, scenarioIndex, faultName: spec.name ?? spec.type, path: spec.proxy }, attributes);
+      }
       const proxy = entry.proxy;
-      active.toxic = await withRetry(
+      await withRetry(
         () => proxy.addToxic({ name: toxicName, type: spec.type as never, stream: spec.stream ?? 'downstream', toxicity: spec.toxicity ?? 1, attributes }),
         (status) => (status === 409 ? proxy.getToxic(toxicName) : undefined),
       );
     }
+    // Only now does the fault exist: its window starts here, not when it was asked for.
     this.recorder.append({ kind: 'fault', phase: 'start', proxy: entry.created.name, toxic: toxicName, type: spec.type, attributes, path: spec.proxy });
   }
 
-  /** Heals one fault (idempotent); records the heal. */
-  async heal(toxicName: string): Promise<void> {
-    const active = this.active.get(toxicName);
-    if (!active) return;
-    this.active.delete(toxicName);
-    const entry = this.proxies.get(active.spec.proxy)!;
-    if (active.spec.type === 'down') {
-      const current = entry.proxy;
-      entry.proxy = await withRetry(() => current.update({ enabled: true, listen: current.listen, upstream: current.upstream }));
-    } else if (active.toxic) {
-      const toxic = active.toxic;
-      await withRetry(() => toxic.remove(), (status) => (status === 404 ? Promise.resolve() : undefined));
+  private async setEnabled(path: 'api' | 'callbacks', enabled: boolean): Promise<void> {
+    const entry = this.proxies.get(path);
+    if (!entry) return;
+    const current = entry.proxy;
+    entry.proxy = await withRetry(() => current.update({ enabled, listen: current.listen, upstream: current.upstream }));
+  }
+
+  /**
+   * Heals one fault (idempotent; concurrent heals share one removal). Waits for an apply in flight,
+   * then removes the toxic; records the heal when the fault had started. Rejects when the removal
+   * failed, and the fault stays tracked so a later heal or `healAll` tries again.
+   */
+  heal(toxicName: string): Promise<void> {
+    const fault = this.faults.get(toxicName);
+    if (!fault) return Promise.resolve();
+    fault.healing ??= this.remove(fault).catch((error: unknown) => {
+      fault.healing = undefined;
+      throw error;
+    });
+    return fault.healing;
+  }
+
+  private async remove(fault: TrackedFault): Promise<void> {
+    const started = await fault.applied;
+    const entry = this.proxies.get(fault.spec.proxy);
+    // Even a failed apply may have landed on the server (its answer lost): remove by name regardless.
+    if (entry && fault.spec.type === 'down') await this.setEnabled(fault.spec.proxy, true);
+    else if (entry) await deleteToxic(this.url, entry.created.name, fault.toxicName);
+    if (this.faults.get(fault.toxicName) === fault) this.faults.delete(fault.toxicName);
+    if (started && entry) {
+      this.recorder.append({ kind: 'fault', phase: 'heal', proxy: entry.created.name, toxic: fault.toxicName, type: fault.spec.type, path: fault.spec.proxy });
     }
-    this.recorder.append({ kind: 'fault', phase: 'heal', proxy: entry.created.name, toxic: toxicName, type: active.spec.type, path: active.spec.proxy });
   }
 
+  /** Faults applied or being applied and not healed yet. */
   activeNames(): string[] {
-    return [...this.active.keys()];
+    return [...this.faults.keys()];
   }
 
-  /** Heals everything still active; never throws (it runs in `finally` and on signals). */
+  /** Resolves when no apply or heal is in flight (each landed or failed); never rejects. */
+  async settle(): Promise<void> {
+    for (;;) {
+      const faults = [...this.faults.values()];
+      await Promise.all(faults.map((f) => Promise.all([f.applied, f.healing?.catch(() => undefined)])));
+      // An apply may have started while we waited; settle that one too.
+      if ([...this.faults.values()].every((f) => faults.includes(f))) return;
+    }
+  }
+
+  /**
+   * Heals everything applied or being applied, including applies that start while it runs; never
+   * throws (it runs in `finally` and on signals). Returns one line per fault it could not heal.
+   */
   async healAll(): Promise<string[]> {
     const problems: string[] = [];
-    for (const name of this.activeNames()) {
-      await this.heal(name).catch((error: Error) => problems.push(`${name}: ${error.message}`));
+    const tried = new Set<TrackedFault>();
+    for (;;) {
+      const pending = [...this.faults.values()].filter((f) => !tried.has(f));
+      if (pending.length === 0) return problems;
+      for (const fault of pending) {
+        tried.add(fault);
+        try {
+          await this.heal(fault.toxicName);
+        } catch (error) {
+          problems.push(`${fault.toxicName}: ${messageOf(error)}`);
+        }
+      }
     }
-    return problems;
   }
 
-  /** Pulls new HTTP toxic decisions for this run's proxies into the history. */
+  /** Pulls new HTTP toxic decisions for this run's proxies into the history; one poll at a time. */
   async pollDecisions(): Promise<void> {
-    if (!this.supportsHttpFaults) return;
-    const res = await fetch(`${this.url}/events?since=${this.eventsSince}`).catch(() => undefined);
-    if (!res?.ok) return;
-    const page = (await res.json()) as { events: FaultEventJson[]; next: number };
-    this.eventsSince = page.next;
-    const ours = new Set([...this.proxies.values()].map((p) => p.created.name));
-    for (const e of page.events) {
-      if (!ours.has(e.proxy)) continue;
-      this.recorder.append({
-        kind: 'fault-decision', time: e.time - this.recorder.startedAtMs, proxy: e.proxy, toxic: e.toxic, type: e.type, action: e.action,
-        method: e.method, path: e.path, idempotencyKey: e.idempotency_key,
-      });
-    }
+    await this.poller?.poll();
   }
 
   /** Deletes the run's proxies; never throws. */
   async deleteProxies(): Promise<string[]> {
     const problems: string[] = [];
     for (const [path, { proxy }] of this.proxies) {
-      await withRetry(() => proxy.remove(), (status) => (status === 404 ? Promise.resolve() : undefined)).catch((error: Error) => problems.push(`${proxy.name}: ${error.message}`));
+      await withRetry(() => proxy.remove(), (status) => (status === 404 ? Promise.resolve() : undefined)).catch((error: unknown) => problems.push(`${proxy.name}: ${messageOf(error)}`));
       this.proxies.delete(path);
     }
     return problems;
