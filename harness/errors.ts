@@ -5,6 +5,8 @@ export const ExitCode = {
   inconclusive: 2,
   badInput: 3,
   infrastructure: 4,
+  /** payharness itself crashed (a bug, never a verdict); 70 is EX_SOFTWARE of sysexits.h. */
+  crashed: 70,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

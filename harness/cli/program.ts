@@ -21,7 +21,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 pass · 1 a contract, check or threshold failed · 2 inconclusive · 3 bad input · 4 infrastructure failed · 130 interrupted',
+      '\nExit codes: 0 pass · 1 a contract, check or threshold failed · 2 inconclusive · 3 bad input · 4 infrastructure failed · 70 payharness crashed (a bug: please report it) · 130 interrupted',
     );
   for (const register of [registerDemo, registerSandbox, registerProxy, registerChaos, registerCheck, registerContracts, registerLoad, registerGate]) {
     register(program);
