@@ -29,3 +29,32 @@ export function assertTargetAllowed(url: string, allowedHosts: readonly string[]
     hint: `payment APIs move real money; if ${host} is a test environment you own, pass ${flag} ${host}`,
   });
 }
+
+/**
+ * True when `path` can only name a path on the target: it starts with exactly one "/". An absolute
+ * URL (`http://other/x`) or a protocol-relative one (`//evil.example/v1`, also `/\evil.example`,
+ * which URL parsers read the same way) would name another host.
+ */
+export function isPathOnTarget(path: string): boolean {
+  return /^\/(?![/\\])/.test(path);
+}
+
+/**
+ * The URL of `path` (with its query) on `base`, keeping the base's own path: `http://host/api/v2` +
+ * `/v1/payments` → `http://host/api/v2/v1/payments`. Unlike `new URL(path, base)`, it can never
+ * move to another host or protocol, so the `--allow-target` guard holds for every request.
+ */
+export function urlOnTarget(base: string | URL, path: string): URL {
+  const target = new URL(base);
+  if (!isPathOnTarget(path)) {
+    throw new UsageError('E_PATH_OFF_TARGET', `refusing to send a request to ${JSON.stringify(path)}: it is not a path on the target ${target.origin}`, {
+      hint: 'a profile path starts with a single "/" and names a path on the target, e.g. /v1/payments; the host comes from --target',
+    });
+  }
+  const url = new URL(target.href);
+  const queryAt = path.indexOf('?');
+  url.pathname = target.pathname.replace(/\/+$/, '') + (queryAt < 0 ? path : path.slice(0, queryAt));
+  url.search = queryAt < 0 ? '' : path.slice(queryAt);
+  url.hash = '';
+  return url;
+}

@@ -3,7 +3,8 @@ import { Ajv } from 'ajv';
 import type { ApiProfile } from './profile-types.js';
 import { SANDBOX_PROFILE } from './sandbox-profile.js';
 import { PROFILE_SCHEMA } from './profile-schema.js';
-import { describeAjvErrors, parseLocated } from './located-yaml.js';
+import { describeAjvErrors, locate, parseLocated, type LocatedDocument } from './located-yaml.js';
+import { isPathOnTarget } from '../safety.js';
 import { ConfigError, UsageError } from '../errors.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
@@ -38,13 +39,47 @@ function semanticProblems(profile: ApiProfile, file: string): string[] {
   return problems;
 }
 
+/** Every request path a profile declares, as JSON pointers with the name users know it by. */
+function declaredPaths(value: unknown): { pointer: string; what: string; path: unknown }[] {
+  if (!isPlainObject(value)) return [];
+  const found: { pointer: string; what: string; path: unknown }[] = [];
+  if (isPlainObject(value.operations)) {
+    for (const [op, spec] of Object.entries(value.operations)) {
+      if (isPlainObject(spec)) found.push({ pointer: `/operations/${op}/path`, what: `operation "${op}"`, path: spec.path });
+    }
+  }
+  if (isPlainObject(value.webhooks) && isPlainObject(value.webhooks.register)) {
+    found.push({ pointer: '/webhooks/register/path', what: 'operation "webhooks.register"', path: value.webhooks.register.path });
+  }
+  found.push({ pointer: '/providerStatesPath', what: 'providerStatesPath', path: value.providerStatesPath });
+  return found.filter((f) => typeof f.path === 'string');
+}
+
+/**
+ * Paths that would take a request off the target (`//evil.example/v1`, `http://other/x`): they would
+ * bypass the `--allow-target` guard, so they are refused before anything is sent.
+ */
+function offTargetPaths(located: LocatedDocument, value: unknown): { pointers: Set<string>; problems: string[] } {
+  const offending = declaredPaths(value).filter((f) => !isPathOnTarget(f.path as string));
+  return {
+    pointers: new Set(offending.map((f) => f.pointer)),
+    problems: offending.map((f) => `${locate(located, f.pointer)}: ${f.what} has path ${JSON.stringify(f.path)}, which would leave the target `
+      + '(hint: a profile path starts with a single "/" and names a path on the target, e.g. /v1/payments; the host comes from --target)'),
+  };
+}
+
 /** Parses and validates profile text; every problem at once, located. */
 export function parseProfile(file: string, text: string): ApiProfile {
   const located = parseLocated(file, text);
   if (located.syntaxProblems.length) throw new ConfigError(file, located.syntaxProblems);
   let value = located.value;
   if (isPlainObject(value) && value.extends === 'sandbox') value = merge(SANDBOX_PROFILE, value);
-  if (!validateProfile(value)) throw new ConfigError(file, describeAjvErrors(located, validateProfile.errors ?? []));
+  const offTarget = offTargetPaths(located, value);
+  if (!validateProfile(value) || offTarget.problems.length) {
+    // The schema's own complaint about an off-target path would say the same thing less clearly.
+    const schemaErrors = (validateProfile.errors ?? []).filter((e) => !offTarget.pointers.has(e.instancePath));
+    throw new ConfigError(file, [...offTarget.problems, ...describeAjvErrors(located, schemaErrors)]);
+  }
   const profile = value as unknown as ApiProfile & { extends?: string };
   delete profile.extends;
   const problems = semanticProblems(profile, file);

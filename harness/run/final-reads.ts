@@ -2,6 +2,7 @@ import { request } from 'undici';
 import type { ApiProfile } from '../config/profile-types.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { buildRequest, readField } from '../workload/request.js';
+import { urlOnTarget } from '../safety.js';
 
 /** One logical create the workload made: its reference and the payment its answer named, if any. */
 export interface TouchedPayment {
@@ -16,7 +17,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 async function call(baseUrl: string, profile: ApiProfile, op: 'get' | 'list', params: { id?: string; reference?: string }): Promise<{ status?: number; body?: unknown; error?: string }> {
   const built = buildRequest(profile, op, params);
   try {
-    const res = await request(new URL(built.path, baseUrl), { method: 'GET', headers: built.headers, signal: AbortSignal.timeout(5_000) });
+    const res = await request(urlOnTarget(baseUrl, built.path), { method: 'GET', headers: built.headers, signal: AbortSignal.timeout(5_000) });
     const text = await res.body.text();
     let body: unknown = text;
     try {

@@ -6,6 +6,7 @@ import type { OperationInvoke, Outcome, PaymentOperation } from '../history/type
 import type { HistoryRecorder } from '../history/recorder.js';
 import { buildRequest, maskField, operationSpec, readField, type RequestParams } from './request.js';
 import { classifyError, outcomeOf, type FailureClass } from './classify.js';
+import { urlOnTarget } from '../safety.js';
 
 /** What the workload learns from one attempt. */
 export interface AttemptResult {
@@ -57,6 +58,8 @@ export class PaymentClient {
   async attempt(op: PaymentOperation, params: RequestParams, meta: RequestMeta, attempt: number): Promise<AttemptResult> {
     const { profile, recorder } = this.options;
     const built = buildRequest(profile, op, params);
+    // Before the invoke: a path that would leave the target is a profile mistake, not a request.
+    const url = urlOnTarget(this.options.baseUrl, built.path);
     const opId = this.nextOpId++;
     const started = recorder.now();
     recorder.append({
@@ -67,7 +70,7 @@ export class PaymentClient {
     const spec = operationSpec(profile, op);
     const signals = [AbortSignal.timeout(this.options.timeoutMs), ...(this.options.signal ? [this.options.signal] : [])];
     try {
-      const res = await request(new URL(built.path, this.options.baseUrl), {
+      const res = await request(url, {
         method: built.method as 'GET', headers: built.headers, body: built.body, dispatcher: this.agent, signal: AbortSignal.any(signals),
       });
       const text = await res.body.text();
