@@ -118,7 +118,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   try {
     // The proxy first: whether it can apply http_* faults decides if the scenarios can run at all.
     toxiproxy = await startToxiproxy({ toxiproxyUrl: options.toxiproxyUrl, seed });
-    nemesis = await Nemesis.connect(toxiproxy.url, runId, recorder);
+    nemesis = await Nemesis.connect(toxiproxy.url, runId, recorder, { profile, seed });
     for (const s of scenarios) nemesis.assertSupports(s.faults, s.name);
     target = await startTarget({ target: options.target, bugs: options.bugs, timeScale });
     const targetUrl = new URL(target.url);

@@ -137,7 +137,7 @@ export async function runContractChaos(options: ContractChaosOptions): Promise<C
   let client: PaymentClient | undefined;
   let failure: unknown;
   try {
-    nemesis = await Nemesis.connect(toxiproxy.url, runId, recorder);
+    nemesis = await Nemesis.connect(toxiproxy.url, runId, recorder, { profile, seed });
     if (!nemesis.supportsHttpFaults) throw new UsageError('E_HTTP_FAULTS_UNAVAILABLE', 'contract chaos needs http_drop_response, which a real Toxiproxy cannot apply', { hint: 'leave out --toxiproxy to use the embedded proxy' });
     const target = new URL(options.providerBaseUrl);
     const api = await nemesis.createProxy('api', `${target.hostname}:${target.port || 80}`);
