@@ -40,7 +40,8 @@ export class DecisionPoller {
   poll(): Promise<void> {
     if (this.queued) return this.queued;
     if (!this.running) return this.start();
-    this.queued = this.running.then(() => {
+    // A failed poll must not wedge the queue: the next one runs whatever became of this one.
+    this.queued = this.running.catch(() => undefined).then(() => {
       this.queued = undefined;
       return this.start();
     });
