@@ -33,24 +33,33 @@ async function listen(server: http.Server): Promise<Server> {
 const startUpstream = (): Promise<Server> => listen(http.createServer((req, res) => req.resume().on('end', () => res.end('{}'))));
 
 /**
- * A Toxiproxy API in front of the real one that holds every toxic creation for `delayMs`: a busy
- * machine's slow answer, made certain, so a heal surely arrives while the apply is in flight.
+ * A Toxiproxy API in front of the real one that holds every toxic creation until `hold` settles:
+ * a busy machine's slow answer, made certain, so a heal surely arrives while the apply is in flight.
+ * `held` resolves when a creation has arrived and is being held. `isHeld` picks the requests to hold.
  */
-function startSlowApi(apiUrl: string, delayMs: number): Promise<Server> {
-  return listen(http.createServer((req, res) => {
+type HoldRule = (method: string, url: string) => boolean;
+const toxicCreations: HoldRule = (method, url) => method === 'POST' && /\/toxics$/.test(url);
+
+function startSlowApi(apiUrl: string, hold: Promise<unknown>, isHeld: HoldRule = toxicCreations): Promise<Server & { held: Promise<void> }> {
+  let arrived!: () => void;
+  const held = new Promise<void>((resolve) => (arrived = resolve));
+  const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
-      const slow = req.method === 'POST' && /\/toxics$/.test(req.url ?? '');
-      setTimeout(() => {
-        void fetch(apiUrl + req.url, { method: req.method, body: chunks.length ? Buffer.concat(chunks) : undefined, headers: { 'content-type': 'application/json' } })
-          .then(async (answer) => {
-            res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-            res.end(Buffer.from(await answer.arrayBuffer()));
-          });
-      }, slow ? delayMs : 0);
+      const slow = isHeld(req.method ?? '', req.url ?? '');
+      if (slow) arrived();
+      void (slow ? hold : Promise.resolve()).then(() => fetch(apiUrl + req.url, {
+        method: req.method, body: chunks.length ? Buffer.concat(chunks) : undefined, headers: { 'content-type': 'application/json' },
+      })).then(async (answer) => {
+        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+        res.end(Buffer.from(await answer.arrayBuffer()));
+      });
     });
-  }));
+  });
+  return listen(server).then((s) => ({ ...s, held }));
 }
+
+const after = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const faults = (recorder: HistoryRecorder): FaultRecord[] => recorder.records.filter((r): r is FaultRecord => r.kind === 'fault');
 const toxicsOn = async (apiUrl: string, proxy: string): Promise<unknown[]> => (await api(apiUrl, 'GET', `/proxies/${proxy}/toxics`)).body as unknown[];
@@ -82,14 +91,16 @@ describe('Nemesis: faults that really heal', () => {
   });
 
   it('a heal that arrives while a slow API is still creating the toxic removes it once it exists', async () => {
-    const slow = await startSlowApi(proxyServer.url, 300);
+    let release!: () => void;
+    const slow = await startSlowApi(proxyServer.url, new Promise<void>((resolve) => (release = resolve)));
     try {
       const nemesis = await Nemesis.connect(slow.url, RUN, recorder);
       await nemesis.createProxy('api', upstream.host);
       const applying = nemesis.apply(latency('lag'), 1);
-      await new Promise((r) => setTimeout(r, 50));
+      await slow.held;
       expect(faults(recorder)).toEqual([]); // not in place yet, so no start either
       const healing = nemesis.heal(`${RUN}-1-lag`);
+      release();
       await Promise.all([applying, healing]);
       expect(await toxicsOn(proxyServer.url, `${RUN}-api`)).toEqual([]);
       expect(faults(recorder).map((f) => f.phase)).toEqual(['start', 'heal']);
@@ -99,7 +110,7 @@ describe('Nemesis: faults that really heal', () => {
   });
 
   it('healAll heals applies still in flight, and settle waits for every apply', async () => {
-    const slow = await startSlowApi(proxyServer.url, 200);
+    const slow = await startSlowApi(proxyServer.url, after(200));
     try {
       const nemesis = await Nemesis.connect(slow.url, RUN, recorder);
       await nemesis.createProxy('api', upstream.host);
@@ -118,13 +129,25 @@ describe('Nemesis: faults that really heal', () => {
     }
   });
 
-  it('a down fault healed mid-apply leaves the proxy enabled', async () => {
-    const nemesis = await Nemesis.connect(proxyServer.url, RUN, recorder);
-    await nemesis.createProxy('api', upstream.host);
-    const applying = nemesis.apply({ name: 'off', type: 'down', proxy: 'api', startMs: 0 }, 0);
-    await Promise.all([applying, nemesis.heal(`${RUN}-0-off`)]);
-    expect(((await api(proxyServer.url, 'GET', `/proxies/${RUN}-api`)).body as { enabled: boolean }).enabled).toBe(true);
-    expect(faults(recorder).map((f) => f.phase)).toEqual(['start', 'heal']);
+  it('a down fault healed while the proxy is still being disabled leaves the proxy enabled', async () => {
+    let release!: () => void;
+    // Only the disable is held: an enable sent meanwhile would land first and be undone by it.
+    let disables = 0;
+    const slow = await startSlowApi(proxyServer.url, new Promise<void>((resolve) => (release = resolve)), (method, url) => method === 'POST' && url === `/proxies/${RUN}-api` && disables++ === 0);
+    try {
+      const nemesis = await Nemesis.connect(slow.url, RUN, recorder);
+      await nemesis.createProxy('api', upstream.host);
+      const applying = nemesis.apply({ name: 'off', type: 'down', proxy: 'api', startMs: 0 }, 0);
+      await slow.held;
+      const healing = nemesis.heal(`${RUN}-0-off`);
+      await after(100);
+      release();
+      await Promise.all([applying, healing]);
+      expect(((await api(proxyServer.url, 'GET', `/proxies/${RUN}-api`)).body as { enabled: boolean }).enabled).toBe(true);
+      expect(faults(recorder).map((f) => f.phase)).toEqual(['start', 'heal']);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('a failed apply records no start, and healAll never throws but returns what it could not heal', async () => {
