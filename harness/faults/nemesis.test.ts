@@ -187,7 +187,7 @@ describe('Nemesis: decision polling', () => {
       const decisions = recorder.records.filter((r): r is FaultDecision => r.kind === 'fault-decision');
       expect(onServer.length).toBe(20);
       expect(decisions.map((d) => d.seq)).toEqual(onServer);
-      expect(decisions.every((d) => /k\d+$/.test(d.idempotencyKey ?? ""))).toBe(true);
+      expect(decisions.every((d) => /k\d+$/.test(d.idempotencyKey ?? ''))).toBe(true);
     } finally {
       await proxyServer.close();
       await upstream.close();
