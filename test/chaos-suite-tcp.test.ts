@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runDemo, suiteDir } from '../harness/run/demo.js';
+import { resolveSuite, runDemo, suiteDir } from '../harness/run/demo.js';
+import { runCli } from './cli-helpers.js';
 import { startProxyServer, type ProxyServer } from '../harness/proxy/index.js';
 import type { CheckVerdict } from '../harness/checks/types.js';
 import type { HistoryRecord } from '../harness/history/types.js';
@@ -115,12 +116,34 @@ describe('the TCP chaos suite', () => {
     for (const { scenario } of Object.values(TCP_BUG_TO_CHECK)) expect(scenarios).toContain(scenario);
   });
 
+  it('refuses a bad suite request before anything starts (exit 3)', async () => {
+    const [none, both, unknown] = await Promise.all([
+      runCli(['chaos', 'run']),
+      runCli(['chaos', 'run', join(suiteDir('tcp'), 'outage.yaml'), '--suite', 'tcp']),
+      runCli(['demo', '--suite', 'udp']),
+    ]);
+    expect([none.code, both.code, unknown.code]).toEqual([3, 3, 3]);
+    expect(none.stderr).toMatch(/no scenarios to run[\s\S]*--suite standard/);
+    expect(both.stderr).toMatch(/scenario files or --suite, not both/);
+    expect(unknown.stderr).toMatch(/unknown suite "udp"/);
+  }, 60_000);
+
   describe('against the embedded proxy in TCP-only mode (what a real Toxiproxy 2.12.0 offers)', () => {
     let proxy: ProxyServer;
+    let full: ProxyServer;
     beforeAll(async () => {
-      proxy = await startProxyServer({ tcpOnly: true });
+      [proxy, full] = await Promise.all([startProxyServer({ tcpOnly: true }), startProxyServer()]);
     });
-    afterAll(() => proxy.close());
+    afterAll(async () => {
+      await Promise.all([proxy.close(), full.close()]);
+    });
+
+    it('"standard" means the TCP suite where the proxy has no HTTP faults, the full one where it has', async () => {
+      expect(await resolveSuite('standard', proxy.url)).toBe('tcp');
+      expect(await resolveSuite('standard', full.url)).toBe('full');
+      expect(await resolveSuite('standard')).toBe('full');
+      expect(await resolveSuite('tcp', full.url)).toBe('tcp');
+    });
     tcpSuite('on the TCP-only embedded proxy', () => proxy.url);
     it('exposes no-idempotency through each API fault that loses an answer (reset_peer, latency past the timeout)', async () => {
       const r = await runDemo({

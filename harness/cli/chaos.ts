@@ -32,7 +32,7 @@ export function renderChaosList(): string {
 
 /** The files to run: the ones given, or a shipped suite resolved against the proxy's capabilities. */
 async function scenarioFiles(files: string[], suite: SuiteName | undefined, toxiproxyUrl: string | undefined): Promise<string[]> {
-  if (files.length > 0 && suite) throw new UsageError('E_SUITE_AND_FILES', 'give scenario files or --suite, not both');
+  if (files.length > 0 && suite) throw new UsageError('E_SUITE_AND_FILES', 'give scenario files or --suite, not both', { hint: 'a suite is a folder of scenario files: scenarios/chaos or scenarios/chaos-tcp' });
   if (!suite) {
     if (files.length === 0) throw new UsageError('E_NO_SCENARIOS', 'no scenarios to run', { hint: 'pass scenario files (scenarios/chaos/*.yaml) or --suite standard' });
     return files;
