@@ -45,7 +45,7 @@ export interface ApiRouteOptions {
   tcpOnly?: boolean;
 }
 
-/** The `type` a toxic-creation body names, when it names one of the http_* types. */
+/** Whether a toxic-creation body names one of the http_* types (which a real Toxiproxy does not know). */
 function namesHttpToxic(body: unknown): boolean {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
   const type = (body as Record<string, unknown>).type;
