@@ -126,7 +126,7 @@ describe('the TCP chaos suite', () => {
     expect(none.stderr).toMatch(/no scenarios to run[\s\S]*--suite standard/);
     expect(both.stderr).toMatch(/scenario files or --suite, not both/);
     expect(unknown.stderr).toMatch(/unknown suite "udp"/);
-  }, 60_000);
+  }, 120_000);
 
   describe('against the embedded proxy in TCP-only mode (what a real Toxiproxy 2.12.0 offers)', () => {
     let proxy: ProxyServer;
