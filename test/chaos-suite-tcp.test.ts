@@ -80,8 +80,10 @@ function problemsOfCleanRun(r: ChaosResult, history: readonly HistoryRecord[]): 
 /** The same suite, the same promises, against any Toxiproxy without HTTP faults. */
 function tcpSuite(where: string, toxiproxy: () => string): void {
   it(`runs the TCP suite ${where}: every scenario of scenarios/chaos-tcp, every check judged and passing on the clean sandbox`, async () => {
-    const results = await Promise.all([3, 4].map((seed) => runDemo({ seed, toxiproxyUrl: toxiproxy(), outDir: join(out, `${where}-clean-${seed}`) })));
-    for (const r of results) {
+    // One after the other: the run, the sandbox and the embedded proxy share this process's event
+    // loop, and two suites at once would add their own lag to the callback timing being judged.
+    for (const seed of [3, 4]) {
+      const r = await runDemo({ seed, toxiproxyUrl: toxiproxy(), outDir: join(out, `${where}-clean-${seed}`) });
       expect(r.suite, 'the demo picked the TCP suite').toBe('tcp');
       const names = readdirSync(suiteDir('tcp')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
       expect(r.verdict.scenarios.map((s) => s.name).sort()).toEqual(names);
@@ -89,13 +91,13 @@ function tcpSuite(where: string, toxiproxy: () => string): void {
       expect(problemsOfCleanRun(r, history), `seed ${r.seed}`).toEqual([]);
       expect(r.exitCode).toBe(0);
     }
-  }, 300_000);
+  }, 400_000);
 
   it(`fails each planted bug on its named check, with a witness, ${where}`, async () => {
     const bugs = Object.entries(TCP_BUG_TO_CHECK);
     const misses: string[] = [];
-    for (let i = 0; i < bugs.length; i += 4) {
-      await Promise.all(bugs.slice(i, i + 4).map(async ([bug, { scenario, check }]) => {
+    for (let i = 0; i < bugs.length; i += 3) {
+      await Promise.all(bugs.slice(i, i + 3).map(async ([bug, { scenario, check }]) => {
         const r = await runDemo({
           bugs: [bug], seed: 7, toxiproxyUrl: toxiproxy(), outDir: join(out, `${where}-${bug}`), scenarios: [join(suiteDir('tcp'), `${scenario}.yaml`)],
         });
@@ -106,7 +108,7 @@ function tcpSuite(where: string, toxiproxy: () => string): void {
       }));
     }
     expect(misses).toEqual([]);
-  }, 300_000);
+  }, 400_000);
 }
 
 describe('the TCP chaos suite', () => {
