@@ -158,6 +158,6 @@ describe('the TCP chaos suite', () => {
   });
 
   describe.skipIf(!REAL_TOXIPROXY)('against a real Toxiproxy (skipped: set TOXIPROXY_URL to run)', () => {
-    tcpSuite(`on the real Toxiproxy at ${REAL_TOXIPROXY ?? "TOXIPROXY_URL"}`, () => REAL_TOXIPROXY!);
+    tcpSuite(`on the real Toxiproxy at ${REAL_TOXIPROXY ?? 'TOXIPROXY_URL'}`, () => REAL_TOXIPROXY!);
   });
 });
