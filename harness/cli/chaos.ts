@@ -3,6 +3,7 @@ import { InterruptedError, UsageError } from '../errors.js';
 import { CHECKS } from '../checks/index.js';
 import { FAULTS } from '../faults/index.js';
 import { runChaos } from '../run/run-chaos.js';
+import { parseSuiteName, resolveSuite, suiteFiles, type SuiteName } from '../run/demo.js';
 import { renderConsole } from '../report/console.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -29,12 +30,25 @@ export function renderChaosList(): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The files to run: the ones given, or a shipped suite resolved against the proxy's capabilities. */
+async function scenarioFiles(files: string[], suite: SuiteName | undefined, toxiproxyUrl: string | undefined): Promise<string[]> {
+  if (files.length > 0 && suite) throw new UsageError('E_SUITE_AND_FILES', 'give scenario files or --suite, not both', { hint: 'a suite is a folder of scenario files: scenarios/chaos or scenarios/chaos-tcp' });
+  if (!suite) {
+    if (files.length === 0) throw new UsageError('E_NO_SCENARIOS', 'no scenarios to run', { hint: 'pass scenario files (scenarios/chaos/*.yaml) or --suite standard' });
+    return files;
+  }
+  const resolved = await resolveSuite(suite, toxiproxyUrl);
+  if (resolved === 'tcp' && suite === 'standard') process.stderr.write(`chaos: ${toxiproxyUrl} applies no HTTP faults (a real Toxiproxy); running the TCP suite (scenarios/chaos-tcp)\n`);
+  return suiteFiles(resolved);
+}
+
 export function registerChaos(program: Command): void {
   const chaos = program.command('chaos').description('run chaos scenarios: a payment workload under faults, judged by payment-aware checks');
   chaos
     .command('run')
     .description('run scenario files and judge them (exit 0 pass, 1 a check failed, 2 inconclusive, 3 bad input, 4 infrastructure, 130 interrupted)')
-    .argument('<scenario...>', 'scenario YAML files (scenarios/chaos/*.yaml)')
+    .argument('[scenario...]', 'scenario YAML files (scenarios/chaos/*.yaml), or none with --suite')
+    .option('--suite <name>', 'run a shipped suite instead of files: standard (the full suite, or the TCP suite scenarios/chaos-tcp where the proxy has no HTTP faults) or tcp', parseSuiteName)
     .option('--target <url>', 'base URL of the API under test (default: start the sandbox in-process)')
     .option('--profile <file>', 'API profile YAML, or "sandbox" (default: the scenario\'s profile, else sandbox)')
     .option('--toxiproxy <url>', 'a real Toxiproxy API URL (default: the embedded proxy)')
@@ -43,9 +57,9 @@ export function registerChaos(program: Command): void {
     .option('--allow-target <host>', 'allow a non-loopback target host (repeatable)', collect, [])
     .option('--bug <name>', 'plant a sandbox bug (repeatable; only without --target)', collect, [])
     .option('--time-scale <x>', 'sandbox webhook time scale when started in-process', Number)
-    .action(async (files: string[], opts: { target?: string; profile?: string; toxiproxy?: string; seed?: number; out?: string; allowTarget: string[]; bug: string[]; timeScale?: number }) => {
+    .action(async (files: string[], opts: { suite?: SuiteName; target?: string; profile?: string; toxiproxy?: string; seed?: number; out?: string; allowTarget: string[]; bug: string[]; timeScale?: number }) => {
       const result = await runChaos({
-        scenarios: files, target: opts.target, profile: opts.profile, toxiproxyUrl: opts.toxiproxy, seed: opts.seed, outDir: opts.out,
+        scenarios: await scenarioFiles(files, opts.suite, opts.toxiproxy), target: opts.target, profile: opts.profile, toxiproxyUrl: opts.toxiproxy, seed: opts.seed, outDir: opts.out,
         allowTargets: opts.allowTarget, bugs: opts.bug, timeScale: opts.timeScale, progress: process.stderr, handleSignals: true,
       });
       process.stdout.write(renderConsole(result.verdict, result.runDir));

@@ -21,12 +21,13 @@ function toxicHelp(): string {
 export function registerProxy(program: Command): void {
   program
     .command('proxy')
-    .description('Serve the embedded Toxiproxy-compatible fault proxy (Toxiproxy v2 API, plus http_* toxics and GET /events)')
+    .description('Serve the embedded Toxiproxy-compatible fault proxy (Toxiproxy v2 API, plus http_* toxics and GET /events unless --tcp-only)')
     .option('--host <host>', 'address of the API', '127.0.0.1')
     .option('--port <port>', 'port of the API (0 = any free port)', parseInteger('--port', 0, 65535), 8474)
     .option('--seed <n>', 'seed for every random choice (default: random, printed)', parseInteger('--seed', 0, 2 ** 31 - 1))
-    .addHelpText('after', `\nToxic types:\n${toxicHelp()}\n\nStops on SIGINT/SIGTERM, closing every proxy (which removes every toxic).`)
-    .action(async (options: { host: string; port: number; seed?: number }) => {
+    .option('--tcp-only', 'behave as a real Toxiproxy 2.12.0: refuse http_* toxics as unknown types, no GET /events')
+    .addHelpText('after', `\nToxic types (--tcp-only serves only the non-http_* ones):\n${toxicHelp()}\n\nStops on SIGINT/SIGTERM, closing every proxy (which removes every toxic).`)
+    .action(async (options: { host: string; port: number; seed?: number; tcpOnly?: boolean }) => {
       let server;
       try {
         server = await startProxyServer(options);
@@ -37,7 +38,8 @@ export function registerProxy(program: Command): void {
           cause: error,
         });
       }
-      process.stdout.write(`payharness proxy: Toxiproxy-compatible API on ${server.url} (seed ${server.seed})\n`);
+      const mode = server.tcpOnly ? ', TCP toxics only' : '';
+      process.stdout.write(`payharness proxy: Toxiproxy-compatible API on ${server.url} (seed ${server.seed}${mode})\n`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));

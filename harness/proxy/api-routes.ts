@@ -1,8 +1,9 @@
-import { ApiError, badBody, missingField, toxicNotFound } from './api-error.js';
+import { ApiError, badBody, invalidToxicType, missingField, toxicNotFound } from './api-error.js';
 import type { EventLog } from './events.js';
 import { parseProxyInput, type ProxyCollection, type ProxyInput } from './proxy-collection.js';
 import { toxicJson } from './toxic-wrapper.js';
 import type { Proxy } from './proxy.js';
+import { findToxic } from './toxics/index.js';
 
 /** The Toxiproxy version whose API (paths, shapes, status codes) this server reproduces. */
 export const TOXIPROXY_API_VERSION = '2.12.0';
@@ -36,8 +37,43 @@ const proxyJson = (proxy: Proxy): unknown => ({ ...proxy.toJSON(), toxics: proxy
 const ok = (body: unknown, status = 200): ApiReply => ({ status, body });
 const noContent: ApiReply = { status: 204 };
 
-/** Toxiproxy's v2 routes, plus `GET /events` for the decisions of http_* toxics. */
-export function apiRoutes(proxies: ProxyCollection, events: EventLog): Route[] {
+export interface ApiRouteOptions {
+  /**
+   * Behave as a real Toxiproxy 2.12.0 does for what it lacks: http_* toxic types are refused as an
+   * unknown type is, and `GET /events` is not a route (404). Default false.
+   */
+  tcpOnly?: boolean;
+}
+
+/** Whether a toxic-creation body names one of the http_* types (which a real Toxiproxy does not know). */
+function namesHttpToxic(body: unknown): boolean {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
+  const type = (body as Record<string, unknown>).type;
+  return typeof type === 'string' && findToxic(type)?.layer === 'http';
+}
+
+/**
+ * Refuses an http_* toxic exactly as Toxiproxy refuses a type it does not know: the collection
+ * runs every check it runs before the type (fields, stream, name) on the body with no type, so a
+ * bad stream still answers its own error first, and the type check then answers `invalid toxic type`.
+ */
+function refuseAsUnknownType(proxy: Proxy, body: object): never {
+  proxy.toxics.add({ ...body, type: null });
+  throw invalidToxicType();
+}
+
+const eventsRoute = (events: EventLog): Route => ({
+  method: 'GET',
+  pattern: '/events',
+  handle: ({ query }) => {
+    const raw = query.get('since') ?? '0';
+    if (!/^\d+$/.test(raw)) throw new ApiError(`since must be a non-negative integer, got ${JSON.stringify(raw)}`, 400);
+    return ok(events.since(Number(raw)));
+  },
+});
+
+/** Toxiproxy's v2 routes, plus (unless `tcpOnly`) `GET /events` for the decisions of http_* toxics. */
+export function apiRoutes(proxies: ProxyCollection, events: EventLog, options: ApiRouteOptions = {}): Route[] {
   return [
     { method: 'GET', pattern: '/version', handle: () => ({ status: 200, body: { version: TOXIPROXY_API_VERSION }, contentType: 'application/json;charset=utf-8' }) },
     { method: 'POST', pattern: '/reset', handle: async () => (await proxies.reset(), noContent) },
@@ -75,7 +111,9 @@ export function apiRoutes(proxies: ProxyCollection, events: EventLog): Route[] {
       pattern: '/proxies/:proxy/toxics',
       handle: ({ params, json }) => {
         const proxy = proxies.get(params.proxy);
-        return ok(toxicJson(proxy.toxics.add(json())));
+        const body = json();
+        if (options.tcpOnly && namesHttpToxic(body)) refuseAsUnknownType(proxy, body as object);
+        return ok(toxicJson(proxy.toxics.add(body)));
       },
     },
     {
@@ -101,15 +139,8 @@ export function apiRoutes(proxies: ProxyCollection, events: EventLog): Route[] {
       pattern: '/proxies/:proxy/toxics/:toxic',
       handle: ({ params }) => (proxies.get(params.proxy).toxics.remove(params.toxic), noContent),
     },
-    {
-      method: 'GET',
-      pattern: '/events',
-      handle: ({ query }) => {
-        const raw = query.get('since') ?? '0';
-        if (!/^\d+$/.test(raw)) throw new ApiError(`since must be a non-negative integer, got ${JSON.stringify(raw)}`, 400);
-        return ok(events.since(Number(raw)));
-      },
-    },
+    // A real Toxiproxy has no such route: the server's catch-all answers 404 page not found.
+    ...(options.tcpOnly ? [] : [eventsRoute(events)]),
   ];
 }
 

@@ -13,6 +13,12 @@ export interface ProxyServerOptions {
   port?: number;
   /** Seeds every random choice (http_* probability, toxicity, jitter); default: a random seed. */
   seed?: number;
+  /**
+   * Serve only what a real Toxiproxy 2.12.0 serves: http_* toxics are refused as an unknown type
+   * (400 `invalid toxic type`) and `GET /events` answers 404, so a chaos run sees the same
+   * capabilities as against a real one. Default false.
+   */
+  tcpOnly?: boolean;
 }
 
 export interface ProxyServer {
@@ -21,11 +27,13 @@ export interface ProxyServer {
   port: number;
   /** The seed in use (the given one or the one chosen), to print and store with a run. */
   seed: number;
+  /** True when started with `tcpOnly`. */
+  tcpOnly: boolean;
   /** Stops every proxy (closing their connections) and the API. */
   close(): Promise<void>;
 }
 
-/** Starts the embedded Toxiproxy-compatible server (v2 API plus http_* toxics and `GET /events`). */
+/** Starts the embedded Toxiproxy-compatible server (v2 API plus, unless `tcpOnly`, http_* toxics and `GET /events`). */
 export async function startProxyServer(options: ProxyServerOptions = {}): Promise<ProxyServer> {
   const host = options.host ?? '127.0.0.1';
   const seed = options.seed ?? randomInt(0, 2 ** 31);
@@ -35,7 +43,8 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
     tcpRandom: createRandom(seed ^ 0x5bd1e995),
     events,
   });
-  const server = createApiServer(apiRoutes(proxies, events));
+  const tcpOnly = options.tcpOnly ?? false;
+  const server = createApiServer(apiRoutes(proxies, events, { tcpOnly }));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -51,6 +60,7 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
     url: `http://${urlHost}:${port}`,
     port,
     seed,
+    tcpOnly,
     close() {
       closing ??= (async () => {
         await proxies.closeAll();
