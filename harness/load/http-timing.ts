@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { Http1Pool, type Http1Handler, type Http1Timings } from './http1-client.js';
+import type { Http1Handler, Http1Timings } from './http1-client.js';
+import { Http1Pool } from './http1-pool.js';
 import type { MetricAdder, MetricRegistry } from './metrics.js';
 
 /** A status range or a single status, as k6's `http.expectedStatuses({min,max}, 409)` takes them. */
