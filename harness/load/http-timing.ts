@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { Http1Pool, type Http1Handler } from './http1-client.js';
+import type { Http1Handler, Http1Timings } from './http1-client.js';
+import { Http1Pool } from './http1-pool.js';
 import type { MetricAdder, MetricRegistry } from './metrics.js';
 
 /** A status range or a single status, as k6's `http.expectedStatuses({min,max}, 409)` takes them. */
@@ -42,6 +43,22 @@ export interface TimedResponse {
 
 type SampleTagsRecord = Readonly<Record<string, string>>;
 
+/** The k6 metrics every request feeds, by the short names used here. */
+const HTTP_METRICS = {
+  reqs: 'http_reqs',
+  duration: 'http_req_duration',
+  blocked: 'http_req_blocked',
+  connecting: 'http_req_connecting',
+  tls: 'http_req_tls_handshaking',
+  sending: 'http_req_sending',
+  waiting: 'http_req_waiting',
+  receiving: 'http_req_receiving',
+  failed: 'http_req_failed',
+  sent: 'data_sent',
+  received: 'data_received',
+} as const;
+type HttpMetric = keyof typeof HTTP_METRICS;
+
 function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   let value = map.get(key);
   if (value === undefined) map.set(key, (value = create()));
@@ -74,9 +91,10 @@ export class TimedHttpClient {
   private readonly pools = new Map<number, Http1Pool>();
   private readonly shared?: Http1Pool;
   private readonly timeoutMs: number;
-  private readonly adders: Record<'reqs' | 'duration' | 'waiting' | 'receiving' | 'failed', MetricAdder>;
+  private readonly adders: Record<HttpMetric, MetricAdder>;
   private readonly perVu: number;
   private readonly tagCache = new Map<string, Map<string, Map<string, Map<number, SampleTagsRecord>>>>();
+  private readonly dataTagCache = new Map<string, SampleTagsRecord>();
   private readonly watched = new WeakSet<AbortSignal>();
 
   constructor(
@@ -84,13 +102,7 @@ export class TimedHttpClient {
     private readonly metrics: MetricRegistry,
     options: HttpClientOptions = {},
   ) {
-    this.adders = {
-      reqs: metrics.adder('http_reqs'),
-      duration: metrics.adder('http_req_duration'),
-      waiting: metrics.adder('http_req_waiting'),
-      receiving: metrics.adder('http_req_receiving'),
-      failed: metrics.adder('http_req_failed'),
-    };
+    this.adders = Object.fromEntries(Object.entries(HTTP_METRICS).map(([short, name]) => [short, metrics.adder(name)])) as Record<HttpMetric, MetricAdder>;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.perVu = options.connectionsPerVu ?? 6;
     if (options.sharedConnections !== undefined) this.shared = new Http1Pool(origin, options.sharedConnections, this.timeoutMs);
@@ -116,8 +128,8 @@ export class TimedHttpClient {
   }
 
   /** Called by a TimedExchange when it ends either way; records the metrics, returns the duration. */
-  ended(method: string, status: number, sentAt: number, headersAt: number, meta: TimedRequestMeta): number {
-    return this.record(method, status, sentAt, headersAt, performance.now(), meta);
+  ended(method: string, status: number, timings: Http1Timings, headersAt: number, meta: TimedRequestMeta): number {
+    return this.record(method, status, timings, headersAt, performance.now(), meta);
   }
 
   /**
@@ -136,18 +148,34 @@ export class TimedHttpClient {
     );
   }
 
-  /** Records k6's HTTP metrics for one request; returns its duration from the intended start. */
-  private record(method: string, status: number, sentAt: number, headersAt: number, end: number, meta: TimedRequestMeta): number {
+  /**
+   * Records k6's HTTP metrics for one request; returns its duration from the intended start.
+   * Phases that did not happen (no answer, no write) count 0, as k6 reports them.
+   */
+  private record(method: string, status: number, t: Http1Timings, headersAt: number, end: number, meta: TimedRequestMeta): number {
     const durationMs = end - meta.intendedStart;
     const expected = status > 0 && isExpected(status, meta.expected ?? DEFAULT_EXPECTED);
     const tags = this.tagsFor(meta.scenario, meta.name, method, status, expected);
     const m = this.adders;
+    const written = t.writtenAt > 0;
     m.reqs(1, tags);
     m.duration(durationMs, tags);
-    m.waiting(headersAt - sentAt, tags);
-    m.receiving(end - headersAt, tags);
+    m.blocked(t.assignedAt > 0 ? t.assignedAt - t.queuedAt : end - t.queuedAt, tags);
+    m.connecting(t.connectingMs, tags);
+    m.tls(t.tlsHandshakingMs, tags);
+    m.sending(written ? t.writtenAt - t.writeStartAt : 0, tags);
+    m.waiting(written && headersAt > 0 ? headersAt - t.writtenAt : 0, tags);
+    m.receiving(headersAt > 0 ? end - headersAt : 0, tags);
     m.failed(expected ? 0 : 1, tags);
+    // k6 tags data_sent/data_received with the iteration's tags only (scenario, group).
+    const dataTags = this.dataTagsFor(meta.scenario);
+    m.sent(t.bytesSent, dataTags);
+    m.received(t.bytesReceived, dataTags);
     return durationMs;
+  }
+
+  private dataTagsFor(scenario: string): SampleTagsRecord {
+    return getOrCreate(this.dataTagCache, scenario, () => Object.freeze({ scenario, group: '' }));
   }
 
   /** Tag sets repeat endlessly under load; build each combination once. */
@@ -177,8 +205,8 @@ export class TimedHttpClient {
  * second, per-request function objects are measurable garbage.
  */
 class TimedExchange implements Http1Handler {
-  private readonly sentAt = performance.now();
-  private headersAt = this.sentAt;
+  /** 0 until the answer's head arrives. */
+  private headersAt = 0;
   private status = 0;
   private headers: TimedResponse['headers'] = {};
 
@@ -195,14 +223,14 @@ class TimedExchange implements Http1Handler {
     this.headers = headers;
   }
 
-  onEnd(body: Buffer): void {
-    const durationMs = this.client.ended(this.method, this.status, this.sentAt, this.headersAt, this.meta);
+  onEnd(body: Buffer, timings: Http1Timings): void {
+    const durationMs = this.client.ended(this.method, this.status, timings, this.headersAt, this.meta);
     this.resolve({ status: this.status, headers: this.headers, body: body.length === 0 ? '' : body.toString('utf8'), durationMs });
   }
 
-  onError(error: Error): void {
+  onError(error: Error, timings: Http1Timings): void {
     this.status = 0;
-    const durationMs = this.client.ended(this.method, 0, this.sentAt, this.headersAt, this.meta);
+    const durationMs = this.client.ended(this.method, 0, timings, this.headersAt, this.meta);
     this.resolve({ status: 0, headers: this.headers, body: '', durationMs, error: describeError(error) });
   }
 }

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Http1Pool, type Http1Request } from './http1-client.js';
+import type { Http1Request } from './http1-client.js';
+import { Http1Pool } from './http1-pool.js';
 
 const closers: (() => void)[] = [];
 afterEach(() => {

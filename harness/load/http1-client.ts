@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 
 /**
@@ -12,9 +13,35 @@ export interface Http1Handler {
   /** Status and lower-cased headers arrived (duplicates joined with ", "). */
   onHeaders(status: number, headers: Record<string, string>): void;
   /** The whole body arrived; the connection is free again. */
-  onEnd(body: Buffer): void;
+  onEnd(body: Buffer, timings: Http1Timings): void;
   /** No complete answer: connection refused/reset/closed early, timeout, abort, malformed answer. */
-  onError(error: Error & { code?: string }): void;
+  onError(error: Error & { code?: string }, timings: Http1Timings): void;
+}
+
+/**
+ * Where one request's time went, in the phases k6 reports (all times are performance.now()).
+ * A phase that did not happen stays 0 (a reused connection has no connect, plain HTTP no TLS).
+ */
+export interface Http1Timings {
+  /** Handed to the pool. */
+  queuedAt: number;
+  /** A connection took it: the end of k6's http_req_blocked (waiting for a free connection). */
+  assignedAt: number;
+  /** TCP connect of the new connection it opened; 0 on a reused connection (http_req_connecting). */
+  connectingMs: number;
+  /** TLS handshake of the new connection; 0 for http and on reuse (http_req_tls_handshaking). */
+  tlsHandshakingMs: number;
+  /** The write of the request began (the connection was ready) and was handed to the kernel (http_req_sending). */
+  writeStartAt: number;
+  writtenAt: number;
+  /** Request bytes written, head included (for https, before encryption) (data_sent). */
+  bytesSent: number;
+  /** Response bytes read, head included (data_received). */
+  bytesReceived: number;
+}
+
+export function newTimings(queuedAt: number): Http1Timings {
+  return { queuedAt, assignedAt: 0, connectingMs: 0, tlsHandshakingMs: 0, writeStartAt: 0, writtenAt: 0, bytesSent: 0, bytesReceived: 0 };
 }
 
 export interface Http1Request {
@@ -29,7 +56,8 @@ const CRLF = Buffer.from('\r\n');
 const MAX_HEAD = 64 * 1024;
 const HEADER_VALUE_OK = /^[^\r\n]*$/;
 
-function failure(code: string, message: string): Error & { code: string } {
+/** An Error with a `code`, the shape of Node's own network errors. */
+export function failure(code: string, message: string): Error & { code: string } {
   return Object.assign(new Error(message), { code });
 }
 
@@ -60,6 +88,15 @@ export class Http1Connection {
   private inHead = true;
   private keepAlive = true;
   private chunkState: 'size' | 'data' | 'data-crlf' | 'trailers' = 'size';
+  private timings: Http1Timings | null = null;
+  /** A request waiting for the connection (and its TLS session) to be established. */
+  private pending: string | null = null;
+  private ready = false;
+  private readonly openedAt = performance.now();
+  private connectedAt = 0;
+  private secureAt = 0;
+  /** The connect and handshake times go to the first request only: later ones reuse the connection. */
+  private setupReported = false;
   closed = false;
   get busy(): boolean {
     return this.handler !== null;
@@ -68,8 +105,20 @@ export class Http1Connection {
   constructor(url: URL, private readonly timeoutMs: number, private readonly onFree: (connection: Http1Connection) => void) {
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    this.socket = url.protocol === 'https:' ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host }) : net.connect({ host, port });
+    const secure = url.protocol === 'https:';
+    this.socket = secure ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host }) : net.connect({ host, port });
     this.socket.setNoDelay(true);
+    this.socket.once('connect', () => {
+      this.connectedAt = performance.now();
+      if (!secure) this.onReady();
+    });
+    if (secure) {
+      this.socket.once('secureConnect', () => {
+        this.secureAt = performance.now();
+        if (this.connectedAt === 0) this.connectedAt = this.secureAt;
+        this.onReady();
+      });
+    }
     this.socket.on('data', (data: Buffer) => this.onData(data));
     this.socket.on('error', (error: NodeJS.ErrnoException) => this.fail(failure(error.code ?? 'ECONNRESET', error.message)));
     this.socket.on('close', () => this.onClose());
@@ -79,13 +128,38 @@ export class Http1Connection {
     });
   }
 
-  send(payload: string, method: string, handler: Http1Handler): void {
+  send(payload: string, method: string, handler: Http1Handler, timings: Http1Timings): void {
+    timings.assignedAt = performance.now();
     this.handler = handler;
+    this.timings = timings;
     this.method = method;
     this.inHead = true;
     this.chunks = [];
     this.socket.setTimeout(this.timeoutMs);
-    this.socket.write(payload);
+    // Written once the connection is up, so sending measures the write, not the connect.
+    if (this.ready) this.write(payload, timings);
+    else this.pending = payload;
+  }
+
+  private onReady(): void {
+    this.ready = true;
+    const payload = this.pending;
+    this.pending = null;
+    if (payload !== null && this.timings) this.write(payload, this.timings);
+  }
+
+  private write(payload: string, timings: Http1Timings): void {
+    if (!this.setupReported) {
+      this.setupReported = true;
+      timings.connectingMs = this.connectedAt - this.openedAt;
+      timings.tlsHandshakingMs = this.secureAt === 0 ? 0 : this.secureAt - this.connectedAt;
+    }
+    timings.bytesSent = Buffer.byteLength(payload);
+    timings.writeStartAt = performance.now();
+    // The callback runs once the bytes are with the kernel; it cannot be shared, a later request may be written first.
+    this.socket.write(payload, () => {
+      if (timings.writtenAt === 0) timings.writtenAt = performance.now();
+    });
   }
 
   /** Gives up on the current request; the connection cannot be reused. */
@@ -107,11 +181,14 @@ export class Http1Connection {
 
   private fail(error: Error & { code?: string }): void {
     const handler = this.handler;
+    const timings = this.timings;
     this.handler = null;
+    this.timings = null;
+    this.pending = null;
     this.closed = true;
     this.buffer = null;
     if (!handler) return;
-    handler.onError(error);
+    handler.onError(error, timings!);
     this.onFree(this);
   }
 
@@ -121,6 +198,7 @@ export class Http1Connection {
       this.close();
       return;
     }
+    this.timings!.bytesReceived += data.length;
     this.buffer = this.buffer ? Buffer.concat([this.buffer, data]) : data;
     while (this.handler && this.buffer && this.buffer.length > 0) {
       if (this.inHead ? !this.parseHead() : !this.parseBody()) return;
@@ -156,6 +234,9 @@ export class Http1Connection {
     const connection = (headers.connection ?? '').toLowerCase();
     this.keepAlive = statusLine[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
     this.inHead = false;
+    // An answer before the write callback ran (it is queued behind I/O): the write was done by then.
+    const timings = this.timings!;
+    if (timings.writtenAt === 0) timings.writtenAt = performance.now();
     if (this.method === 'HEAD' || status === 204 || status === 304) this.mode = 'none';
     else if ((headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked')) {
       this.mode = 'chunked';
@@ -231,77 +312,16 @@ export class Http1Connection {
 
   private complete(): void {
     const handler = this.handler!;
+    const timings = this.timings!;
     this.handler = null;
+    this.timings = null;
     this.socket.setTimeout(0);
     const chunks = this.chunks;
     this.chunks = [];
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     // Bytes beyond the answer, or a server that will close: this connection is done.
     if (!this.keepAlive || this.mode === 'close' || this.buffer !== null) this.close();
-    handler.onEnd(body);
+    handler.onEnd(body, timings);
     this.onFree(this);
-  }
-}
-
-/**
- * Up to `max` keep-alive connections to one origin (one pool per VU, like k6's per-VU
- * transport); requests beyond that wait, first come first served.
- */
-export class Http1Pool {
-  private readonly connections: Http1Connection[] = [];
-  private readonly waiting: { payload: string; method: string; handler: Http1Handler }[] = [];
-  private readonly url: URL;
-  private readonly host: string;
-
-  constructor(origin: string, private readonly max: number, private readonly timeoutMs: number) {
-    this.url = new URL(origin);
-    this.host = this.url.host;
-  }
-
-  /** Sends a request; exactly one of the handler's onEnd/onError is called. */
-  request(req: Http1Request, handler: Http1Handler): void {
-    let payload: string;
-    try {
-      payload = serialiseRequest(req, this.host);
-    } catch (error) {
-      handler.onError(error as Error);
-      return;
-    }
-    const connection = this.acquire();
-    if (connection) connection.send(payload, req.method, handler);
-    else this.waiting.push({ payload, method: req.method, handler });
-  }
-
-  /** Aborts every request in flight or waiting (the run was stopped). */
-  abortAll(reason: string): void {
-    for (const w of this.waiting.splice(0)) w.handler.onError(failure('ABORT_ERR', reason));
-    for (const c of this.connections) if (c.busy) c.abort(reason);
-  }
-
-  /** A connection finished a request (or died): hand the next waiting request a connection. */
-  private next(): void {
-    const waiter = this.waiting[0];
-    if (!waiter) return;
-    const connection = this.acquire();
-    if (!connection) return;
-    this.waiting.shift();
-    connection.send(waiter.payload, waiter.method, waiter.handler);
-  }
-
-  close(): void {
-    for (const c of this.connections) c.close();
-    this.connections.length = 0;
-  }
-
-  private acquire(): Http1Connection | undefined {
-    for (let i = this.connections.length - 1; i >= 0; i--) {
-      const c = this.connections[i]!;
-      if (c.closed) this.connections.splice(i, 1);
-      else if (!c.busy) return c;
-    }
-    if (this.connections.length >= this.max) return undefined;
-    const connection = new Http1Connection(this.url, this.timeoutMs, () => this.next());
-    this.connections.push(connection);
-    return connection;
   }
 }

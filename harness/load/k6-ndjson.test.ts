@@ -65,6 +65,23 @@ describe('k6 NDJSON parser', () => {
     expect(summary.metrics.iterations!.values.count).toBe(120);
   });
 
+  // k6's JSON output (output/json/wrapper.go) writes a sample's metadata as data.metadata, and
+  // leaves the key out when the sample has none.
+  it('hands each point its metadata, kept apart from its tags', async () => {
+    const seen: { tags: Record<string, string>; metadata?: Record<string, string> }[] = [];
+    await parseK6Lines(
+      [
+        '{"metric":"payharness_ops","type":"Point","data":{"time":"2026-01-01T00:00:00Z","value":1,"tags":{"op":"create","scenario":"pay"},"metadata":{"payharness_op":"{\\"op\\":\\"create\\"}"}}}',
+        '{"metric":"http_reqs","type":"Point","data":{"time":"2026-01-01T00:00:00Z","value":1,"tags":{"status":"201"}}}',
+      ],
+      { privatePrefix: 'payharness_ops', onPoint: (p) => seen.push({ tags: { ...p.tags }, ...(p.metadata ? { metadata: { ...p.metadata } } : {}) }) },
+    );
+    expect(seen).toEqual([
+      { tags: { op: 'create', scenario: 'pay' }, metadata: { payharness_op: '{"op":"create"}' } },
+      { tags: { status: '201' } },
+    ]);
+  });
+
   it('counts lines that are not JSON instead of failing (k6 killed mid-write)', async () => {
     const parsed = await parseK6Lines(['{"type":"Point","metric":"iterations","data":{"time":"2026-01-01T00:00:00Z","value":1,"tags":{}}}', '{"type":"Po']);
     expect(parsed.badLines).toBe(1);

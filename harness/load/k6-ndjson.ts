@@ -9,7 +9,9 @@ import { ExactTrend } from './sinks.js';
  * Reads k6's `--out json` stream: one JSON object per line, either
  * `{"type":"Metric","metric":name,"data":{name,type,contains,thresholds,submetrics}}` declaring a
  * metric (and the submetrics its thresholds use) or
- * `{"type":"Point","metric":name,"data":{time,value,tags}}` carrying one sample.
+ * `{"type":"Point","metric":name,"data":{time,value,tags,metadata?}}` carrying one sample
+ * (`metadata`, written only when the sample has some, holds values that are not part of the
+ * sample's time series: k6's `exec.vu.metrics.metadata`).
  * Trends keep every value so our percentiles are k6's to the last digit.
  */
 export interface K6Point {
@@ -18,6 +20,8 @@ export interface K6Point {
   timeMs: number;
   value: number;
   tags: SampleTags;
+  /** The sample's metadata, when it had any. */
+  metadata?: Readonly<Record<string, string>>;
 }
 
 export interface K6NdjsonResult {
@@ -47,7 +51,7 @@ interface MetricLine {
 interface PointLine {
   type: 'Point';
   metric: string;
-  data: { time: string; value: number; tags: Record<string, string> | null };
+  data: { time: string; value: number; tags: Record<string, string> | null; metadata?: Record<string, string> };
 }
 
 /** RFC 3339 with up to nanoseconds → epoch ms with sub-ms precision kept. */
@@ -87,7 +91,10 @@ export async function parseK6Lines(lines: AsyncIterable<string> | Iterable<strin
     result.points++;
     if (!(timeMs >= result.firstPointMs)) result.firstPointMs = Number.isNaN(result.firstPointMs) ? timeMs : Math.min(result.firstPointMs, timeMs);
     if (!(timeMs <= result.lastPointMs)) result.lastPointMs = timeMs;
-    if (options.onPoint) options.onPoint({ metric: parsed.metric, timeMs, value: parsed.data.value, tags });
+    if (options.onPoint) {
+      const metadata = parsed.data.metadata;
+      options.onPoint({ metric: parsed.metric, timeMs, value: parsed.data.value, tags, ...(metadata ? { metadata } : {}) });
+    }
     if (privatePrefix && parsed.metric.startsWith(privatePrefix)) continue;
     registry.add(parsed.metric, parsed.data.value, tags);
     if (parsed.metric === 'checks' && tags.check !== undefined) checks.add(tags.check, parsed.data.value !== 0);

@@ -84,17 +84,20 @@ describe('k6 engine', () => {
     expect(readFileSync(path.join(dir, 'out99', 'script.js'), 'utf8')).toMatch(/export const options/);
   });
 
-  it('rebuilds the history from the script\'s payharness_ops points and keeps them out of the summary', async () => {
+  it('rebuilds the history from the metadata of the script\'s payharness_ops points and keeps them out of the summary', async () => {
     const ndjson = path.join(dir, 'ops.ndjson');
     const t = Date.now();
-    const tags = { op: 'create', logical: 'pay-0', ref: 'r-pay-0', dup: '0', ikey: 'r-pay-0-create', amount: '500', attempt: '1', intent: 'workload', method: 'POST', path: '/v1/payments', st: '201', ms: '4.2', req: '{"amount":500}', res: '{"id":"pay_1","status":"succeeded"}', rid: 'pay_1', pst: 'succeeded', vu: '1', scenario: 'create_payments' };
+    // The request's record, as the generated script sets it in exec.vu.metrics.metadata.
+    const record = { op: 'create', logical: 'pay-0', ref: 'r-pay-0', dup: '0', ikey: 'r-pay-0-create', amount: '500', attempt: '1', intent: 'workload', t0: t, ms: 4.2, method: 'POST', path: '/v1/payments', st: 201, vu: 1, req: { amount: 500 }, res: '{"id":"pay_1","status":"succeeded"}', headers: { 'idempotent-replayed': 'false' }, rid: 'pay_1', pst: 'succeeded' };
     writeFileSync(
       ndjson,
       [
         { type: 'Metric', metric: 'payharness_ops', data: { name: 'payharness_ops', type: 'counter', contains: 'default', thresholds: [], submetrics: null } },
-        { type: 'Point', metric: 'payharness_ops', data: { time: new Date(t + 5).toISOString(), value: 1, tags: { ...tags, t0: String(t) } } },
+        { metric: 'payharness_ops', type: 'Point', data: { time: new Date(t + 5).toISOString(), value: 1, tags: { op: 'create', intent: 'workload', scenario: 'create_payments', group: '' }, metadata: { payharness_op: JSON.stringify(record) } } },
+        // A point without a record (a script edited by hand) is not guessed at; the run notes it.
+        { metric: 'payharness_ops', type: 'Point', data: { time: new Date(t + 6).toISOString(), value: 1, tags: { op: 'create' } } },
         { type: 'Metric', metric: 'http_reqs', data: { name: 'http_reqs', type: 'counter', contains: 'default', thresholds: [], submetrics: null } },
-        { type: 'Point', metric: 'http_reqs', data: { time: new Date(t + 5).toISOString(), value: 1, tags: { status: '201' } } },
+        { metric: 'http_reqs', type: 'Point', data: { time: new Date(t + 5).toISOString(), value: 1, tags: { status: '201' } } },
       ]
         .map((l) => JSON.stringify(l))
         .join('\n'),
@@ -107,7 +110,9 @@ describe('k6 engine', () => {
     const invoke = result.history.find((r) => r.kind === 'invoke');
     const complete = result.history.find((r) => r.kind === 'complete');
     expect(invoke).toMatchObject({ op: 'create', logicalId: 'pay-0', idempotencyKey: 'r-pay-0-create', amount: 500, body: { amount: 500 }, scenario: 'arrival' });
-    expect(complete).toMatchObject({ outcome: 'ok', status: 201, resourceId: 'pay_1', paymentStatus: 'succeeded', latencyMs: 4.2 });
+    expect(complete).toMatchObject({ outcome: 'ok', status: 201, body: { id: 'pay_1', status: 'succeeded' }, headers: { 'idempotent-replayed': 'false' }, resourceId: 'pay_1', paymentStatus: 'succeeded', latencyMs: 4.2 });
+    expect(result.history.filter((r) => r.kind === 'invoke')).toHaveLength(1);
+    expect(result.history.some((r) => r.kind === 'note' && /1 payharness_ops point\(s\) carried no readable request record/.test(r.message))).toBe(true);
     expect(result.verdicts[0]).toMatchObject({ name: 'exactly-once', verdict: 'pass' });
   });
 

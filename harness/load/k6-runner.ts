@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InfraError } from '../errors.js';
 import type { EngineRunContext, EngineRunOutcome } from './builtin-runner.js';
-import { appendK6History, OPS_METRIC } from './k6-history.js';
+import { OP_METADATA, OPS_METRIC, rebuildK6History } from './k6-history.js';
 import { parseK6NdjsonFile, type K6Point } from './k6-ndjson.js';
 import { compileK6Script, secretHeaderEnv } from './k6-script.js';
 
@@ -22,7 +22,8 @@ export interface K6RunContext extends EngineRunContext {
 
 /**
  * Runs the scenario on k6: compiles the script into the output directory, runs
- * `k6 run --out json=k6.ndjson`, then rebuilds the metrics and the history from k6's NDJSON.
+ * `k6 run --out json=k6.ndjson`, then rebuilds the metrics and the history from k6's NDJSON
+ * (the history from the metadata of the script's `payharness_ops` points).
  * k6's exit code 99 (thresholds crossed) is not an error here: the thresholds are judged again
  * on the rebuilt metrics, which gives the same verdict and exit code 1.
  */
@@ -91,14 +92,17 @@ export async function runK6(ctx: K6RunContext): Promise<EngineRunOutcome & { k6E
     throw new InfraError('E_K6_OUTPUT', `k6 wrote no readable JSON output at ${ndjsonFile}: ${(error as Error).message}`);
   }
   for (const c of parsed.checks.toK6()) for (let i = 0; i < c.passes + c.fails; i++) ctx.checks.add(c.name, i < c.passes);
-  const created = appendK6History(opsPoints, ctx.recorder);
+  const rebuilt = rebuildK6History(opsPoints, ctx.recorder);
+  if (rebuilt.unreadable > 0) {
+    ctx.recorder.append({ kind: 'note', message: `${rebuilt.unreadable} ${OPS_METRIC} point(s) carried no readable request record (metadata "${OP_METADATA}") and are not in the history` });
+  }
   // k6 does not write its test-run duration to the JSON output; the span of its points is the
   // closest measure (k6's own `testRunDurationMs` differs by a few ms).
   const span = parsed.lastPointMs - parsed.firstPointMs;
   const durationMs = Number.isFinite(span) && span > 0 ? span : wallMs;
   return {
     durationMs,
-    created,
+    created: rebuilt.created,
     interrupted: false,
     k6ExitCode: exitCode,
   };

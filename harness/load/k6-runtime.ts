@@ -1,12 +1,22 @@
 /**
  * The part of every generated k6 script that does not depend on the scenario: seeded choices
  * (the same generator as the built-in engine, so one seed gives the same workload on both),
- * request building from the profile, and the `payharness_ops` counter whose tagged points carry
- * each request's outcome into k6's NDJSON, from which payharness rebuilds the history.
+ * request building from the profile, and the `payharness_ops` counter whose points carry each
+ * request's outcome into k6's NDJSON, from which payharness rebuilds the history.
+ *
+ * The per-request record travels as sample *metadata* (`exec.vu.metrics.metadata`), not as tags:
+ * k6 keys its time series by metric and tag set, so one tag holding a per-request value (a start
+ * time, an id, a body) makes one time series per request, and k6's memory grows with every
+ * request (5 GB at 2,000 requests/s for 30 s). Metadata is written to `--out json` as
+ * `data.metadata` but is not part of the series key. Only low-cardinality tags stay on samples.
  * Plain ES2020 for k6's runtime; type-checked against @types/k6 in k6-script.test.ts.
  */
 export const K6_RUNTIME = String.raw`
 const ops = new Counter('payharness_ops');
+/** The metadata key holding one request's record (JSON), set only while its point is added. */
+const OP_METADATA = 'payharness_op';
+/** Response bodies longer than this are left out of the record (the history keeps no body then). */
+const MAX_RECORDED_BODY = 16384;
 
 /** @param {number} state */
 function mulberry32(state) {
@@ -147,7 +157,24 @@ function asBatchItem(req, meta, tolerant) {
 }
 
 /**
- * Records one finished request as a payharness_ops point (history) and a k6 check.
+ * The response headers the history keeps, looked up without regard to case (k6 canonicalises names).
+ * @param {Record<string, string>} headers
+ * @returns {Record<string, string> | undefined}
+ */
+function keptHeaders(headers) {
+  /** @type {Record<string, string> | undefined} */
+  let kept;
+  for (const name of Object.keys(headers)) {
+    const lower = name.toLowerCase();
+    if (KEPT_HEADERS.indexOf(lower) >= 0) (kept = kept || {})[lower] = String(headers[name]);
+  }
+  return kept;
+}
+
+/**
+ * Records one finished request as a payharness_ops point (history) and a k6 check. The record
+ * rides on the point as metadata, set just before the point is added and removed right after,
+ * so no other sample (HTTP, checks, iterations) carries it.
  * @param {import('k6/http').RefinedResponse<any>} res
  * @param {{ method: string, path: string, fields: unknown }} req
  * @param {Record<string, string>} meta
@@ -164,24 +191,29 @@ function record(res, req, meta, startedAt, checkName, tolerant) {
   try { json = JSON.parse(body); } catch (e) { json = undefined; }
   const rid = status >= 200 && status < 300 ? readField(json, PROFILE.fields.id) : undefined;
   const pst = readField(json, PROFILE.fields.status);
-  const replayed = PROFILE.idempotency.replayedHeader ? res.headers[PROFILE.idempotency.replayedHeader] : undefined;
-  /** @type {Record<string, string>} */
-  const tags = Object.assign({}, meta, {
-    t0: String(startedAt),
-    ms: String(res.timings.duration),
+  // Each read of exec.vu builds a fresh object in k6: read it once per request.
+  const vu = exec.vu;
+  /** @type {Record<string, unknown>} */
+  const op = Object.assign({}, meta, {
+    t0: startedAt,
+    ms: res.timings.duration,
     method: req.method,
     path: req.path,
-    st: String(status),
-    req: JSON.stringify(req.fields === undefined ? null : req.fields),
-    res: body.length <= 4096 ? body : '',
-    vu: String(exec.vu.idInTest),
+    st: status,
+    vu: vu.idInTest,
   });
-  if (rid !== undefined) tags.rid = String(rid);
-  if (pst !== undefined) tags.pst = String(pst);
-  if (replayed !== undefined) tags.replayed = String(replayed);
-  if (res.error) tags.err = String(res.error);
-  ops.add(1, tags);
-  return rid === undefined ? undefined : String(rid);
+  if (req.fields !== undefined) op.req = req.fields;
+  if (status > 0 && body.length <= MAX_RECORDED_BODY) op.res = body;
+  const headers = keptHeaders(res.headers || {});
+  if (headers) op.headers = headers;
+  if (typeof rid === 'string' || typeof rid === 'number') op.rid = String(rid);
+  if (typeof pst === 'string') op.pst = pst;
+  if (res.error) op.err = String(res.error);
+  const metadata = vu.metrics.metadata;
+  metadata[OP_METADATA] = JSON.stringify(op);
+  ops.add(1, { op: meta.op, intent: meta.intent });
+  delete metadata[OP_METADATA];
+  return typeof rid === 'string' || typeof rid === 'number' ? String(rid) : undefined;
 }
 
 /** @param {string} scenario */

@@ -35,6 +35,34 @@ describe('k6 script compiler', () => {
     expect(script).toMatch(/^import http from 'k6\/http';$/m);
   });
 
+  // k6 keys time series by tag set: a per-request tag value makes one series per request. Every
+  // tag object the scripts pass (request params, metric points) may only use low-cardinality keys;
+  // per-request data goes in exec.vu.metrics.metadata. (k6-script-exec.test.ts checks the values.)
+  it('tags requests and points only with low-cardinality keys, and carries the request record as metadata', () => {
+    const allowed = new Set(['name', 'op', 'intent']);
+    for (const { name, script } of scriptsForAllScenarios()) {
+      const source = ts.createSourceFile(`${name}.js`, script, ts.ScriptTarget.ES2020, true, ts.ScriptKind.JS);
+      const tagKeys: string[] = [];
+      const keysOf = (node: ts.Node | undefined): void => {
+        if (node && ts.isObjectLiteralExpression(node)) for (const p of node.properties) tagKeys.push(p.name ? p.name.getText(source) : '...spread');
+        else if (node) tagKeys.push(`<${node.getText(source)}>`); // not a literal: cannot be checked, so refused
+      };
+      let addCalls = 0;
+      const visit = (node: ts.Node): void => {
+        if (ts.isPropertyAssignment(node) && node.name.getText(source) === 'tags') keysOf(node.initializer);
+        if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'add') {
+          addCalls++;
+          keysOf(node.arguments[1]);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+      expect(addCalls, name).toBeGreaterThan(0);
+      expect(tagKeys.filter((k) => !allowed.has(k)), name).toEqual([]);
+      expect(script, name).toMatch(/metadata\[OP_METADATA\] = JSON\.stringify\(op\);\n\s*ops\.add\(1, \{[^}]*\}\);\n\s*delete metadata\[OP_METADATA\];/);
+    }
+  });
+
   // The scripts run in k6, not Node: check them as JavaScript against @types/k6, as an editor would.
   it('generates a script for every scenario in scenarios/load that type-checks against @types/k6', { timeout: 60_000 }, () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'payharness-k6-'));

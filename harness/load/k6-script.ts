@@ -1,6 +1,7 @@
 import type { ApiProfile } from '../config/profile-types.js';
 import type { LoadPlan } from './load-scenario.js';
 import { K6_RUNTIME } from './k6-runtime.js';
+import { KEPT_HEADERS } from './payment-workload.js';
 import { DEFAULT_TREND_STATS } from './summary.js';
 
 export interface K6ScriptOptions {
@@ -60,7 +61,8 @@ const js = (value: unknown): string => JSON.stringify(value, null, 2);
 /**
  * Compiles a load plan into a k6 script (ES module): options.scenarios and thresholds exactly as
  * the scenario wrote them, one exec function per scenario running the same seeded payment flows
- * as the built-in engine, and a tagged counter from which `payharness` rebuilds the history.
+ * as the built-in engine, and a counter whose points carry each request's record as metadata,
+ * from which `payharness` rebuilds the history.
  */
 export function compileK6Script(plan: LoadPlan, profile: ApiProfile, options: K6ScriptOptions): string {
   const scenarios: Record<string, unknown> = {};
@@ -94,6 +96,9 @@ const PROFILE = ${js(scriptProfile(profile))};
 
 /** @type {Record<string, { flows: Array<[string, number]>, concurrent: number, retry: number, amount: { min: number, max: number } }>} */
 const FLOWS = ${js(flows)};
+
+/** Response headers the history keeps (lower-cased), as the built-in engine keeps them. */
+const KEPT_HEADERS = ${JSON.stringify(KEPT_HEADERS)};
 
 /** @type {import('k6/options').Options} */
 export const options = ${js(k6Options)};

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { BUILTIN_METRICS } from './metric-types.js';
 import { loadLoadScenario, parseLoadScenario } from './load-scenario.js';
 
 const scenarioDir = fileURLToPath(new URL('../../scenarios/load/', import.meta.url));
@@ -61,6 +62,25 @@ thresholds:
     expect(problems[0]).toMatch(/^bad\.yaml:5:23: threshold on http_req_duration: "p95<250" is not a threshold expression/);
     expect(problems[1]).toMatch(/^bad\.yaml:6:21: .*aggregation "count" does not apply to a rate metric \(hint: use rate\)/);
     expect(problems[2]).toMatch(/^bad\.yaml:7:19: .*no metric named "no_such_metric"/);
+  });
+
+  // k6 reports group_duration for scripts with groups and ws_* for WebSockets; payharness scripts
+  // have neither and the built-in engine has no such thing: such a threshold would pass unjudged.
+  it('refuses, as bad input, a threshold on a metric neither engine produces, naming it', () => {
+    const error = (() => {
+      try {
+        parseLoadScenario('bad.yaml', 'name: g\nscenarios:\n  a: { executor: constant-vus, vus: 1, duration: 1s }\nthresholds:\n  group_duration: ["p(95)<100"]\n');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).exitCode).toBe(3);
+    expect((error as UsageError).message).toMatch(/threshold on group_duration: no metric named "group_duration": neither engine produces it/);
+    // Every metric either engine reports is accepted.
+    const every = Object.keys(BUILTIN_METRICS).map((m) => `  ${m}: ["${BUILTIN_METRICS[m]!.type === 'trend' ? 'max>=0' : BUILTIN_METRICS[m]!.type === 'gauge' ? 'value>=0' : BUILTIN_METRICS[m]!.type === 'rate' ? 'rate>=0' : 'count>=0'}"]`);
+    expect(() => parseLoadScenario('ok.yaml', `name: g\nscenarios:\n  a: { executor: constant-vus, vus: 1, duration: 1s }\nthresholds:\n${every.join('\n')}\n`)).not.toThrow();
   });
 
   it('rejects an unknown fault type with the known ones', () => {

@@ -40,7 +40,8 @@ interface Step {
   amount?: number;
 }
 
-const KEPT_HEADERS = ['idempotent-replayed', 'retry-after', 'location'];
+/** Response headers the history keeps, on both engines (the k6 script gets this list too). */
+export const KEPT_HEADERS: readonly string[] = ['idempotent-replayed', 'retry-after', 'location'];
 
 /**
  * The payment flows of a load scenario as engine iterations: each iteration is one logical
@@ -153,7 +154,7 @@ export class PaymentWorkload {
       outcome,
       ...(status > 0 ? { status, body: json ?? response.body } : {}),
       ...(Object.keys(headers).length ? { headers } : {}),
-      ...(typeof resourceId === 'string' ? { resourceId } : {}),
+      ...(typeof resourceId === 'string' || typeof resourceId === 'number' ? { resourceId: String(resourceId) } : {}),
       ...(typeof paymentStatus === 'string' ? { paymentStatus } : {}),
       ...(response.error === undefined ? {} : { error: response.error }),
       latencyMs: response.durationMs,

@@ -43,8 +43,11 @@ describe('load run against the in-process sandbox', () => {
     ]);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as K6SummaryData;
     expect(result.history.filter((r) => r.kind === 'note')).toEqual([]);
-    // 100 are due; on a starved machine some may be dropped (maxVUs busy), which k6 counts the same way.
-    expect(summary.metrics.iterations!.values.count + (summary.metrics.dropped_iterations?.values.count ?? 0)).toBe(100);
+    // 100 are due; on a starved machine some may be dropped (maxVUs busy), which k6 counts the same
+    // way, and the scenario's abortOnFail p(99)<2000 may stop it early (seen at load average 20+).
+    const started = summary.metrics.iterations!.values.count! + (summary.metrics.dropped_iterations?.values.count ?? 0);
+    if (result.abortedBy) expect(started).toBeLessThanOrEqual(100);
+    else expect(started).toBe(100);
     expect(Object.keys(summary.metrics.http_req_duration!.values)).toEqual(['avg', 'min', 'med', 'max', 'p(90)', 'p(95)']);
     expect(summary.metrics.http_req_duration!.thresholds).toEqual({ 'p(95)<250': { ok: result.thresholds.find((t) => t.metric === 'http_req_duration')!.ok } });
     expect(summary.root_group.id).toBe('d41d8cd98f00b204e9800998ecf8427e');

@@ -27,7 +27,10 @@ export function compileThresholds(
     }
     const info = BUILTIN_METRICS[parsedKey.name] ?? customMetrics[parsedKey.name];
     if (!info) {
-      problems.push({ key, message: `no metric named "${parsedKey.name}" (hint: thresholds can use ${Object.keys(BUILTIN_METRICS).join(', ')})` });
+      problems.push({
+        key,
+        message: `no metric named "${parsedKey.name}": neither engine produces it, so a threshold on it could never be judged (hint: thresholds can use ${Object.keys(BUILTIN_METRICS).join(', ')})`,
+      });
       continue;
     }
     const list = Array.isArray(raw) ? raw : [raw as ThresholdSpec];
