@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxyServer, type ProxyServer } from './index.js';
-import { againstExpectation, runScenario, startQuitEchoServer } from './test-support/scenario-runner.js';
+import { judgeScenario, startQuitEchoServer } from './test-support/scenario-runner.js';
 import { TOXIC_SCENARIOS } from './test-support/toxic-scenarios.js';
 
 /**
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => upstream.close());
 
-describe('toxic semantics: the embedded proxy does what Toxiproxy 2.12.0 does', { timeout: 15_000 }, () => {
+describe('toxic semantics: the embedded proxy does what Toxiproxy 2.12.0 does', { timeout: 30_000 }, () => {
   let server: ProxyServer;
   beforeAll(async () => {
     server = await startProxyServer({ seed: 7 });
@@ -27,20 +27,20 @@ describe('toxic semantics: the embedded proxy does what Toxiproxy 2.12.0 does', 
 
   TOXIC_SCENARIOS.forEach((scenario, index) => {
     it(scenario.name, async () => {
-      const observed = await runScenario(server.url, upstream.address, scenario, `diff_${index}`);
-      expect(againstExpectation(observed, scenario.expect)).toEqual(scenario.expect);
+      const verdict = await judgeScenario(server.url, upstream.address, scenario, `diff_${index}`);
+      expect(verdict.observed, `tolerance ±${verdict.toleranceMs} ms, event-loop lag ${verdict.lagMs} ms, ${verdict.attempts} run(s)`).toEqual(scenario.expect);
     });
   });
 });
 
 describe.skipIf(TOXIPROXY_URL === undefined)(
   `toxic semantics: a real Toxiproxy does the same (${TOXIPROXY_URL ?? 'skipped: set TOXIPROXY_URL to run against one'})`,
-  { timeout: 15_000 },
+  { timeout: 30_000 },
   () => {
     TOXIC_SCENARIOS.forEach((scenario, index) => {
       it(scenario.name, async () => {
-        const observed = await runScenario(TOXIPROXY_URL!, upstream.address, scenario, `payharness_diff_${index}_${process.pid}`);
-        expect(againstExpectation(observed, scenario.expect)).toEqual(scenario.expect);
+        const verdict = await judgeScenario(TOXIPROXY_URL!, upstream.address, scenario, `payharness_diff_${index}_${process.pid}`);
+        expect(verdict.observed, `tolerance ±${verdict.toleranceMs} ms, event-loop lag ${verdict.lagMs} ms, ${verdict.attempts} run(s)`).toEqual(scenario.expect);
       });
     });
   },
