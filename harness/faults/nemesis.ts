@@ -139,6 +139,8 @@ export class Nemesis {
     } else {
       // Callback faults record the event id (webhook-id) as the decision's key, so checks can tie them to events.
       if (spec.proxy === 'callbacks' && findFault(spec.type)?.layer === 'http' && attributes.key_header === undefined) attributes.key_header = 'webhook-id';
+      // Keyed decisions hash (seed, scope, key): leave the run id out of both so the same seed replays them in any run.
+      if (findFault(spec.type)?.layer === 'http') Object.assign(attributes, { scope: `${scenarioIndex}-${spec.name}`, key_prefix: `${this.runId}-`, ...attributes });
       const proxy = entry.proxy;
       active.toxic = await withRetry(
         () => proxy.addToxic({ name: toxicName, type: spec.type as never, stream: spec.stream ?? 'downstream', toxicity: spec.toxicity ?? 1, attributes }),

@@ -42,6 +42,8 @@ class LinkDirection {
   lastDelivery = 0;
   /** Set while the source is paused because the toxics hold too much (Toxiproxy blocks its reader too). */
   private heldPaused = false;
+  /** The source ended (FIN, error or close): Toxiproxy closes the link's input; once per direction. */
+  private sourceEnded = false;
 
   constructor(
     public source: Endpoint,
@@ -52,9 +54,6 @@ class LinkDirection {
   ) {
     this.terminal = { push: (data) => this.write(data), end: onEnd };
   }
-
-  /** The source ended (FIN, error or close): Toxiproxy closes the link's input; once per direction. */
-  private sourceEnded = false;
 
   /** Bytes waiting inside this direction's toxics (a dropping toxic holds none). */
   private held(): number {
