@@ -154,6 +154,14 @@ export const TOXIC_SCENARIOS: readonly ToxicScenario[] = [
     expect: { bytes: '', close: 'fin', closeAt: 300 },
   },
   {
+    name: 'timeout upstream 300 ms, added during: counted from when it was added',
+    toxic: { type: 'timeout', stream: 'upstream', attributes: { timeout: 300 } },
+    added: 'during',
+    steps: [{ at: 0, write: 'lost' }],
+    observeFor: 800,
+    expect: { bytes: '', close: 'fin', closeAt: 300 },
+  },
+  {
     name: 'timeout upstream 0, added during, removed',
     toxic: { type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } },
     added: 'during',
