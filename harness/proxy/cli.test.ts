@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../../test/cli-helpers.js';
 
-describe('payharness proxy', () => {
+// Each test spawns the CLI through tsx, which alone can take tens of seconds on a loaded 2-core machine.
+describe('payharness proxy', { timeout: 90_000 }, () => {
   it('serves the API on the printed URL with the given seed and closes cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'harness/cli/main.ts'), 'proxy', '--port', '0', '--seed', '9'], {
       cwd: repoRoot,

@@ -7,6 +7,8 @@ import { Duplex } from 'node:stream';
  */
 export class PairEnd extends Duplex {
   other: PairEnd | null = null;
+  /** The HTTP front answers a request whose client sent FIN, then ends: a Link may wait for it. */
+  readonly answersBeforeClosing = true;
   resetPeer: () => void = () => this.destroy();
 
   override _read(): void {

@@ -9,7 +9,10 @@ export interface FaultEvent {
   action: 'duplicate' | 'drop_response' | 'drop_request' | 'status' | 'delay';
   method: string;
   path: string;
+  /** The request's key as sent (key_header, else key_path in the body), when it has one. */
   idempotency_key?: string;
+  /** Keyed requests: 1 for the first request with this method and key at this toxic, 2 for its retry, … */
+  occurrence?: number;
 }
 
 /** Keeps the most recent events; `seq` keeps counting so a reader never sees one twice. */

@@ -39,6 +39,7 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
   const seed = options.seed ?? randomInt(0, 2 ** 31);
   const events = new EventLog();
   const proxies = new ProxyCollection({
+    seed,
     httpRandom: createRandom(seed),
     tcpRandom: createRandom(seed ^ 0x5bd1e995),
     events,

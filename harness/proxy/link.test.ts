@@ -33,12 +33,12 @@ describe('link', () => {
     await web.close();
   });
 
-  it('a client that half-closes after its request still gets the whole answer', async () => {
+  it('a client that half-closes closes the connection; what the upstream answered at once still arrives', async () => {
     const port = await createProxy(server.url, 'tcp', echo.address);
     expect(await halfClosedExchange(port, 'request then FIN')).toBe('request then FIN');
   });
 
-  it('so does an HTTP client when the proxy parses HTTP', async () => {
+  it('an HTTP client that half-closes through the HTTP front still gets its answer, however late (an extra)', async () => {
     const port = await createProxy(server.url, 'http', web.address);
     await api(server.url, 'POST', '/proxies/http/toxics', { type: 'http_delay', attributes: { delay_ms: 10 } });
     const answer = await halfClosedExchange(port, 'GET /half HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
@@ -73,7 +73,7 @@ describe('link', () => {
 
   it('stops reading a client whose data a toxic is holding, instead of buffering without bound', async () => {
     const port = await createProxy(server.url, 'held', echo.address);
-    await api(server.url, 'POST', '/proxies/held/toxics', { type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } });
+    await api(server.url, 'POST', '/proxies/held/toxics', { type: 'latency', stream: 'upstream', attributes: { latency: 10_000 } });
     const socket = net.connect({ port, host: '127.0.0.1' });
     socket.on('error', () => undefined);
     await new Promise((resolve) => socket.once('connect', resolve));

@@ -2,11 +2,22 @@ import type { Duplex } from 'node:stream';
 import { StageRunner, type RunnerHost, type Sink } from './stage-runner.js';
 import type { Stream, ToxicWrapper } from './toxic-wrapper.js';
 
-/** A net.Socket, or an in-memory end leading to the HTTP front. */
-export type Endpoint = Duplex & { resetAndDestroy?: () => unknown };
+/**
+ * A net.Socket, or an in-memory end leading to the HTTP front. `answersBeforeClosing`: the peer
+ * always ends its side once it has answered (the HTTP front), so a close waits for that, unbounded.
+ */
+export type Endpoint = Duplex & { resetAndDestroy?: () => unknown; answersBeforeClosing?: boolean };
 
-/** How long a toxic's close may take to flush the last bytes to a slow reader. */
+/** How long a close may take to flush the last bytes to a slow reader (Toxiproxy's write timeout is 5 s too). */
 const FLUSH_TIMEOUT_MS = 5_000;
+
+/**
+ * After a stream ended and its destination got FIN, how long what that destination already sent
+ * back may still arrive before it is closed for good. Toxiproxy closes the socket outright; an echo
+ * of the last bytes in flight still comes back through it (limit_data on the upstream stream), and
+ * on loopback that takes well under a millisecond. A peer that keeps its side open is cut after this.
+ */
+const CLOSE_DRAIN_MS = 50;
 
 /** Above this many bytes held inside a direction's toxics, stop reading its source (Toxiproxy blocks too). */
 const HELD_HIGH_WATER = 4 * 1024 * 1024;
@@ -29,31 +40,36 @@ class LinkDirection {
   observer: LinkObserver | null = null;
   /** `deliverySequence` at this direction's last delivery; 0 = never. */
   lastDelivery = 0;
-  /** Bytes read into the toxic chain and not yet delivered (approximate: a dropping toxic ends the link). */
-  private held = 0;
+  /** Set while the source is paused because the toxics hold too much (Toxiproxy blocks its reader too). */
   private heldPaused = false;
+  /** The source ended (FIN, error or close): Toxiproxy closes the link's input; once per direction. */
+  private sourceEnded = false;
 
   constructor(
     public source: Endpoint,
     public dest: Endpoint,
     private readonly stream: Stream,
     private readonly host: RunnerHost,
-    onEnd: (full: boolean) => void,
+    onEnd: () => void,
   ) {
     this.terminal = { push: (data) => this.write(data), end: onEnd };
   }
 
+  /** Bytes waiting inside this direction's toxics (a dropping toxic holds none). */
+  private held(): number {
+    let total = 0;
+    for (const runner of this.runners) total += runner.heldBytes;
+    return total;
+  }
+
   private write(data: Buffer): void {
-    if (this.held > 0) {
-      this.held = Math.max(0, this.held - data.length);
-      if (this.heldPaused && this.held < HELD_HIGH_WATER / 2) {
-        this.heldPaused = false;
-        this.source.resume();
-      }
+    if (this.heldPaused && this.held() < HELD_HIGH_WATER / 2) {
+      this.heldPaused = false;
+      this.source.resume();
     }
     this.observer?.beforeDelivery(this.stream, data);
     const dest = this.dest;
-    if (dest.destroyed) return;
+    if (dest.destroyed || dest.writableEnded) return;
     const source = this.source;
     if (!dest.write(data) && !source.isPaused()) {
       source.pause();
@@ -67,18 +83,19 @@ class LinkDirection {
   input(data: Buffer): void {
     const head = this.runners[0];
     if (head === undefined) return this.write(data);
-    this.held += data.length;
-    if (this.held > HELD_HIGH_WATER) {
+    head.push(data, performance.now());
+    if (!this.heldPaused && this.held() > HELD_HIGH_WATER) {
       this.heldPaused = true;
       this.source.pause();
     }
-    head.push(data, performance.now());
   }
 
   inputEnd(): void {
+    if (this.sourceEnded) return;
+    this.sourceEnded = true;
     const head = this.runners[0];
-    if (head === undefined) this.terminal.end(false);
-    else head.end(false);
+    if (head === undefined) this.terminal.end();
+    else head.end();
   }
 
   /** New toxics go to the end of the chain, as in Toxiproxy; data queued in the last stage flows through it. */
@@ -99,17 +116,48 @@ class LinkDirection {
       if (index > 0) this.runners[index - 1].next = runner.next;
       this.runners.splice(index, 1);
     };
-    runner.interrupt();
+    runner.interrupt(true);
   }
 
   dispose(): void {
-    for (const runner of this.runners) runner.interrupt();
+    for (const runner of this.runners) runner.interrupt(false);
+  }
+}
+
+/** Closes an endpoint once its last bytes are written (bounded, for a peer that never reads). */
+function destroyWhenFlushed(endpoint: Endpoint): void {
+  if (endpoint.destroyed) return;
+  if (endpoint.writableFinished) {
+    endpoint.destroy();
+    return;
+  }
+  if (!endpoint.writableEnded) endpoint.end();
+  const timer = setTimeout(() => endpoint.destroy(), FLUSH_TIMEOUT_MS);
+  timer.unref();
+  endpoint.once('finish', () => {
+    clearTimeout(timer);
+    endpoint.destroy();
+  });
+}
+
+function hardReset(endpoint: Endpoint): void {
+  if (endpoint.destroyed) return;
+  try {
+    if (endpoint.resetAndDestroy) endpoint.resetAndDestroy();
+    else endpoint.destroy();
+  } catch {
+    endpoint.destroy();
   }
 }
 
 /**
- * A proxied connection: the client socket, the upstream endpoint and a toxic chain per stream.
- * Any error or close tears the pair down; nothing here can throw into the server.
+ * A proxied connection: the client socket, the upstream endpoint and a toxic chain per stream,
+ * closed the way Toxiproxy closes one. Each stream is independent: when it ends (its source sent
+ * FIN, failed or closed, or a toxic closed it) its destination is closed after the data already
+ * passed; that destination is the other stream's source, so the other stream then ends too, after
+ * delivering what it had already read. The first FIN on either side thus closes the connection.
+ * A connection that started while a `lingerZero` toxic (reset_peer) was present closes with RST.
+ * Nothing here can throw into the server.
  */
 export class Link implements RunnerHost {
   private readonly upstreamDir: LinkDirection;
@@ -117,8 +165,8 @@ export class Link implements RunnerHost {
   private closed = false;
   private readonly ended = { upstream: false, downstream: false };
   private detachUpstream: () => void = () => undefined;
-  /** The side a toxic's close is flushing to; destroyed once its last bytes are out, not before. */
-  private flushing: Endpoint | null = null;
+  /** Set at the start only, as Toxiproxy sets SO_LINGER 0 only when a connection starts. */
+  private readonly lingerZero: boolean;
   upstream: Endpoint;
 
   constructor(
@@ -128,23 +176,28 @@ export class Link implements RunnerHost {
     readonly random: () => number,
   ) {
     this.upstream = upstream;
-    this.upstreamDir = new LinkDirection(client, upstream, 'upstream', this, (full) => this.streamEnded('upstream', full));
-    this.downstreamDir = new LinkDirection(upstream, client, 'downstream', this, (full) => this.streamEnded('downstream', full));
+    this.lingerZero = toxics.some((toxic) => toxic.definition.layer === 'tcp' && toxic.definition.lingerZero === true);
+    this.upstreamDir = new LinkDirection(client, upstream, 'upstream', this, () => this.streamEnded('upstream'));
+    this.downstreamDir = new LinkDirection(upstream, client, 'downstream', this, () => this.streamEnded('downstream'));
     for (const toxic of toxics) this.addToxic(toxic);
     client.on('data', (data: Buffer) => this.upstreamDir.input(data));
     client.on('end', () => this.upstreamDir.inputEnd());
-    client.on('error', () => this.destroy());
-    client.on('close', () => this.destroy());
+    client.on('error', () => undefined);
+    // A client that vanished (reset, destroyed) ends its stream like a FIN: Toxiproxy's read fails the same way.
+    client.on('close', () => {
+      this.upstreamDir.inputEnd();
+      this.closeIfDone();
+    });
     this.attachUpstream(upstream);
   }
 
   private attachUpstream(upstream: Endpoint): void {
     const onData = (data: Buffer): void => this.downstreamDir.input(data);
     const onEnd = (): void => this.downstreamDir.inputEnd();
-    const onError = (): void => this.destroy();
-    // A clean close comes after 'end', which still has to flow through the toxics; any other close ends the link.
+    const onError = (): void => undefined;
     const onClose = (): void => {
-      if (!upstream.readableEnded) this.destroy();
+      this.downstreamDir.inputEnd();
+      this.closeIfDone();
     };
     upstream.on('data', onData);
     upstream.on('end', onEnd);
@@ -153,9 +206,7 @@ export class Link implements RunnerHost {
     this.detachUpstream = () => {
       upstream.off('data', onData);
       upstream.off('end', onEnd);
-      upstream.off('error', onError);
       upstream.off('close', onClose);
-      upstream.on('error', () => undefined);
     };
   }
 
@@ -203,47 +254,45 @@ export class Link implements RunnerHost {
     return stream === 'upstream' ? this.upstreamDir : this.downstreamDir;
   }
 
-  /** A stream's end reached its destination: FIN it; a toxic's close (or both ends) closes the pair. */
-  private streamEnded(stream: Stream, full: boolean): void {
+  /**
+   * A stream ended at its destination (Toxiproxy's link.write returning, then dest.Close()): FIN
+   * after the data written, or RST under linger 0. What the destination already sent still flows
+   * the other way until it closes its side or CLOSE_DRAIN_MS pass; then it is closed, which ends
+   * the other stream.
+   */
+  private streamEnded(stream: Stream): void {
+    if (this.ended[stream]) return;
     this.ended[stream] = true;
     const dest = stream === 'upstream' ? this.upstream : this.client;
-    const other = stream === 'upstream' ? this.client : this.upstream;
-    if (full) {
-      this.flushing = dest;
-      // A peer that never reads must not keep the socket forever.
-      setTimeout(() => dest.destroy(), FLUSH_TIMEOUT_MS).unref();
+    if (this.lingerZero) {
+      // SO_LINGER 0 discards unsent data; locally written bytes get their turn first, then the reset.
+      if (dest.writableLength > 0) dest.once('drain', () => hardReset(dest));
+      else hardReset(dest);
+    } else if (!dest.destroyed) {
       dest.end(() => {
-        this.flushing = null;
-        dest.destroy();
-        this.destroy();
+        if (dest.answersBeforeClosing) return;
+        const timer = setTimeout(() => setImmediate(() => dest.destroy()), CLOSE_DRAIN_MS);
+        timer.unref();
+        dest.once('close', () => clearTimeout(timer));
       });
-      other.destroy();
-      return;
+      if (!dest.answersBeforeClosing) setTimeout(() => dest.destroy(), FLUSH_TIMEOUT_MS).unref();
     }
-    dest.end();
+    this.closeIfDone();
+  }
+
+  private closeIfDone(): void {
     if (this.ended.upstream && this.ended.downstream) this.destroy();
   }
 
-  reset(): void {
-    if (this.closed) return;
-    for (const endpoint of [this.client, this.upstream]) {
-      try {
-        if (endpoint.resetAndDestroy) endpoint.resetAndDestroy();
-        else endpoint.destroy();
-      } catch {
-        endpoint.destroy();
-      }
-    }
-    this.destroy();
-  }
-
+  /** Closes both sides now ("down", proxy deleted, both streams ended): FIN after what was written, or RST under linger 0. */
   destroy(): void {
     if (this.closed) return;
     this.closed = true;
     this.upstreamDir.dispose();
     this.downstreamDir.dispose();
     for (const endpoint of [this.client, this.upstream]) {
-      if (!endpoint.destroyed && endpoint !== this.flushing) endpoint.destroy();
+      if (this.lingerZero) hardReset(endpoint);
+      else destroyWhenFlushed(endpoint);
     }
   }
 }

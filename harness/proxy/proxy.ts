@@ -13,7 +13,9 @@ const REQUEST_LINE = /^[A-Z]+ \S+ HTTP\/1\.[01]\r\n/;
 
 /** Shared by every proxy of one server: the seeded generators and the event log. */
 export interface ProxyContext {
-  /** Decides http_* selection by probability: one stream so a seed replays the same decisions. */
+  /** The server's seed: keyed http_* decisions hash it with the request's identity (the `seed` attribute's default). */
+  seed: number;
+  /** Decides http_* selection of keyless requests by probability, in arrival order. */
   httpRandom: () => number;
   /** Toxicity rolls, jitter and slicing (kept apart so TCP traffic cannot shift HTTP decisions). */
   tcpRandom: () => number;
@@ -130,6 +132,7 @@ export class Proxy {
       upstream: () => this.upstream,
       httpToxics: () => this.toxics.list().filter((toxic) => toxic.definition.layer === 'http'),
       httpRandom: this.context.httpRandom,
+      seed: this.context.seed,
       events: this.context.events,
     });
     const [linkEnd, frontEnd] = createPair();

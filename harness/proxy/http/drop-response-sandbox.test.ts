@@ -17,7 +17,8 @@ describe('http_drop_response in front of the sandbox', () => {
     server = await startProxyServer({ seed: 1 });
     port = await createProxy(server.url, 'api', `127.0.0.1:${sandbox.port}`);
     await api(server.url, 'POST', '/proxies/api/toxics', { name: 'lost', type: 'http_drop_response', attributes: { method: 'POST', path: '/v1/payments', first: 1 } });
-  });
+    // Starting the sandbox (embedded PostgreSQL) takes ~20 s alone on the 2-core machine, far more when it is busy.
+  }, 120_000);
   afterAll(async () => {
     await server?.close();
     await sandbox?.close();

@@ -5,6 +5,7 @@ import type { EventLog } from '../events.js';
 import { sleep } from '../toxics/sleep.js';
 import type { HttpAction } from '../toxics/types.js';
 import type { ToxicWrapper } from '../toxic-wrapper.js';
+import { requestKey } from './request-key.js';
 import { matchesFilters, selectRequest } from './selection.js';
 import { callUpstream, endToEndHeaders, type UpstreamResponse } from './upstream-call.js';
 
@@ -16,8 +17,10 @@ export interface HttpFrontHost {
   upstream(): string;
   /** The proxy's http_* toxics in order, read per request. */
   httpToxics(): ToxicWrapper[];
-  /** The server's seeded generator for probability and toxicity draws. */
+  /** The server's seeded generator for probability and toxicity draws of keyless requests, in arrival order. */
   httpRandom(): number;
+  /** The server's seed: the default `seed` of keyed decisions. */
+  seed: number;
   /** Where every decision is recorded. */
   events: EventLog;
 }
@@ -88,24 +91,35 @@ export class HttpFront {
     this.agent.destroy();
   }
 
-  private decide(request: http.IncomingMessage, path: string): Decision[] {
-    const now = performance.now();
-    const facts = { method: request.method ?? 'GET', path };
+  /**
+   * Asks every http_* toxic about this request. Keyed requests (key_header, else key_path in the
+   * body) are decided by their identity — method, key without key_prefix, occurrence — so the same
+   * seed gives the same decisions whatever order concurrent clients arrive in.
+   */
+  private decide(request: http.IncomingMessage, path: string, body: Buffer, now: number): Decision[] {
+    const method = request.method ?? 'GET';
     const decisions: Decision[] = [];
     for (const toxic of this.host.httpToxics()) {
-      if (toxic.definition.layer !== 'http' || !matchesFilters(toxic, facts)) continue;
-      if (!selectRequest(toxic, now, this.host.httpRandom)) continue;
+      if (toxic.definition.layer !== 'http' || !matchesFilters(toxic, { method, path })) continue;
+      const { key_header: header, key_path: keyPath, key_prefix: prefix } = toxic.attributes;
+      const key = requestKey(request.headers, body, {
+        header: typeof header === 'string' ? header : 'Idempotency-Key',
+        ...(typeof keyPath === 'string' ? { path: keyPath } : {}),
+        ...(typeof prefix === 'string' ? { prefix } : {}),
+      });
+      const facts = { method, path, ...(key ? { key } : {}) };
+      const { selected, occurrence } = selectRequest(toxic, facts, { seed: this.host.seed, random: this.host.httpRandom, now });
+      if (!selected) continue;
       const action = toxic.definition.action(toxic.attributes);
-      const keyHeader = String(toxic.attributes.key_header ?? 'Idempotency-Key').toLowerCase();
-      const key = request.headers[keyHeader];
       this.host.events.append({
         proxy: this.host.name,
         toxic: toxic.name,
         type: toxic.type,
         action: action.kind,
-        method: facts.method,
+        method,
         path,
-        ...(typeof key === 'string' ? { idempotency_key: key } : {}),
+        ...(key ? { idempotency_key: key.raw } : {}),
+        ...(occurrence !== undefined ? { occurrence } : {}),
       });
       decisions.push({ toxic, action });
     }
@@ -115,8 +129,10 @@ export class HttpFront {
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const url = request.url ?? '/';
     const path = url.split('?')[0];
-    const decisions = this.decide(request, path);
+    const arrivedAt = performance.now();
+    // The body comes first: a key may live in it (key_path).
     const body = await readBody(request);
+    const decisions = this.decide(request, path, body, arrivedAt);
     const of = <K extends HttpAction['kind']>(kind: K) =>
       decisions.filter((d): d is Decision & { action: Extract<HttpAction, { kind: K }> } => d.action.kind === kind);
 

@@ -65,8 +65,8 @@ describe('http_* toxics', () => {
     const events = await api(server.url, 'GET', '/events?since=0');
     const body = events.body as { events: Array<Record<string, unknown>>; next: number };
     expect(body.events.map(({ time, ...rest }) => (expect(typeof time).toBe('number'), rest))).toEqual([
-      { seq: 1, proxy: 'web', toxic: 'busy', type: 'http_status', action: 'status', method: 'POST', path: '/v1/payments', idempotency_key: 'k1' },
-      { seq: 2, proxy: 'web', toxic: 'busy', type: 'http_status', action: 'status', method: 'POST', path: '/v1/payments', idempotency_key: 'k2' },
+      { seq: 1, proxy: 'web', toxic: 'busy', type: 'http_status', action: 'status', method: 'POST', path: '/v1/payments', idempotency_key: 'k1', occurrence: 1 },
+      { seq: 2, proxy: 'web', toxic: 'busy', type: 'http_status', action: 'status', method: 'POST', path: '/v1/payments', idempotency_key: 'k2', occurrence: 1 },
     ]);
     expect(body.next).toBe(2);
     expect((await api(server.url, 'GET', '/events?since=2')).body).toEqual({ events: [], next: 2 });
@@ -126,12 +126,13 @@ describe('http_* toxics', () => {
 
   it('every: 3 selects the 3rd and 6th matching requests; window selects by time since creation', async () => {
     await toxic({ name: 'every', type: 'http_status', attributes: { status: 502, every: 3, path: '/e' } });
-    await toxic({ name: 'win', type: 'http_status', attributes: { status: 504, window: { from_ms: 150, to_ms: 100_000 }, path: '/w' } });
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await send('GET', '/e')).status);
     expect(statuses).toEqual([200, 200, 502, 200, 200, 502]);
+    // A wide window start, so a busy machine cannot push the first request past it.
+    await toxic({ name: 'win', type: 'http_status', attributes: { status: 504, window: { from_ms: 1_000, to_ms: 100_000 }, path: '/w' } });
     expect((await send('GET', '/w')).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 1_050));
     expect((await send('GET', '/w')).status).toBe(504);
   });
 

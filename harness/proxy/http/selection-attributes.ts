@@ -2,13 +2,18 @@ import type { AttributeSpec } from '../toxics/types.js';
 
 /** Per-request selection shared by every http_* toxic; all criteria given must hold (AND). */
 export const SELECTION_ATTRIBUTES: Readonly<Record<string, AttributeSpec>> = {
-  first: { kind: 'int', min: 1, description: 'select only the first N matching requests' },
-  every: { kind: 'int', min: 1, description: 'select every Kth matching request (K, 2K, …)' },
+  first: { kind: 'int', min: 1, description: 'select only the first N matching requests (arrival order)' },
+  every: { kind: 'int', min: 1, description: 'select every Kth matching request (K, 2K, …; arrival order)' },
   window: { kind: 'window', description: '{from_ms, to_ms}: select requests arriving in this window after the toxic was created' },
-  probability: { kind: 'number', min: 0, max: 1, description: 'select with this probability (seeded: same seed, same decisions)' },
+  probability: {
+    kind: 'number',
+    min: 0,
+    max: 1,
+    description: 'select with this probability: keyed requests by a hash of seed, scope and identity; keyless ones in arrival order',
+  },
   method: { kind: 'string', description: 'only requests with this method (case-insensitive)' },
   path: { kind: 'string', description: 'only requests whose path (without query) matches this glob; * matches anything' },
-  key_header: { kind: 'string', default: 'Idempotency-Key', description: 'header recorded as the idempotency key in events' },
+  key_header: { kind: 'string', default: 'Idempotency-Key', description: 'header the request\'s key is read from (recorded in events)' },
   key_path: {
     kind: 'string',
     description: 'where the key is in the body when no key_header is sent: a JSON path ($.idempotency_key) for JSON bodies, a form field name (metadata[key]) for form bodies',

@@ -38,4 +38,14 @@ describe('limit_data', () => {
     expect(received).toBe('abcde');
     await new Promise((resolve) => recorder.close(resolve));
   });
+
+  it('on the upstream stream an echo server still returns the bytes let through, then the connection closes', async () => {
+    const echo = await startEchoServer();
+    const port = await createProxy(server.url, 'echo', echo.address);
+    await api(server.url, 'POST', '/proxies/echo/toxics', { type: 'limit_data', stream: 'upstream', attributes: { bytes: 10 } });
+    const result = await exchange(port, 'abcdefghijklmnopqrst', 2_000);
+    expect(result.data.toString()).toBe('abcdefghij');
+    expect(result.outcome).toBe('end');
+    await echo.close();
+  });
 });

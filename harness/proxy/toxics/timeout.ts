@@ -1,14 +1,15 @@
-import { untilAborted } from './sleep.js';
 import type { TcpToxicDefinition } from './types.js';
 
 /**
- * Stops all data and closes the connection after `timeout` ms; with 0 it holds the connection open
- * and the data back until the toxic is removed, then lets the held data through (as Toxiproxy).
+ * Drops every byte of its stream (Toxiproxy's timeout). With `timeout` > 0 the connection closes
+ * that many ms after the toxic took hold of it (connection start, or when the toxic was added); with
+ * 0 it stays open. Either way it closes at once when its stream ends (a FIN from the source) and
+ * when the toxic is removed or `/reset` is called: the data is lost, never delivered late.
  */
 export const timeout: TcpToxicDefinition = {
   layer: 'tcp',
   type: 'timeout',
-  summary: 'stop all data; close after timeout ms (0 = hold until the toxic is removed)',
+  summary: 'drop all data; close after timeout ms (0 = when the toxic is removed), or at once on a FIN',
   attributes: {
     timeout: { kind: 'int', default: 0, min: 0, description: 'milliseconds before closing (0 = never)' },
   },
@@ -19,14 +20,11 @@ export const timeout: TcpToxicDefinition = {
       env.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
     }
     return {
-      async onChunk(data) {
-        await untilAborted(env.signal);
-        env.push(data);
+      onChunk() {
+        // Dropped on the floor, as Toxiproxy does.
       },
-      async onEnd() {
-        await untilAborted(env.signal);
-        env.end();
-      },
+      onEnd: () => env.close(),
+      onRemove: () => env.close(),
     };
   },
 };

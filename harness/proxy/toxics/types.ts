@@ -33,10 +33,11 @@ export interface StageEnv {
   push(data: Buffer): void;
   /** Pass the end of this stream on (a FIN from the source). */
   end(): void;
-  /** Close the whole connection after the data already pushed (Toxiproxy's stub.Close). */
+  /**
+   * Toxiproxy's stub.Close: this stream ends after the data already pushed (the toxics after this one
+   * still see the end), everything arriving later is dropped, and the connection closes.
+   */
   close(): void;
-  /** Reset the connection now (TCP RST to the client, upstream dropped). */
-  reset(): void;
 }
 
 /** One toxic on one direction of one connection; calls are sequential, a promise holds the next chunk. */
@@ -44,6 +45,8 @@ export interface ToxicStage {
   onChunk(data: Buffer, receivedAt: number): void | Promise<void>;
   /** The source ended; default forwards the end at once. */
   onEnd?(): void | Promise<void>;
+  /** Its toxic was removed while the connection lives (Toxiproxy's Cleanup); `signal` is aborted just after. */
+  onRemove?(): void;
 }
 
 export interface TcpToxicDefinition {
@@ -55,6 +58,11 @@ export interface TcpToxicDefinition {
   readonly summary: string;
   /** In API order; validated and defaulted by the registry. */
   readonly attributes: Readonly<Record<string, AttributeSpec>>;
+  /**
+   * Present when a connection starts, every later close of that connection is a reset (RST), as
+   * Toxiproxy sets SO_LINGER 0 on both sockets then (whatever the toxicity roll); added later, no effect.
+   */
+  readonly lingerZero?: boolean;
   /** Called per connection and stream when the toxic applies there; returns its byte stage. */
   createStage(env: StageEnv): ToxicStage;
 }
