@@ -49,7 +49,7 @@ const amountFormat = {
 const placeholder = {
   type: 'object',
   additionalProperties: false,
-  properties: { map: { type: 'object' }, case: { enum: ['lower', 'upper'] } },
+  properties: { map: { type: 'object' }, case: { enum: ['lower', 'upper'] }, join: { type: 'string' } },
 } as const;
 
 const errorRule = {

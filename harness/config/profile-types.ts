@@ -48,6 +48,8 @@ export interface PlaceholderSpec {
   map?: Record<string, unknown>;
   /** Letter case of string values after mapping (currency `lower` → `eur`). */
   case?: 'lower' | 'upper';
+  /** A list (`{events}`) written as one string joined by this (`","`), instead of a list. */
+  join?: string;
 }
 
 /** What an error answer means to the checks. */

@@ -13,8 +13,12 @@ export function mapPlaceholder(profile: ApiProfile, name: string, value: unknown
     const key = String(value);
     if (Object.hasOwn(spec.map, key)) out = spec.map[key];
   }
-  if (typeof out === 'string' && spec.case) out = spec.case === 'lower' ? out.toLowerCase() : out.toUpperCase();
-  return out;
+  const cased = (v: unknown): unknown => (typeof v === 'string' && spec.case ? (spec.case === 'lower' ? v.toLowerCase() : v.toUpperCase()) : v);
+  if (Array.isArray(out)) {
+    const items = out.map(cased);
+    return spec.join === undefined ? items : items.map(String).join(spec.join);
+  }
+  return cased(out);
 }
 
 /** The harness's value for an API value (the reverse map), e.g. `true` → `automatic`; undefined when unmapped. */
