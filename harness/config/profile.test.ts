@@ -84,6 +84,15 @@ describe('profiles', () => {
     expect(withRules.idempotency.mismatchStatus).toEqual([400, 412]);
   });
 
+  it('fills the retry policy\'s optional keys so the checks can read them', () => {
+    const p = parseProfile('p.yaml', 'extends: sandbox\nwebhooks: {retryPolicy: {initialIntervalMs: 10, multiplier: 2, maxIntervalMs: 100, jitter: 0, maxAttempts: 3}}\n');
+    // extends: sandbox merges the sandbox's policy; a profile of its own gets the defaults.
+    expect(p.webhooks!.retryPolicy.stopOn).toEqual([410]);
+    const own = { ...SANDBOX_PROFILE, webhooks: { ...SANDBOX_PROFILE.webhooks!, retryPolicy: { initialIntervalMs: 10, multiplier: 2, maxIntervalMs: 100, jitter: 0, maxAttempts: 3 } } };
+    const q = parseProfile('q.yaml', stringify(own));
+    expect(q.webhooks!.retryPolicy).toMatchObject({ honoursRetryAfter: false, stopOn: [], timeScale: 1 });
+  });
+
   it('validates the new shapes: amount formats, placeholders, error rules, HMAC signatures', () => {
     const text = [
       'extends: sandbox',

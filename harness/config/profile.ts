@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import type { ApiProfile } from './profile-types.js';
+import type { ApiProfile, RetryPolicy } from './profile-types.js';
 import { SANDBOX_PROFILE } from './sandbox-profile.js';
 import { PROFILE_SCHEMA } from './profile-schema.js';
 import { describeAjvErrors, locate, parseLocated, type LocatedDocument } from './located-yaml.js';
@@ -74,12 +74,20 @@ function expandEnvironment(located: LocatedDocument, env: Env): unknown {
 
 /**
  * Fills what a file may leave out: the idempotency statuses come from the `errors` rules of their
- * class when absent, else the IETF draft's (422 mismatch, 409 in flight), so code reading them works.
+ * class when absent, else the IETF draft's (422 mismatch, 409 in flight); a retry policy without
+ * `honoursRetryAfter`, `stopOn` or `timeScale` gets false, [] and 1. Code reading them can rely on them.
  */
 function withDefaults(profile: ApiProfile): ApiProfile {
   const idem = profile.idempotency as Partial<ApiProfile['idempotency']> & ApiProfile['idempotency'];
   if (!idem.mismatchStatus) idem.mismatchStatus = statusesFor(profile, 'mismatch').length ? statusesFor(profile, 'mismatch') : [422];
   if (!idem.inFlightStatus) idem.inFlightStatus = statusesFor(profile, 'in-flight').length ? statusesFor(profile, 'in-flight') : [409];
+  // The retry policy's optional keys, which the checks read without guarding.
+  const policy = profile.webhooks?.retryPolicy as Partial<RetryPolicy> | undefined;
+  if (policy) {
+    policy.honoursRetryAfter ??= false;
+    policy.stopOn ??= [];
+    policy.timeScale ??= 1;
+  }
   return profile;
 }
 
