@@ -1,8 +1,9 @@
 import type { AmountEncoding } from '../config/profile-types.js';
 import type { OpenApiDocument, OpenApiSchema } from './openapi-read.js';
 import { refName } from './openapi-read.js';
+import { draftWebhooks } from './openapi-webhooks.js';
 import {
-  DraftBuilder, findAction, findCollection, findItem, jsonContent, lastSegment, operations, successSchema, templatePath, typeOf,
+  DraftBuilder, findAction, findCollection, findItem, jsonContent, operations, successSchema, templatePath, typeOf,
   type DraftNote, type Found,
 } from './openapi-match.js';
 
@@ -206,39 +207,6 @@ function lifecycle(b: DraftBuilder, schema: OpenApiSchema | undefined, statusPat
   };
 }
 
-function webhooks(b: DraftBuilder, all: Found[], draft: Record<string, unknown>): Record<string, unknown> | undefined {
-  const register = all.find((f) => f.method === 'post' && /webhook|notification|callback/i.test(lastSegment(f.path)));
-  if (!register) return undefined;
-  const at = ['webhooks'];
-  const body: Record<string, unknown> = {};
-  const schema = jsonContent(register.op.requestBody?.content)?.schema;
-  const url = b.property(schema, ['url', 'endpoint', 'endpoint_url'], /url/i);
-  const events = b.property(schema, ['events', 'enabled_events', 'event_types'], /event/i);
-  if (url) body[url] = '{url}';
-  if (events) {
-    body[events] = '{events}';
-    if (typeof b.propertySchema(schema, events)?.type === 'string') {
-      draft.placeholders = { ...(draft.placeholders as object), events: { join: ',' } };
-      b.note(['placeholders'], `guessed: ${events} is one string, so the event list is comma-joined`);
-    }
-  }
-  const secret = b.property(successSchema(b.doc, register.op), ['secret', 'signing_secret'], /secret/i);
-  b.note([...at, 'register'], `guessed from POST ${register.path}`);
-  b.note([...at, 'events'], 'all events; narrow it if the API wants a list');
-  b.note([...at, 'toleranceSeconds'], 'a common choice (5 minutes): the oldest signature timestamp accepted');
-  return {
-    register: { method: 'POST', path: register.path, body },
-    secretPath: secret ? `$.${secret}` : b.todo([...at, 'secretPath'], 'JSON path of the signing secret in the registration answer'),
-    signature: b.todo([...at, 'signature'], 'standard-webhooks, stripe, none, or an hmac scheme (docs/profiles.md#hmac-signatures)'),
-    eventIdPath: b.todo([...at, 'eventIdPath'], 'JSON path of the event id in a callback'),
-    eventTypePath: b.todo([...at, 'eventTypePath'], 'JSON path of the event type in a callback'),
-    resourceIdPath: b.todo([...at, 'resourceIdPath'], 'JSON path of the payment id in a callback'),
-    events: ['*'],
-    toleranceSeconds: 300,
-    retryPolicy: b.todo([...at, 'retryPolicy'], 'the provider\'s promise: {initialIntervalMs, multiplier, maxIntervalMs, jitter, maxAttempts, honoursRetryAfter, stopOn}'),
-  };
-}
-
 const slug = (title: string | undefined): string => (title ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /** Drafts a profile from a loaded OpenAPI 3 document. */
@@ -284,7 +252,7 @@ export function draftProfile(doc: OpenApiDocument): ProfileDraft {
   const responses = Object.keys(create?.op.responses ?? {});
   b.note(['idempotency'], `the create operation answers ${responses.join(', ') || 'nothing documented'}; 409 in flight and 422 mismatch are assumed — add \`errors\` rules when one status has several meanings (docs/profiles.md#errors)`);
   settleAmountFormats(b, draft, ops);
-  const hooks = webhooks(b, all, draft);
+  const hooks = draftWebhooks(b, all, draft);
   if (hooks) draft.webhooks = hooks;
   return { profile: order(draft), notes: b.notes, todos: b.todos };
 }
