@@ -157,3 +157,68 @@ describe('profile init --openapi', () => {
   });
 });
 
+
+describe('profile init on a Stripe-shaped document', () => {
+  it('drafts form bodies, a capture-method enum map, lower-case currencies and refunds as their own resource', async () => {
+    const form = (props: Record<string, unknown>, required: string[] = []): Record<string, unknown> => ({
+      content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', properties: props, required } } },
+    });
+    const intent = { $ref: '#/components/schemas/payment_intent' };
+    const ok = (schema: unknown): Record<string, unknown> => ({ '200': { description: 'ok', content: { 'application/json': { schema } } } });
+    const doc = {
+      openapi: '3.0.0',
+      info: { title: 'Stripe API' },
+      paths: {
+        '/v1/payment_intents': {
+          post: {
+            requestBody: form({
+              amount: { type: 'integer' }, currency: { type: 'string', example: 'usd' },
+              capture_method: { type: 'string', enum: ['automatic', 'automatic_async', 'manual'] },
+              metadata: { type: 'object' }, confirm: { type: 'boolean' }, payment_method: { type: 'string' },
+            }, ['amount', 'currency', 'payment_method']),
+            responses: ok(intent),
+          },
+          get: { parameters: [{ name: 'limit', in: 'query' }], responses: ok({ type: 'object', properties: { data: { type: 'array', items: intent } } }) },
+        },
+        '/v1/payment_intents/{intent}': { get: { responses: ok(intent) } },
+        '/v1/payment_intents/{intent}/capture': { post: { requestBody: form({ amount_to_capture: { type: 'integer' } }), responses: ok(intent) } },
+        '/v1/payment_intents/{intent}/cancel': { post: { responses: ok(intent) } },
+        '/v1/refunds': { post: { operationId: 'PostRefunds', requestBody: form({ payment_intent: { type: 'string' }, amount: { type: 'integer' } }), responses: ok({ type: 'object' }) } },
+      },
+      components: {
+        securitySchemes: { basicAuth: { type: 'http', scheme: 'basic' }, bearerAuth: { type: 'http', scheme: 'bearer' } },
+        schemas: {
+          payment_intent: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' }, amount: { type: 'integer' }, amount_received: { type: 'integer' }, currency: { type: 'string' },
+              status: { type: 'string', enum: ['requires_payment_method', 'requires_capture', 'processing', 'succeeded', 'canceled'] },
+            },
+          },
+        },
+      },
+    };
+    const file = join(dir, 'stripe.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const { yaml, todos } = await initProfile({ openapi: file });
+    const draft = parseDocument(yaml).toJS() as Record<string, any>;
+    expect(draft.encoding).toBe('form');
+    expect(draft.currency).toBe('USD');
+    expect(draft.placeholders).toEqual({ currency: { case: 'lower' }, captureMode: { map: { automatic: 'automatic', manual: 'manual' } } });
+    expect(draft.amountFormat).toEqual({ kind: 'minor' });
+    expect(draft.operations.create.body).toEqual({
+      amount: '{amount}', currency: '{currency}', capture_method: '{captureMode}', payment_method: expect.stringMatching(/^TODO value for payment_method/),
+    });
+    expect(draft.operations.get.path).toBe('/v1/payment_intents/{id}');
+    expect(draft.operations.capture.path).toBe('/v1/payment_intents/{id}/capture');
+    expect(draft.operations.refund).toEqual({ method: 'POST', path: '/v1/refunds', body: { payment_intent: '{id}', amount: '{amount}' } });
+    expect(draft.operations.list).toBeUndefined();
+    expect(draft.fields).toMatchObject({ id: '$.id', status: '$.status', amount: '$.amount', amountCaptured: '$.amount_received', currency: '$.currency' });
+    expect(draft.lifecycle.initial).toEqual(['requires_payment_method', 'requires_capture', 'processing', 'succeeded']);
+    expect(draft.lifecycle.terminal).toEqual(['canceled']);
+    // No idempotency header in the document: a TODO, not a guess.
+    expect(draft.idempotency.name).toMatch(/^TODO/);
+    expect(yaml).toMatch(/# guessed: capture_method chooses automatic or manual capture/);
+    expect(todos).toBe(3);
+  });
+});

@@ -19,8 +19,10 @@ export interface ProfileDraft {
   todos: (string | number)[][];
 }
 
-const AMOUNT = /^(amount|value|total|amount_total)$/i;
+/** A request field carrying the amount (`amount`, `amount_to_capture`, `refund_amount`, `value`). */
+const AMOUNT = /amount|^value$|^total$/i;
 const REFERENCE = /reference|^ref$|merchant_ref|order_id|external_id|client_reference/i;
+const PAYMENT_LINK = /^(payment|payment_id|payment_intent|charge|charge_id|transaction_id)$/i;
 const IDEMPOTENCY = /idempot|^x-request-id$|^request-id$/i;
 const INITIAL = /^(requires_capture|requires_payment_method|requires_confirmation|authori[sz]ed|pending|created|succeeded|captured|paid|processing)$/i;
 const TERMINAL = /^(canceled|cancelled|voided|void|refunded|failed|declined|expired|reversed)$/i;
@@ -74,10 +76,14 @@ function bodyOf(
     } else if (/^currency(_code)?$/i.test(name)) {
       body[name] = '{currency}';
       learnCurrency(b, prop, draft, path);
+    } else if (PAYMENT_LINK.test(name) && !f.path.includes('{')) {
+      // Refunds as their own resource (`POST /v1/refunds {payment_intent}`) name the payment in the body.
+      body[name] = '{id}';
+      b.note(path, `guessed: ${name} names the payment this operation acts on`);
     } else if (REFERENCE.test(name)) {
       body[name] = '{reference}';
       b.note(path, `guessed: ${name} carries the flow's reference (the list operation finds payments by it)`);
-    } else if (/capture/i.test(name)) {
+    } else if (/capture/i.test(name) && at[1] === 'create') {
       body[name] = '{captureMode}';
       learnCaptureMode(b, name, prop, draft, path);
     } else if (required.has(name)) {
