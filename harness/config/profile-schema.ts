@@ -1,5 +1,19 @@
 /** JSON Schema of an API profile (harness/config/profile-types.ts); ajv validates profile YAML against it. */
 
+const AMOUNT_KINDS = ['minor', 'decimal-string', 'decimal-number', 'object'] as const;
+
+const amountEncoding = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind'],
+  properties: {
+    kind: { enum: AMOUNT_KINDS },
+    value: { enum: AMOUNT_KINDS.filter((k) => k !== 'object') },
+    valueField: { type: 'string', minLength: 1 },
+    currencyField: { type: 'string', minLength: 1 },
+  },
+} as const;
+
 const operation = {
   type: 'object',
   additionalProperties: false,
@@ -10,11 +24,83 @@ const operation = {
     body: { type: 'object' },
     query: { type: 'object', additionalProperties: { type: 'string' } },
     successStatus: { type: 'array', items: { type: 'integer', minimum: 100, maximum: 599 } },
+    amountFormat: amountEncoding,
   },
 } as const;
 
 const jsonPath = { type: 'string', pattern: '^\\$' } as const;
 const statuses = { type: 'array', items: { type: 'integer', minimum: 100, maximum: 599 } } as const;
+
+const amountFormat = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind'],
+  properties: {
+    ...amountEncoding.properties,
+    exponents: { type: 'object', additionalProperties: { type: 'integer', minimum: 0, maximum: 4 } },
+    fields: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { amount: amountEncoding, amountCaptured: amountEncoding, amountRefunded: amountEncoding },
+    },
+  },
+} as const;
+
+const placeholder = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { map: { type: 'object' }, case: { enum: ['lower', 'upper'] }, join: { type: 'string' } },
+} as const;
+
+const errorRule = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'class'],
+  properties: {
+    status: { type: ['integer', 'array'], minimum: 100, maximum: 599, items: { type: 'integer', minimum: 100, maximum: 599 } },
+    codePath: jsonPath,
+    code: { type: ['string', 'array'], items: { type: 'string' } },
+    class: { enum: ['in-flight', 'mismatch', 'invalid-state', 'not-found', 'validation'] },
+  },
+} as const;
+
+/** Where a signed value (timestamp, id) is found: a header, a payload field, or a part of the signature header. */
+const deliveryValue = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['in'],
+  properties: {
+    in: { enum: ['header', 'payload', 'signature'] },
+    name: { type: 'string', minLength: 1 },
+    path: jsonPath,
+    prefix: { type: 'string', minLength: 1 },
+    unit: { enum: ['seconds', 'milliseconds', 'iso8601'] },
+  },
+  allOf: [
+    { if: { properties: { in: { const: 'header' } } }, then: { required: ['name'] } },
+    { if: { properties: { in: { const: 'payload' } } }, then: { required: ['path'] } },
+    { if: { properties: { in: { const: 'signature' } } }, then: { required: ['prefix'] } },
+  ],
+} as const;
+
+const hmacSignature = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'header'],
+  properties: {
+    kind: { enum: ['hmac'] },
+    header: { type: 'string', minLength: 1 },
+    prefix: { type: 'string' },
+    separator: { type: 'string', minLength: 1 },
+    content: { type: 'string', minLength: 1 },
+    timestamp: deliveryValue,
+    id: deliveryValue,
+    algorithm: { enum: ['sha1', 'sha256', 'sha512'] },
+    encoding: { enum: ['hex', 'base64'] },
+    secretEncoding: { enum: ['utf8', 'base64', 'hex'] },
+    secretPrefix: { type: 'string', minLength: 1 },
+  },
+} as const;
 
 export const RETRY_POLICY_SCHEMA = {
   type: 'object',
@@ -45,7 +131,7 @@ export const PROFILE_SCHEMA = {
     idempotency: {
       type: 'object',
       additionalProperties: false,
-      required: ['in', 'name', 'required', 'mismatchStatus', 'inFlightStatus'],
+      required: ['in', 'name', 'required'],
       properties: {
         in: { enum: ['header', 'body'] },
         name: { type: 'string', minLength: 1 },
@@ -81,6 +167,9 @@ export const PROFILE_SCHEMA = {
       },
     },
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    amountFormat,
+    placeholders: { type: 'object', additionalProperties: placeholder },
+    errors: { type: 'array', items: errorRule },
     webhooks: {
       type: 'object',
       additionalProperties: false,
@@ -88,7 +177,7 @@ export const PROFILE_SCHEMA = {
       properties: {
         register: operation,
         secretPath: jsonPath,
-        signature: { enum: ['standard-webhooks', 'stripe', 'none'] },
+        signature: { anyOf: [{ enum: ['standard-webhooks', 'stripe', 'none'] }, hmacSignature] },
         eventIdPath: jsonPath,
         eventTypePath: jsonPath,
         resourceIdPath: jsonPath,

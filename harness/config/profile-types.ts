@@ -15,6 +15,54 @@ export interface OperationSpec {
   query?: Record<string, string>;
   /** Statuses that mean success; default any 2xx. */
   successStatus?: number[];
+  /** How `{amount}` is written in this operation, when it differs from the profile's `amountFormat`. */
+  amountFormat?: AmountEncoding;
+}
+
+/** How an amount is written: minor-unit integer, decimal with the currency's exponent, or a `{value, currency}` object. */
+export type AmountKind = 'minor' | 'decimal-string' | 'decimal-number' | 'object';
+
+export interface AmountEncoding {
+  kind: AmountKind;
+  /** For `object`: how the value inside is written (default `decimal-string`). */
+  value?: Exclude<AmountKind, 'object'>;
+  /** For `object`: the field holding the value (default `value`). */
+  valueField?: string;
+  /** For `object`: the field holding the currency (default `currency`). */
+  currencyField?: string;
+}
+
+/** The profile-wide amount format, with per-response-field overrides and currency exponents. */
+export interface AmountFormatSpec extends AmountEncoding {
+  /** ISO 4217 exponents to add or override (`{XTS: 2}`); built-in table otherwise, 2 when unknown. */
+  exponents?: Record<string, number>;
+  /** Per response field (`amount`, `amountCaptured`, `amountRefunded`): a different format. */
+  fields?: Partial<Record<AmountField, AmountEncoding>>;
+}
+
+export type AmountField = 'amount' | 'amountCaptured' | 'amountRefunded';
+
+/** How one placeholder's value is written: a map from the harness's value to the API's, and/or a letter case. */
+export interface PlaceholderSpec {
+  /** e.g. captureMode `{automatic: true, manual: false}`; values not in the map are sent as they are. */
+  map?: Record<string, unknown>;
+  /** Letter case of string values after mapping (currency `lower` → `eur`). */
+  case?: 'lower' | 'upper';
+  /** A list (`{events}`) written as one string joined by this (`","`), instead of a list. */
+  join?: string;
+}
+
+/** What an error answer means to the checks. */
+export type ErrorClass = 'in-flight' | 'mismatch' | 'invalid-state' | 'not-found' | 'validation';
+
+/** One rule: an answer with this status (and, when given, this code at `codePath`) belongs to `class`. */
+export interface ErrorRule {
+  status: number | number[];
+  /** JSON path to the API's error code in the body (`$.error.code`). */
+  codePath?: string;
+  /** The code (or codes) at codePath; with codePath but no code, any value there matches. */
+  code?: string | string[];
+  class: ErrorClass;
 }
 
 /** Where to read fields in a payment response: simple JSON paths (`$.id`, `$.data[0].id`, `$.amounts.captured`). */
@@ -39,9 +87,12 @@ export interface IdempotencySpec {
   name: string;
   /** The API answers 400 when it is missing. */
   required: boolean;
-  /** Status the API uses for "same key, different payload" (the IETF draft says 422). */
+  /**
+   * Status the API uses for "same key, different payload" (the IETF draft says 422). Optional in a
+   * file: filled from `errors` rules of class `mismatch`, else 422.
+   */
   mismatchStatus: number[];
-  /** Status for "same key while the first is in flight" (409). */
+  /** Status for "same key while the first is in flight"; filled from `errors` rules of class `in-flight`, else 409. */
   inFlightStatus: number[];
   /** Response header that marks a replay, if the API sets one (`Idempotent-Replayed`). */
   replayedHeader?: string;
@@ -80,8 +131,11 @@ export interface WebhookSpec {
   register: OperationSpec;
   /** Where the registration answer holds the signing secret. */
   secretPath: string;
-  /** Signature scheme: Standard Webhooks (`webhook-id/-timestamp/-signature`) or Stripe (`Stripe-Signature`). */
-  signature: 'standard-webhooks' | 'stripe' | 'none';
+  /**
+   * Signature scheme: Standard Webhooks (`webhook-id/-timestamp/-signature`), Stripe (`Stripe-Signature`),
+   * or a declared HMAC scheme (harness/webhooks/hmac-signature.ts).
+   */
+  signature: 'standard-webhooks' | 'stripe' | 'none' | HmacSignatureSpec;
   /** JSON paths in the event payload. */
   eventIdPath: string;
   eventTypePath: string;
@@ -94,6 +148,39 @@ export interface WebhookSpec {
   retryPolicy: RetryPolicy;
   /** Oldest signature timestamp accepted, seconds. */
   toleranceSeconds: number;
+}
+
+/** Where a value the signed content needs (timestamp, id) is found in a delivery. */
+export type DeliveryValueSource =
+  | { in: 'header'; name: string }
+  | { in: 'payload'; path: string }
+  /** A `key=value` part of the signature header itself (Stripe's `t=`): `prefix` is `t=`. */
+  | { in: 'signature'; prefix: string };
+
+/**
+ * A declarative HMAC signature: `header` holds one or more signatures (split by `separator`, each
+ * after `prefix`), each an HMAC (`algorithm`, `encoding`) of `content` with the secret.
+ */
+export interface HmacSignatureSpec {
+  kind: 'hmac';
+  /** Header carrying the signature(s), e.g. `X-Signature`. */
+  header: string;
+  /** Text before each signature (`sha256=`, `v1,`, `v1=`); parts without it are ignored. Default none. */
+  prefix?: string;
+  /** Splits the header into parts when it holds several (`" "` Standard Webhooks, `","` Stripe). Default: one part. */
+  separator?: string;
+  /** Signed content: `{body}`, `{timestamp}`, `{id}` are replaced (`{timestamp}.{body}`). Default `{body}`. */
+  content?: string;
+  timestamp?: DeliveryValueSource & { unit?: 'seconds' | 'milliseconds' | 'iso8601' };
+  id?: DeliveryValueSource;
+  /** Default sha256. */
+  algorithm?: 'sha1' | 'sha256' | 'sha512';
+  /** Default hex. */
+  encoding?: 'hex' | 'base64';
+  /** How the secret string becomes key bytes; default utf8. */
+  secretEncoding?: 'utf8' | 'base64' | 'hex';
+  /** Stripped from the secret before decoding (`whsec_`). */
+  secretPrefix?: string;
 }
 
 export interface ApiProfile {
@@ -114,8 +201,14 @@ export interface ApiProfile {
   };
   fields: FieldPaths;
   lifecycle: LifecycleSpec;
-  /** Currency the workload uses (ISO 4217, upper case). */
+  /** Currency the workload uses (ISO 4217, upper case; `placeholders.currency.case` changes how it is sent). */
   currency: string;
+  /** How amounts are written and read; default minor-unit integers. */
+  amountFormat?: AmountFormatSpec;
+  /** How placeholder values are written (`captureMode`, `currency`, …). */
+  placeholders?: Record<string, PlaceholderSpec>;
+  /** What error answers mean, first match wins; `idempotency.*Status` are the shorthand. */
+  errors?: ErrorRule[];
   webhooks?: WebhookSpec;
   /** Endpoint for Pact provider states, if the provider has one. */
   providerStatesPath?: string;

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import type { ApiProfile } from './profile-types.js';
+import type { ApiProfile, RetryPolicy } from './profile-types.js';
 import { SANDBOX_PROFILE } from './sandbox-profile.js';
 import { PROFILE_SCHEMA } from './profile-schema.js';
 import { describeAjvErrors, locate, parseLocated, type LocatedDocument } from './located-yaml.js';
 import { isPathOnTarget } from '../safety.js';
+import { coerceWholeReferences, expandProfileEnv, type Env } from '../profile/env-values.js';
+import { statusesFor } from '../profile/error-classes.js';
 import { ConfigError, UsageError } from '../errors.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
@@ -23,6 +25,15 @@ function merge(base: unknown, over: unknown): unknown {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
   return out;
+}
+
+function valueAtPointer(root: unknown, pointer: string): unknown {
+  let cur = root;
+  for (const seg of pointer.split('/').slice(1)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur;
 }
 
 /** Extra semantic checks the schema can't express (lifecycle states that are never declared). */
@@ -68,19 +79,66 @@ function offTargetPaths(located: LocatedDocument, value: unknown): { pointers: S
   };
 }
 
-/** Parses and validates profile text; every problem at once, located. */
-export function parseProfile(file: string, text: string): ApiProfile {
+/** Pointers of values a draft left as `TODO…` (`profile init` marks every gap so). */
+function todoPointers(value: unknown, pointer = ''): string[] {
+  if (typeof value === 'string') return /^TODO\b/.test(value) ? [pointer] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => todoPointers(v, `${pointer}/${i}`));
+  if (isPlainObject(value)) return Object.entries(value).flatMap(([k, v]) => todoPointers(v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+  return [];
+}
+
+/** `${VAR}` references expanded (see profile/env-values.ts); unset ones without a default refused, each located. */
+function expandEnvironment(located: LocatedDocument, env: Env): unknown {
+  const expanded = expandProfileEnv(located.value, env);
+  if (expanded.missing.length) {
+    const lines = expanded.missing.map((m) => `${locate(located, m.pointer)}: \${${m.variable}} is not set`);
+    const names = [...new Set(expanded.missing.map((m) => m.variable))];
+    throw new UsageError('E_PROFILE_ENV', `${located.file}: environment variable${names.length === 1 ? '' : 's'} ${names.join(', ')} not set\n  ${lines.join('\n  ')}`, {
+      location: locate(located, expanded.missing[0]!.pointer),
+      hint: `set ${names.join(', ')} in the environment, or give a default in the profile: \${${names[0]}:-value}`,
+    });
+  }
+  coerceWholeReferences(expanded.value, expanded.wholeReferences, PROFILE_SCHEMA);
+  return expanded.value;
+}
+
+/**
+ * Fills what a file may leave out: the idempotency statuses come from the `errors` rules of their
+ * class when absent, else the IETF draft's (422 mismatch, 409 in flight); a retry policy without
+ * `honoursRetryAfter`, `stopOn` or `timeScale` gets false, [] and 1. Code reading them can rely on them.
+ */
+function withDefaults(profile: ApiProfile): ApiProfile {
+  const idem = profile.idempotency as Partial<ApiProfile['idempotency']> & ApiProfile['idempotency'];
+  if (!idem.mismatchStatus) idem.mismatchStatus = statusesFor(profile, 'mismatch').length ? statusesFor(profile, 'mismatch') : [422];
+  if (!idem.inFlightStatus) idem.inFlightStatus = statusesFor(profile, 'in-flight').length ? statusesFor(profile, 'in-flight') : [409];
+  // The retry policy's optional keys, which the checks read without guarding.
+  const policy = profile.webhooks?.retryPolicy as Partial<RetryPolicy> | undefined;
+  if (policy) {
+    policy.honoursRetryAfter ??= false;
+    policy.stopOn ??= [];
+    policy.timeScale ??= 1;
+  }
+  return profile;
+}
+
+/** Parses and validates profile text; every problem at once, located. `env` defaults to the process's. */
+export function parseProfile(file: string, text: string, env: Env = process.env): ApiProfile {
   const located = parseLocated(file, text);
   if (located.syntaxProblems.length) throw new ConfigError(file, located.syntaxProblems);
-  let value = located.value;
+  const todos = todoPointers(located.value);
+  let value = expandEnvironment(located, env);
   if (isPlainObject(value) && value.extends === 'sandbox') value = merge(SANDBOX_PROFILE, value);
   const offTarget = offTargetPaths(located, value);
-  if (!validateProfile(value) || offTarget.problems.length) {
-    // The schema's own complaint about an off-target path would say the same thing less clearly.
-    const schemaErrors = (validateProfile.errors ?? []).filter((e) => !offTarget.pointers.has(e.instancePath));
-    throw new ConfigError(file, [...offTarget.problems, ...describeAjvErrors(located, schemaErrors)]);
+  const valid = validateProfile(value);
+  const errors = validateProfile.errors ?? [];
+  if (todos.length || !valid || offTarget.problems.length) {
+    // A TODO left by `profile init` is one problem with one hint, not also a pattern or enum error;
+    // the schema's own complaint about an off-target path would say the same thing less clearly.
+    const todoProblems = todos.map((p) => `${locate(located, p)}: ${p} is still a TODO: ${String(valueAtPointer(located.value, p))} (hint: fill it in from the API's documentation)`);
+    const schemaErrors = errors.filter((e) => !offTarget.pointers.has(e.instancePath) && !todos.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)));
+    throw new ConfigError(file, [...todoProblems, ...offTarget.problems, ...describeAjvErrors(located, schemaErrors)]);
   }
-  const profile = value as unknown as ApiProfile & { extends?: string };
+  const profile = withDefaults(value as unknown as ApiProfile) as ApiProfile & { extends?: string };
   delete profile.extends;
   const problems = semanticProblems(profile, file);
   if (problems.length) throw new ConfigError(file, problems);

@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import type { WebhookSpec } from '../config/profile-types.js';
+import { verifyHmac } from './hmac-signature.js';
 
 /** What verifying one delivery's signature found. */
 export interface SignatureResult {
@@ -48,9 +50,15 @@ export function verifyStripe(secret: string, body: string, headers: Record<strin
 }
 
 export function verifySignature(
-  scheme: 'standard-webhooks' | 'stripe' | 'none', secret: string | undefined, body: string, headers: Record<string, string | string[] | undefined>, nowMs = Date.now(),
+  scheme: WebhookSpec['signature'], secret: string | undefined, body: string, headers: Record<string, string | string[] | undefined>, nowMs = Date.now(),
 ): SignatureResult {
   if (scheme === 'none') return { valid: true };
   if (!secret) return { valid: false, error: 'no signing secret (the endpoint registration did not return one)' };
+  if (typeof scheme === 'object') return verifyHmac(scheme, secret, body, headers, nowMs);
   return scheme === 'stripe' ? verifyStripe(secret, body, headers, nowMs) : verifyStandardWebhooks(secret, body, headers, nowMs);
+}
+
+/** A scheme's name for sentences: `stripe`, `standard-webhooks`, `none`, or `HMAC (X-Signature)`. */
+export function signatureSchemeName(scheme: WebhookSpec['signature']): string {
+  return typeof scheme === 'object' ? `HMAC (${scheme.header})` : scheme;
 }

@@ -52,7 +52,9 @@ export async function runFlow(ctx: FlowContext, plan: FlowPlan): Promise<void> {
   ctx.touched(reference, `${plan.id}-0`, created.resourceId);
   const id = created.resourceId;
   if (!id || ctx.signal?.aborted) return;
-  const on = { id };
+  // Every later operation may name the create's placeholders too (reference, currency, capture mode); its own amount is set per step.
+  const { amount: _createAmount, ...shared } = createParams;
+  const on: RequestParams = { ...shared, id };
   switch (plan.flow) {
     case 'authorize-capture':
       await write(ctx, 'capture', 1, plan, { ...on, amount: plan.amount }, { resourceId: id, amount: plan.amount });

@@ -34,6 +34,50 @@ describe('buildRequest', () => {
     expect(formEncode({ events: ['a', 'b'] })).toBe('events%5B%5D=a&events%5B%5D=b');
   });
 
+  it('maps placeholder values and writes amounts in the profile\'s format in every operation', () => {
+    const profile: ApiProfile = {
+      ...SANDBOX_PROFILE,
+      amountFormat: { kind: 'decimal-string' },
+      placeholders: { captureMode: { map: { automatic: true, manual: false } }, currency: { case: 'lower' } },
+      operations: {
+        ...SANDBOX_PROFILE.operations,
+        create: { method: 'POST', path: '/v2/payments', body: { amount: '{amount}', currency: '{currency}', auto_capture: '{captureMode}', reference: '{reference}' } },
+        capture: {
+          method: 'POST', path: '/v2/payments/{id}/capture', query: { ccy: '{currency}', ref: '{reference}' },
+          body: { payment: '{id}', money: { amount: '{amount}', currency: '{currency}' }, note: 'capture {amount} {currency}' },
+        },
+        refund: { method: 'POST', path: '/v2/refunds/{currency}/{amount}', body: { amount: '{amount}' }, amountFormat: { kind: 'minor' } },
+      },
+    };
+    const create = buildRequest(profile, 'create', { amount: 1250, currency: 'EUR', reference: 'r', captureMode: 'automatic', idempotencyKey: 'k' });
+    expect(JSON.parse(create.body!)).toEqual({ amount: '12.50', currency: 'eur', auto_capture: true, reference: 'r' });
+    const manual = buildRequest(profile, 'create', { amount: 500, currency: 'JPY', reference: 'r', captureMode: 'manual' });
+    expect(JSON.parse(manual.body!)).toEqual({ amount: '500', currency: 'jpy', auto_capture: false, reference: 'r' });
+    // Currency defaults to the profile's in operations whose caller does not pass one; reference and id fill wherever written.
+    const capture = buildRequest(profile, 'capture', { id: 'p1', amount: 1250, reference: 'r' });
+    expect(capture.path).toBe('/v2/payments/p1/capture?ccy=eur&ref=r');
+    expect(JSON.parse(capture.body!)).toEqual({ payment: 'p1', money: { amount: '12.50', currency: 'eur' }, note: 'capture 12.50 eur' });
+    // An operation's own amount format wins, in the path too.
+    const refund = buildRequest(profile, 'refund', { id: 'p1', amount: 300, currency: 'KWD' });
+    expect(refund.path).toBe('/v2/refunds/kwd/300');
+    expect(JSON.parse(refund.body!)).toEqual({ amount: 300 });
+    // Nested {value, currency} objects, form-encoded with brackets.
+    const objects: ApiProfile = { ...profile, encoding: 'form', amountFormat: { kind: 'object' } };
+    expect(buildRequest(objects, 'create', { amount: 1250, reference: 'r', captureMode: 'manual' }).body)
+      .toBe('amount%5Bvalue%5D=12.50&amount%5Bcurrency%5D=eur&currency=eur&auto_capture=false&reference=r');
+    // A list placeholder inside longer text is one comma-separated value.
+    const hooks: ApiProfile = { ...profile, webhooks: { ...SANDBOX_PROFILE.webhooks!, register: { method: 'POST', path: '/hooks', body: { url: '{url}', events: 'list:{events}' } } } };
+    expect(JSON.parse(buildRequest(hooks, 'registerWebhook', { url: 'http://x', events: ['a', 'b'] }).body!)).toEqual({ url: 'http://x', events: 'list:a,b' });
+  });
+
+  it('resolves ${VAR:-default} in headers and refuses an unset variable instead of sending an empty header', () => {
+    delete process.env.PH_TEST_UNSET;
+    const defaulted: ApiProfile = { ...SANDBOX_PROFILE, headers: { 'X-Tenant': '${PH_TEST_UNSET:-t1}' } };
+    expect(buildRequest(defaulted, 'get', { id: 'p' }).headers['X-Tenant']).toBe('t1');
+    const unset: ApiProfile = { ...SANDBOX_PROFILE, headers: { 'X-Api-Key': 'key ${PH_TEST_UNSET}' } };
+    expect(() => buildRequest(unset, 'get', { id: 'p' })).toThrow(/header X-Api-Key uses \$\{PH_TEST_UNSET\}, which is not set/);
+  });
+
   it('names the missing operation in a usage error', () => {
     const profile = { ...SANDBOX_PROFILE, operations: { create: SANDBOX_PROFILE.operations.create, get: SANDBOX_PROFILE.operations.get } };
     expect(() => buildRequest(profile, 'refund', {})).toThrow(/does not define operation "refund"/);

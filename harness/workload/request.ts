@@ -1,6 +1,9 @@
 import type { ApiProfile, OperationSpec } from '../config/profile-types.js';
 import type { PaymentOperation } from '../history/types.js';
 import { UsageError } from '../errors.js';
+import { encodeAmount } from '../profile/amount-format.js';
+import { mapPlaceholder } from '../profile/value-maps.js';
+import { expandEnvText } from '../profile/env-values.js';
 
 /** Values a request template's `{placeholders}` may take. */
 export interface RequestParams {
@@ -40,25 +43,38 @@ export function operationSpec(profile: ApiProfile, op: PaymentOperation): Operat
   return spec;
 }
 
-function paramValue(params: RequestParams, name: string): unknown {
-  return (params as Record<string, unknown>)[name];
+/**
+ * Every placeholder's value as this operation writes it: currency defaults to the profile's in every
+ * operation, placeholder maps apply (`captureMode` → `true`, `currency` → `eur`), and `{amount}` takes
+ * the profile's amount format (minor units, a decimal with the currency's exponent, or an object).
+ */
+export function placeholderValues(profile: ApiProfile, spec: OperationSpec, params: RequestParams): Record<string, unknown> {
+  const currency = params.currency ?? profile.currency;
+  const values: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries({ ...params, currency })) values[name] = mapPlaceholder(profile, name, value);
+  if (params.amount !== undefined) values.amount = encodeAmount(profile, params.amount, currency, spec.amountFormat, values.currency);
+  return values;
 }
 
-/** Replaces placeholders; a value that is exactly one placeholder keeps the parameter's type; unset → undefined. */
-function fill(template: unknown, params: RequestParams): unknown {
+/** A placeholder's value inside longer text: scalars as written, lists comma-joined, objects as JSON. */
+function textOf(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.map(textOf).join(',');
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** Replaces placeholders; a value that is exactly one placeholder keeps the value's type; unset → undefined. */
+function fill(template: unknown, values: Record<string, unknown>): unknown {
   if (typeof template === 'string') {
     const whole = WHOLE_PLACEHOLDER.exec(template);
-    if (whole) return paramValue(params, whole[1]!);
-    return template.replace(PLACEHOLDER, (m, name: string) => {
-      const v = paramValue(params, name);
-      return v === undefined ? '' : String(v);
-    });
+    if (whole) return values[whole[1]!];
+    return template.replace(PLACEHOLDER, (m, name: string) => textOf(values[name]));
   }
-  if (Array.isArray(template)) return template.map((t) => fill(t, params)).filter((v) => v !== undefined);
+  if (Array.isArray(template)) return template.map((t) => fill(t, values)).filter((v) => v !== undefined);
   if (template && typeof template === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(template)) {
-      const filled = fill(v, params);
+      const filled = fill(v, values);
       if (filled !== undefined) out[k] = filled;
     }
     return out;
@@ -66,16 +82,21 @@ function fill(template: unknown, params: RequestParams): unknown {
   return template;
 }
 
-function fillPath(template: string, params: RequestParams): string {
-  return template.replace(PLACEHOLDER, (m, name: string) => {
-    const v = paramValue(params, name);
-    return v === undefined ? '' : encodeURIComponent(String(v));
-  });
+function fillPath(template: string, values: Record<string, unknown>): string {
+  return template.replace(PLACEHOLDER, (m, name: string) => encodeURIComponent(textOf(values[name])));
 }
 
-/** `${ENV_VAR}` in profile header values, so API keys stay out of profile files. */
-function expandEnv(value: string): string {
-  return value.replace(/\$\{(\w+)\}/g, (m, name: string) => process.env[name] ?? '');
+/**
+ * `${VAR}` / `${VAR:-default}` in header values, resolved per request so credentials stay out of
+ * profiles written to run directories. Loading a profile already refused unset variables; one that
+ * was built in code and names an unset variable is refused here, never sent as an empty header.
+ */
+function expandEnv(header: string, value: string): string {
+  return expandEnvText(value, process.env, (variable) => {
+    throw new UsageError('E_PROFILE_ENV', `header ${header} uses \${${variable}}, which is not set`, {
+      hint: `set ${variable} in the environment, or write \${${variable}:-default} in the profile`,
+    });
+  });
 }
 
 /** Rails/Stripe-style form encoding: nested objects as a[b], arrays as a[]. */
@@ -94,19 +115,20 @@ export function formEncode(fields: Record<string, unknown>): string {
 /** Builds the request a profile prescribes for `op`: placeholders, JSON or form body, key in a header or a body field. */
 export function buildRequest(profile: ApiProfile, op: PaymentOperation, params: RequestParams): BuiltRequest {
   const spec = operationSpec(profile, op);
-  let path = fillPath(spec.path, params);
+  const values = placeholderValues(profile, spec, params);
+  let path = fillPath(spec.path, values);
   if (spec.query) {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(spec.query)) {
-      const filled = fill(v, params);
-      if (filled !== undefined && filled !== '') query.set(k, String(filled));
+      const filled = textOf(fill(v, values));
+      if (filled !== '') query.set(k, filled);
     }
     const qs = query.toString();
     if (qs) path += `${path.includes('?') ? '&' : '?'}${qs}`;
   }
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(profile.headers)) headers[k] = expandEnv(v);
-  let fields = spec.body ? (fill(spec.body, params) as Record<string, unknown>) : undefined;
+  for (const [k, v] of Object.entries(profile.headers)) headers[k] = expandEnv(k, v);
+  let fields = spec.body ? (fill(spec.body, values) as Record<string, unknown>) : undefined;
   if (params.idempotencyKey !== undefined && spec.method !== 'GET') {
     if (profile.idempotency.in === 'header') headers[profile.idempotency.name] = params.idempotencyKey;
     else fields = { ...(fields ?? {}), [profile.idempotency.name]: params.idempotencyKey };
