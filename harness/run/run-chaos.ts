@@ -120,7 +120,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     toxiproxy = await startToxiproxy({ toxiproxyUrl: options.toxiproxyUrl, seed });
     nemesis = await Nemesis.connect(toxiproxy.url, runId, recorder);
     for (const s of scenarios) nemesis.assertSupports(s.faults, s.name);
-    target = await startTarget({ target: options.target, bugs: options.bugs, timeScale });
+    target = await startTarget({ target: options.target, bugs: options.bugs, timeScale, seed });
     const targetUrl = new URL(target.url);
     const api = await nemesis.createProxy('api', `${targetUrl.hostname}:${targetUrl.port || (targetUrl.protocol === 'https:' ? 443 : 80)}`);
     if (profile.webhooks) {
