@@ -113,6 +113,8 @@ export interface DeliveryRecord extends RecordBase {
   answeredStatus: number;
   /** Retry-After we sent with that answer, in seconds, if any. */
   retryAfterSeconds?: number;
+  /** How long the sink held its answer back (a slow-receiver rule), ms; the provider may time out first. */
+  answerDelayMs?: number;
   signatureValid: boolean;
   /** Seconds between the signature's timestamp and receipt (freshness). */
   signatureAgeSeconds?: number;
@@ -152,6 +154,20 @@ export interface NoteRecord extends RecordBase {
   message: string;
 }
 
+/**
+ * Event-loop delay the harness measured over one window ending at `time`: the run's own scheduling
+ * noise, against which timing verdicts weigh their margins.
+ */
+export interface LagRecord extends RecordBase {
+  kind: 'lag';
+  /** Length of the window that ends at `time`, ms. */
+  windowMs: number;
+  /** Longest event-loop delay seen in the window, ms. */
+  maxMs: number;
+  /** 99th percentile of the delays seen in the window, ms. */
+  p99Ms: number;
+}
+
 export interface RunEnd extends RecordBase {
   kind: 'run-end';
   /** 'completed', 'interrupted' or 'error' (with message). */
@@ -169,6 +185,7 @@ export type HistoryRecord =
   | FinalRead
   | ReferenceCount
   | NoteRecord
+  | LagRecord
   | RunEnd;
 
 export type HistoryKind = HistoryRecord['kind'];
