@@ -1,0 +1,56 @@
+import type { LagRecord } from '../history/types.js';
+import type { HistoryView } from './history-view.js';
+
+/**
+ * Below this, a timing margin is never told apart from noise: timer granularity and the socket hop
+ * between the provider and the sink, which event-loop lag does not show.
+ */
+export const NOISE_FLOOR_MS = 10;
+
+/** The scheduling noise a run measured over a span of time. */
+export interface Noise {
+  /** Largest event-loop lag of the windows covering the span, plus the floor; undefined when none was measured. */
+  ms?: number;
+  /** Why no figure: the run recorded no lag at all, or no lag window covers the span. */
+  missing?: string;
+}
+
+const cache = new WeakMap<HistoryView, LagRecord[]>();
+
+function lagsOf(view: HistoryView): LagRecord[] {
+  let lags = cache.get(view);
+  if (!lags) {
+    lags = view.history.filter((r): r is LagRecord => r.kind === 'lag').sort((a, b) => a.time - b.time);
+    cache.set(view, lags);
+  }
+  return lags;
+}
+
+/** The measured noise around [from, to]: the worst lag of every window that overlaps it. */
+export function noiseBetween(view: HistoryView, from: number, to: number): Noise {
+  const lags = lagsOf(view);
+  if (lags.length === 0) return { missing: 'the run recorded no scheduling lag' };
+  // Windows end at `time` and tile the run: binary search the first one ending at or after `from`.
+  let lo = 0;
+  let hi = lags.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lags[mid]!.time < from) lo = mid + 1;
+    else hi = mid;
+  }
+  let worst = -1;
+  for (let i = lo; i < lags.length && lags[i]!.time - lags[i]!.windowMs <= to; i++) worst = Math.max(worst, lags[i]!.maxMs);
+  // No window covers the span: the monitor itself was starved, or the run ended first.
+  if (worst < 0) return { missing: 'no scheduling-lag sample covers those attempts' };
+  return { ms: worst + NOISE_FLOOR_MS };
+}
+
+/**
+ * A timing violation by `marginMs` is a witness only when the margin exceeds the noise measured
+ * around it; otherwise the sentence saying why it cannot be told from noise.
+ */
+export function noiseDoubt(marginMs: number, noise: Noise): string | undefined {
+  if (noise.ms === undefined) return `${noise.missing ?? 'no scheduling lag was measured'}, so a ${Math.round(marginMs)} ms margin cannot be told from noise`;
+  if (marginMs > noise.ms) return undefined;
+  return `the run measured ${Math.round(noise.ms - NOISE_FLOOR_MS)} ms of scheduling lag around them (${NOISE_FLOOR_MS} ms floor added)`;
+}
