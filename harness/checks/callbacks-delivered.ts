@@ -86,7 +86,7 @@ export const callbacksDelivered: Check = {
       const late = ok.time - first.time - waiting - horizon;
       if (late > 0 && witnesses.length < MAX_WITNESSES) {
         const summary = `Event ${eventId} was delivered ${Math.round(ok.time - first.time)} ms after its first attempt, past the ${Math.round(horizon)} ms horizon of the declared retry policy`;
-        const doubt = noiseDoubt(late, noiseBetween(view, first.time, ok.time));
+        const doubt = noiseDoubt(late, noiseBetween(view, first.time, ok.time), 'late');
         if (!doubt) witnesses.push({ summary: `${summary}.`, records: [first.record, ok.record] });
         else if (doubts.length < MAX_WITNESSES) doubts.push(`${summary}, but ${doubt}.`);
       }

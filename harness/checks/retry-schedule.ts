@@ -37,8 +37,8 @@ export const retrySchedule: Check = {
       if (witnesses.length < MAX_WITNESSES) witnesses.push({ summary, records: records.map((a) => a.record) });
     };
     /** A timing violation of `margin` ms around [from, to]: a witness, or a doubt when noise could explain it. */
-    const timing = (summary: string, margin: number, from: number, to: number, records: CallbackAttempt[]): void => {
-      const doubt = noiseDoubt(margin, noiseBetween(view, from, to));
+    const timing = (summary: string, margin: number, direction: 'early' | 'late', span: [number, number], records: CallbackAttempt[]): void => {
+      const doubt = noiseDoubt(margin, noiseBetween(view, span[0], span[1]), direction);
       if (!doubt) fail(summary, records);
       else if (doubts.length < MAX_WITNESSES) doubts.push(`${summary.replace(/\.$/, '')}, but ${doubt}.`);
     };
@@ -76,11 +76,11 @@ export const retrySchedule: Check = {
         const sinceOutcome = cur.time - prev.outcomeTime;
         if (sinceStart < lo - slack.earlySlackMs) {
           const ra = prev.retryAfterSeconds !== undefined ? ' (Retry-After)' : '';
-          timing(`Event ${eventId}: attempt ${i + 1} came ${fmt(sinceStart)} after attempt ${i} (answered ${describeAnswer(prev, index)}), ${fmt(lo - sinceStart)} earlier than the ${fmt(lo)} the policy promises at least${ra}.`, lo - sinceStart, prev.time, cur.time, [prev, cur]);
+          timing(`Event ${eventId}: attempt ${i + 1} came ${fmt(sinceStart)} after attempt ${i} (answered ${describeAnswer(prev, index)}), ${fmt(lo - sinceStart)} earlier than the ${fmt(lo)} the policy promises at least${ra}.`, lo - sinceStart, 'early', [prev.time, cur.time], [prev, cur]);
           break;
         }
         if (sinceOutcome > hi + slack.lateSlackMs) {
-          timing(`Event ${eventId}: attempt ${i + 1} came ${fmt(sinceOutcome)} after attempt ${i} ended; the policy promises at most ${fmt(hi)} (plus ${fmt(slack.lateSlackMs)} slack).`, sinceOutcome - hi, prev.time, cur.time, [prev, cur]);
+          timing(`Event ${eventId}: attempt ${i + 1} came ${fmt(sinceOutcome)} after attempt ${i} ended; the policy promises at most ${fmt(hi)} (plus ${fmt(slack.lateSlackMs)} slack).`, sinceOutcome - hi, 'late', [prev.time, cur.time], [prev, cur]);
           break;
         }
       }
@@ -90,7 +90,7 @@ export const retrySchedule: Check = {
         const { hi } = promisedDelay(policy, attempts.length, last.retryAfterSeconds);
         const waited = view.endTime - last.outcomeTime;
         if (waited > hi + slack.lateSlackMs) {
-          timing(`Event ${eventId} was attempted ${attempts.length} time${attempts.length === 1 ? '' : 's'} and never again after ${describeAnswer(last, index)}; the policy promises up to ${policy.maxAttempts} attempts (next within ${fmt(hi)}).`, waited - hi, last.time, view.endTime, attempts);
+          timing(`Event ${eventId} was attempted ${attempts.length} time${attempts.length === 1 ? '' : 's'} and never again after ${describeAnswer(last, index)}; the policy promises up to ${policy.maxAttempts} attempts (next within ${fmt(hi)}).`, waited - hi, 'late', [last.time, view.endTime], attempts);
         }
       }
     }

@@ -11,6 +11,11 @@ export const NOISE_FLOOR_MS = 10;
 export interface Noise {
   /** Largest event-loop lag of the windows covering the span, plus the floor; undefined when none was measured. */
   ms?: number;
+  /**
+   * Total time the loop ran late in those windows, plus the floor: what a chain of steps (a retry
+   * passing through a database, the proxy and the sink) may have been held up by, end to end.
+   */
+  stallMs?: number;
   /** Why no figure: the run recorded no lag at all, or no lag window covers the span. */
   missing?: string;
 }
@@ -39,18 +44,28 @@ export function noiseBetween(view: HistoryView, from: number, to: number): Noise
     else hi = mid;
   }
   let worst = -1;
-  for (let i = lo; i < lags.length && lags[i]!.time - lags[i]!.windowMs <= to; i++) worst = Math.max(worst, lags[i]!.maxMs);
+  let stall = 0;
+  for (let i = lo; i < lags.length && lags[i]!.time - lags[i]!.windowMs <= to; i++) {
+    worst = Math.max(worst, lags[i]!.maxMs);
+    // Older lag records carry no total: their worst stall is the least they stalled.
+    stall += lags[i]!.stallMs ?? lags[i]!.maxMs;
+  }
   // No window covers the span: the monitor itself was starved, or the run ended first.
   if (worst < 0) return { missing: 'no scheduling-lag sample covers those attempts' };
-  return { ms: worst + NOISE_FLOOR_MS };
+  return { ms: worst + NOISE_FLOOR_MS, stallMs: Math.max(stall, worst) + NOISE_FLOOR_MS };
 }
 
 /**
  * A timing violation by `marginMs` is a witness only when the margin exceeds the noise measured
- * around it; otherwise the sentence saying why it cannot be told from noise.
+ * around it; otherwise the sentence saying why it cannot be told from noise. An early event can be
+ * explained by one late timestamp (the worst single stall); a late one by every stall on its way
+ * (their total).
  */
-export function noiseDoubt(marginMs: number, noise: Noise): string | undefined {
+export function noiseDoubt(marginMs: number, noise: Noise, direction: 'early' | 'late' = 'early'): string | undefined {
   if (noise.ms === undefined) return `${noise.missing ?? 'no scheduling lag was measured'}, so a ${Math.round(marginMs)} ms margin cannot be told from noise`;
-  if (marginMs > noise.ms) return undefined;
-  return `the run measured ${Math.round(noise.ms - NOISE_FLOOR_MS)} ms of scheduling lag around them (${NOISE_FLOOR_MS} ms floor added)`;
+  const allowed = direction === 'late' ? (noise.stallMs ?? noise.ms) : noise.ms;
+  if (marginMs > allowed) return undefined;
+  return direction === 'late'
+    ? `the run's event loop ran ${Math.round(allowed - NOISE_FLOOR_MS)} ms late in total around them (${NOISE_FLOOR_MS} ms floor added)`
+    : `the run measured ${Math.round(allowed - NOISE_FLOOR_MS)} ms of scheduling lag around them (${NOISE_FLOOR_MS} ms floor added)`;
 }

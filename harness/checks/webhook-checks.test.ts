@@ -63,6 +63,18 @@ describe('retry-schedule', () => {
     expect(retrySchedule.run(calm.records, ctx).verdict).toBe('fail');
   });
 
+  it('weighs a late retry against the total time the loop ran late on its way, not just the worst stall', () => {
+    // 100 ms promised (+50 slack); 800 ms came: 700 ms late. Each window: worst stall 100 ms, 400 ms in total.
+    const busy = new TestHistory();
+    for (let t = 500; t <= 3_000; t += 500) busy.push({ kind: 'lag', time: t, target: 'default', windowMs: 500, maxMs: 100, p99Ms: 100, stallMs: 400 });
+    busy.delivery('e1', 1_000, 500).delivery('e1', 1_800, 200);
+    const v = retrySchedule.run(busy.records, ctx);
+    expect(v.verdict).toBe('unknown');
+    expect(v.error).toContain('ran 1200 ms late in total');
+    const calm = quiet().delivery('e1', 1_000, 500).delivery('e1', 1_800, 200);
+    expect(retrySchedule.run(calm.records, ctx).witnesses[0]!.summary).toContain('at most 110 ms');
+  });
+
   it('weighs only the lag around the attempts, not the run\'s worst moment', () => {
     const h = lag(new TestHistory(), 1_000, 400);
     lag(h, 3_000, 3, 1_000).delivery('e1', 2_000, 500).delivery('e1', 2_070, 200);

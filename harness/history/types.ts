@@ -166,6 +166,11 @@ export interface LagRecord extends RecordBase {
   maxMs: number;
   /** 99th percentile of the delays seen in the window, ms. */
   p99Ms: number;
+  /**
+   * Total time the loop ran late in the window, ms: how long it was too busy to run a due timer. A
+   * chain of async steps can be delayed by all of it, not just by the worst single stall.
+   */
+  stallMs?: number;
 }
 
 export interface RunEnd extends RecordBase {

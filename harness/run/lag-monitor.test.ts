@@ -22,9 +22,11 @@ describe('lag monitor', () => {
     // Timers only run late: the block shows up as at least its own length, whatever else the machine does.
     const covering = lags.filter((l) => l.time >= blockedAt && l.time - l.windowMs <= blockedAt + 300);
     expect(Math.max(...covering.map((l) => l.maxMs))).toBeGreaterThanOrEqual(250);
+    expect(covering.reduce((sum, l) => sum + (l.stallMs ?? 0), 0)).toBeGreaterThanOrEqual(250);
     for (const l of lags) {
       expect(l.windowMs).toBeGreaterThan(0);
       expect(l.p99Ms).toBeLessThanOrEqual(l.maxMs);
+      expect(l.stallMs).toBeGreaterThanOrEqual(0);
     }
     // Windows tile the run: each starts where the previous one ended.
     for (let i = 1; i < lags.length; i++) expect(lags[i]!.time - lags[i]!.windowMs).toBe(lags[i - 1]!.time);

@@ -32,8 +32,16 @@ export function startLagMonitor(recorder: HistoryRecorder, options: LagMonitorOp
   const lagOf = (ns: number): number => Math.max(0, Math.round((ns / NS_PER_MS - resolutionMs) * 10) / 10);
   const flush = (): void => {
     const now = recorder.now();
+    const windowMs = now - windowStart;
     if (histogram.count > 0) {
-      recorder.append({ kind: 'lag', time: now, windowMs: now - windowStart, maxMs: lagOf(histogram.max), p99Ms: lagOf(histogram.percentile(99)) });
+      // Each tick records its whole interval; what exceeds the resolution, summed, is the time the loop ran late.
+      const stallMs = Math.round(Math.max(0, (histogram.mean / NS_PER_MS - resolutionMs) * histogram.count) * 10) / 10;
+      recorder.append({ kind: 'lag', time: now, windowMs, maxMs: lagOf(histogram.max), p99Ms: lagOf(histogram.percentile(99)), stallMs });
+    } else if (windowMs > 0) {
+      // Not one sampling tick ran: the loop was blocked for the whole window. Record it as such (the next
+      // window's first tick reports the same stall again: counting it twice errs towards "unknown").
+      const stalled = Math.max(0, windowMs - resolutionMs);
+      recorder.append({ kind: 'lag', time: now, windowMs, maxMs: stalled, p99Ms: stalled, stallMs: stalled });
     }
     histogram.reset();
     windowStart = now;
