@@ -7,6 +7,13 @@ import type { HistoryView } from './history-view.js';
  */
 export const NOISE_FLOOR_MS = 10;
 
+/**
+ * Above this share of time running late, the process is saturated: work queues behind work, and a
+ * chain of steps can wait far longer than the loop's own stalls add up to (a queue's wait grows as
+ * busy / (1 − busy)), so lateness there says nothing about the provider.
+ */
+export const SATURATED_BUSY_SHARE = 0.5;
+
 /** The scheduling noise a run measured over a span of time. */
 export interface Noise {
   /** Largest event-loop lag of the windows covering the span, plus the floor; undefined when none was measured. */
@@ -16,6 +23,8 @@ export interface Noise {
    * passing through a database, the proxy and the sink) may have been held up by, end to end.
    */
   stallMs?: number;
+  /** Share of the covering windows' time the loop ran late (0..1): near 1, the process was saturated. */
+  busy?: number;
   /** Why no figure: the run recorded no lag at all, or no lag window covers the span. */
   missing?: string;
 }
@@ -45,14 +54,17 @@ export function noiseBetween(view: HistoryView, from: number, to: number): Noise
   }
   let worst = -1;
   let stall = 0;
+  let covered = 0;
   for (let i = lo; i < lags.length && lags[i]!.time - lags[i]!.windowMs <= to; i++) {
     worst = Math.max(worst, lags[i]!.maxMs);
     // Older lag records carry no total: their worst stall is the least they stalled.
     stall += lags[i]!.stallMs ?? lags[i]!.maxMs;
+    covered += lags[i]!.windowMs;
   }
   // No window covers the span: the monitor itself was starved, or the run ended first.
   if (worst < 0) return { missing: 'no scheduling-lag sample covers those attempts' };
-  return { ms: worst + NOISE_FLOOR_MS, stallMs: Math.max(stall, worst) + NOISE_FLOOR_MS };
+  const busy = covered > 0 ? Math.min(stall / covered, 1) : 1;
+  return { ms: worst + NOISE_FLOOR_MS, stallMs: Math.max(stall, worst) + NOISE_FLOOR_MS, busy };
 }
 
 /**
@@ -64,6 +76,9 @@ export function noiseBetween(view: HistoryView, from: number, to: number): Noise
 export function noiseDoubt(marginMs: number, noise: Noise, direction: 'early' | 'late' = 'early'): string | undefined {
   if (noise.ms === undefined) return `${noise.missing ?? 'no scheduling lag was measured'}, so a ${Math.round(marginMs)} ms margin cannot be told from noise`;
   const allowed = direction === 'late' ? (noise.stallMs ?? noise.ms) : noise.ms;
+  if (direction === 'late' && marginMs > allowed && (noise.busy ?? 0) >= SATURATED_BUSY_SHARE) {
+    return `the run's event loop ran late ${Math.round(noise.busy! * 100)} % of the time around them (saturated: work queued behind work)`;
+  }
   if (marginMs > allowed) return undefined;
   return direction === 'late'
     ? `the run's event loop ran ${Math.round(allowed - NOISE_FLOOR_MS)} ms late in total around them (${NOISE_FLOOR_MS} ms floor added)`

@@ -75,6 +75,20 @@ describe('retry-schedule', () => {
     expect(retrySchedule.run(calm.records, ctx).witnesses[0]!.summary).toContain('at most 110 ms');
   });
 
+  it('does not judge lateness while the process was saturated, but still judges earliness then', () => {
+    // Running late 60 % of the time: a retry 1.9 s late exceeds the stalls' total, yet queueing explains it.
+    const saturated = (): TestHistory => {
+      const h = new TestHistory();
+      for (let t = 500; t <= 4_000; t += 500) h.push({ kind: 'lag', time: t, target: 'default', windowMs: 500, maxMs: 30, p99Ms: 30, stallMs: 300 });
+      return h;
+    };
+    const late = retrySchedule.run(saturated().delivery('e1', 1_000, 500).delivery('e1', 3_000, 200).records, ctx);
+    expect(late.verdict).toBe('unknown');
+    expect(late.error).toContain('ran late 60 % of the time');
+    const early = retrySchedule.run(saturated().delivery('e1', 1_000, 500).delivery('e1', 1_020, 200).records, ctx);
+    expect(early.verdict).toBe('fail');
+  });
+
   it('weighs only the lag around the attempts, not the run\'s worst moment', () => {
     const h = lag(new TestHistory(), 1_000, 400);
     lag(h, 3_000, 3, 1_000).delivery('e1', 2_000, 500).delivery('e1', 2_070, 200);
