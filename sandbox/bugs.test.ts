@@ -10,6 +10,8 @@ afterAll(dropTestSchemas);
 
 const TIME_SCALE = 0.02;
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Each test starts a sandbox; starting PGlite compiles its WASM, which has taken over 30 s on a loaded 2-core machine. */
+const START_TIMEOUT_MS = 120_000;
 
 /** Webhook defects: send one event to a receiver that answers per `answer`, return what arrived. */
 async function deliveriesTo(url: string, answer: (n: number) => number, waitMs: number) {
@@ -117,7 +119,7 @@ for (const storage of STORAGES) {
     let clean: RunningSandbox;
     beforeAll(async () => {
       clean = await start(storage, { timeScale: TIME_SCALE });
-    });
+    }, START_TIMEOUT_MS);
     afterAll(() => clean?.close());
 
     for (const bug of SANDBOX_BUGS) {
@@ -130,7 +132,7 @@ for (const storage of STORAGES) {
         } finally {
           await buggy.close();
         }
-      });
+      }, START_TIMEOUT_MS);
     }
   });
 }

@@ -21,6 +21,8 @@ const ATTEMPT_TIMEOUT_MS = 2_000;
  * keeps the dispatcher waiting, so lateness gets room no scheduler hiccup crosses; earliness none.
  */
 const LATE_ROOM_MS = 3_000;
+/** Starting PGlite compiles its WASM: on a loaded 2-core machine that alone has taken over 30 s. */
+const START_TIMEOUT_MS = 120_000;
 
 /** Gap between attempt n and n+1 is the promised delay − jitter at least, and not absurdly late. */
 function expectOnSchedule(deliveries: ReceivedWebhook[]): void {
@@ -38,7 +40,7 @@ for (const storage of STORAGES) {
     let receiver: Receiver | undefined;
     beforeAll(async () => {
       sandbox = await start(storage, { timeScale: TIME_SCALE });
-    });
+    }, START_TIMEOUT_MS);
     afterAll(() => sandbox?.close());
     afterEach(() => receiver?.close());
 
