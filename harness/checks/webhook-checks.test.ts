@@ -87,6 +87,13 @@ describe('retry-schedule', () => {
     expect(late.error).toContain('ran late 60 % of the time');
     const early = retrySchedule.run(saturated().delivery('e1', 1_000, 500).delivery('e1', 1_020, 200).records, ctx);
     expect(early.verdict).toBe('fail');
+    // Nor is silence after a failed attempt: the retry may be queued behind the load (both checks agree).
+    const silent = saturated().delivery('e1', 1_000, 500);
+    for (const check of [retrySchedule, callbacksDelivered]) {
+      const v = check.run(silent.records, ctx);
+      expect(v.verdict, check.name).toBe('unknown');
+      expect(v.error, check.name).toContain('saturated');
+    }
   });
 
   it('weighs only the lag around the attempts, not the run\'s worst moment', () => {
