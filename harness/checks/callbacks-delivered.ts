@@ -4,7 +4,7 @@ import type { OperationComplete, OperationInvoke } from '../history/types.js';
 import type { ApiProfile } from '../config/profile-types.js';
 import { attemptIndex, attemptsOf, delivered, describeAnswer } from './callback-attempts.js';
 import { answerRacedTimeout, budgetSpent, eventSpan, unseenAttempts } from './callback-budget.js';
-import { noiseBetween, noiseDoubt } from './scheduling-noise.js';
+import { noiseBetween, noiseDoubt, silenceDoubt } from './scheduling-noise.js';
 import { ReasonTally } from './reason-tally.js';
 import { IntColumn } from './int-column.js';
 import { promisedDelay, retryHorizonMs, slackFrom } from './retry-timing.js';
@@ -70,7 +70,7 @@ export const callbacksDelivered: Check = {
         judged++;
         const summary = `Event ${eventId}${resourceId ? ` about ${resourceId}` : ''} was attempted ${attempts.length} time${attempts.length === 1 ? '' : 's'} (of ${policy.maxAttempts} promised), last answered ${describeAnswer(last, index)}, and never delivered in the ${Math.round(waited)} ms the run watched after it`;
         // A retry held up by the run's own load may simply not have come yet.
-        const doubt = noiseDoubt(waited - hi, noiseBetween(view, last.time, view.endTime), 'late');
+        const doubt = silenceDoubt(view, last.time, last.outcomeTime + hi + slack.lateSlackMs, view.endTime);
         if (doubt) {
           if (doubts.length < MAX_WITNESSES) doubts.push(`${summary}, but ${doubt}.`);
         } else if (witnesses.length < MAX_WITNESSES) {

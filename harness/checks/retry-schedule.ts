@@ -2,7 +2,7 @@ import type { Check, CheckVerdict, Witness } from './types.js';
 import { MAX_WITNESSES, viewOf } from './history-view.js';
 import { attemptIndex, callbackAttempts, delivered, describeAnswer, type CallbackAttempt } from './callback-attempts.js';
 import { answerRacedTimeout, eventSpan, unseenAttempts } from './callback-budget.js';
-import { noiseBetween, noiseDoubt } from './scheduling-noise.js';
+import { noiseBetween, noiseDoubt, silenceDoubt } from './scheduling-noise.js';
 import { ReasonTally } from './reason-tally.js';
 import { promisedDelay, slackFrom } from './retry-timing.js';
 import type { ApiProfile } from '../config/profile-types.js';
@@ -90,7 +90,10 @@ export const retrySchedule: Check = {
         const { hi } = promisedDelay(policy, attempts.length, last.retryAfterSeconds);
         const waited = view.endTime - last.outcomeTime;
         if (waited > hi + slack.lateSlackMs) {
-          timing(`Event ${eventId} was attempted ${attempts.length} time${attempts.length === 1 ? '' : 's'} and never again after ${describeAnswer(last, index)}; the policy promises up to ${policy.maxAttempts} attempts (next within ${fmt(hi)}).`, waited - hi, 'late', [last.time, view.endTime], attempts);
+          const summary = `Event ${eventId} was attempted ${attempts.length} time${attempts.length === 1 ? '' : 's'} and never again after ${describeAnswer(last, index)} in the ${fmt(waited)} the run watched; the policy promises up to ${policy.maxAttempts} attempts (next within ${fmt(hi)})`;
+          const doubt = silenceDoubt(view, last.time, last.outcomeTime + hi + slack.lateSlackMs, view.endTime);
+          if (!doubt) fail(`${summary}.`, attempts);
+          else if (doubts.length < MAX_WITNESSES) doubts.push(`${summary}, but ${doubt}.`);
         }
       }
     }

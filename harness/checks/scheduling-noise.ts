@@ -84,3 +84,35 @@ export function noiseDoubt(marginMs: number, noise: Noise, direction: 'early' | 
     ? `the run's event loop ran ${Math.round(allowed - NOISE_FLOOR_MS)} ms late in total around them (${NOISE_FLOOR_MS} ms floor added)`
     : `the run measured ${Math.round(allowed - NOISE_FLOOR_MS)} ms of scheduling lag around them (${NOISE_FLOOR_MS} ms floor added)`;
 }
+
+/** Time in [from, to] the loop was free (window length minus its stalls), from the windows inside it. */
+function freeBetween(lags: readonly LagRecord[], from: number, to: number): { free: number; covered: number } {
+  let free = 0;
+  let covered = 0;
+  for (const l of lags) {
+    const start = l.time - l.windowMs;
+    if (l.time <= from || start >= to) continue;
+    // Only the part of a window inside the span counts, its stalls spread evenly over it.
+    const share = (Math.min(l.time, to) - Math.max(start, from)) / l.windowMs;
+    free += share * Math.max(0, l.windowMs - (l.stallMs ?? l.maxMs));
+    covered += share * l.windowMs;
+  }
+  return { free, covered };
+}
+
+/**
+ * A provider silent from `lastTime` to `end`, whose next attempt was due by `dueBy`: the silence is a
+ * witness only when, after `dueBy`, the loop was free long enough to have worked off everything
+ * that had queued up before it (the stalls between `lastTime` and `dueBy`). A free loop has nothing
+ * queued, so a retry that was merely held up by our load would have come.
+ */
+export function silenceDoubt(view: HistoryView, lastTime: number, dueBy: number, end: number): string | undefined {
+  const lags = lagsOf(view);
+  if (lags.length === 0) return 'the run recorded no scheduling lag, so a silence cannot be told from a queued retry';
+  const before = noiseBetween(view, lastTime, dueBy);
+  const backlog = before.stallMs ?? NOISE_FLOOR_MS;
+  const after = freeBetween(lags, dueBy, end);
+  if (after.covered === 0) return 'no scheduling-lag sample covers the time after the next attempt was due';
+  if (after.free > backlog) return undefined;
+  return `after the next attempt was due the run's event loop was free only ${Math.round(after.free)} ms, less than the ${Math.round(backlog)} ms of stalls queued before it`;
+}

@@ -87,12 +87,23 @@ describe('retry-schedule', () => {
     expect(late.error).toContain('ran late 60 % of the time');
     const early = retrySchedule.run(saturated().delivery('e1', 1_000, 500).delivery('e1', 1_020, 200).records, ctx);
     expect(early.verdict).toBe('fail');
-    // Nor is silence after a failed attempt: the retry may be queued behind the load (both checks agree).
-    const silent = saturated().delivery('e1', 1_000, 500);
+  });
+
+  it('judges a silence only once the loop was free long enough, after the retry was due, to work off what had queued', () => {
+    const busyUntil = (until: number, end: number): TestHistory => {
+      const h = new TestHistory();
+      for (let t = 500; t <= end; t += 500) h.push({ kind: 'lag', time: t, target: 'default', windowMs: 500, maxMs: 30, p99Ms: 30, stallMs: t <= until ? 300 : 5 });
+      return h;
+    };
+    // Due at 3360 (3200 + 110 + 50 slack); 310 ms of stalls queued before; only 256 ms free until the end at 4000.
+    const cutShort = busyUntil(4_000, 4_000).delivery('e1', 3_200, 500);
+    // The same load, then 4 s of a mostly free loop: a queued retry would have come.
+    const longWatch = busyUntil(4_000, 8_000).delivery('e1', 3_200, 500);
     for (const check of [retrySchedule, callbacksDelivered]) {
-      const v = check.run(silent.records, ctx);
+      const v = check.run(cutShort.records, ctx);
       expect(v.verdict, check.name).toBe('unknown');
-      expect(v.error, check.name).toContain('saturated');
+      expect(v.error, check.name).toContain('free only 256 ms, less than the 310 ms');
+      expect(check.run(longWatch.records, ctx).verdict, check.name).toBe('fail');
     }
   });
 
