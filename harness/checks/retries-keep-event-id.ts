@@ -42,7 +42,9 @@ export const retriesKeepEventId: Check = {
       }
       const group = groupOf(attempts);
       if (!group) {
-        skipped.add('abandoned event whose payment the profile cannot read (webhooks.resourceIdPath), so a successor cannot be found');
+        skipped.add(attempts.some((a) => a.delivery)
+          ? 'abandoned event whose payment the profile cannot read (webhooks.resourceIdPath), so a successor cannot be found'
+          : 'abandoned event none of whose attempts reached the sink (a fault dropped them), so its payment and a successor are unknown');
         continue;
       }
       judged++;
