@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { SANDBOX_RETRY_POLICY } from '../harness/config/sandbox-profile.js';
+import { RETRY_POLICY } from './webhooks/policy.js';
 import { UsageError } from '../harness/errors.js';
 import { SANDBOX_BUGS, startSandbox, type RunningSandbox, type SandboxBug } from './index.js';
 import { apiClient, dropTestSchemas, registerEndpoint, start, startReceiver, STORAGES, type PaymentJson } from './test-support/index.js';
@@ -10,16 +10,23 @@ afterAll(dropTestSchemas);
 
 const TIME_SCALE = 0.02;
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Each test starts a sandbox; starting PGlite compiles its WASM, which has taken over 30 s on a loaded 2-core machine. */
+const START_TIMEOUT_MS = 120_000;
 
-/** Webhook defects: send one event to a receiver that answers per `answer`, return what arrived. */
-async function deliveriesTo(url: string, answer: (n: number) => number, waitMs: number) {
+/**
+ * Webhook defects: send one event to a receiver that answers per `answer`, return what arrived within
+ * `waitMs` of the first delivery (sooner once `enough` have arrived: a loaded machine slows a
+ * schedule down, so tests wait for a count rather than time a window).
+ */
+async function deliveriesTo(url: string, answer: (n: number) => number, waitMs: number, enough = Infinity) {
   const receiver = await startReceiver((n) => ({ status: answer(n) }));
   try {
     const api = apiClient(url);
     const secret = await registerEndpoint(api, receiver.url);
     await api.createPayment();
-    await receiver.waitFor(1);
-    await settle(waitMs);
+    await receiver.waitFor(1, START_TIMEOUT_MS);
+    const until = Date.now() + waitMs;
+    while (receiver.received.length < enough && Date.now() < until) await settle(20);
     return { secret, received: [...receiver.received] };
   } finally {
     await receiver.close();
@@ -55,16 +62,18 @@ const DEFECTS: Record<SandboxBug, (url: string) => Promise<boolean>> = {
     return replay.status !== first.status || replay.text !== first.text;
   },
   'webhook-no-retry': async (url) => {
-    const { received } = await deliveriesTo(url, (n) => (n === 1 ? 500 : 200), 2_000 * TIME_SCALE + 300);
+    // The clean retry is due 20 ms later; 5 s covers a loaded machine, and the buggy one never retries.
+    const { received } = await deliveriesTo(url, (n) => (n === 1 ? 500 : 200), 5_000, 2);
     return received.length < 2;
   },
   'webhook-retry-storm': async (url) => {
-    const { received } = await deliveriesTo(url, () => 500, 1_000 * TIME_SCALE + 300);
-    const firstGap = (received[1]?.at ?? Infinity) - (received[0]?.at ?? 0);
-    return received.length > SANDBOX_RETRY_POLICY.maxAttempts || firstGap < SANDBOX_RETRY_POLICY.initialIntervalMs * TIME_SCALE * (1 - SANDBOX_RETRY_POLICY.jitter) - 2;
+    // Counted, not timed: the clean schedule spends its 6 attempts in 31 s × scale (0.6 s) and stops; a
+    // storm sends more than that however slowly a loaded machine lets it go, within a 10 s watch.
+    const { received } = await deliveriesTo(url, () => 500, 10_000, RETRY_POLICY.maxAttempts + 1);
+    return received.length > RETRY_POLICY.maxAttempts;
   },
   'webhook-new-event-id': async (url) => {
-    const { received } = await deliveriesTo(url, (n) => (n <= 2 ? 500 : 200), 4_000 * TIME_SCALE + 300);
+    const { received } = await deliveriesTo(url, (n) => (n <= 2 ? 500 : 200), 5_000, 2);
     return new Set(received.map((d) => d.headers['webhook-id'])).size > 1;
   },
   'webhook-bad-signature': async (url) => {
@@ -116,7 +125,7 @@ for (const storage of STORAGES) {
     let clean: RunningSandbox;
     beforeAll(async () => {
       clean = await start(storage, { timeScale: TIME_SCALE });
-    });
+    }, START_TIMEOUT_MS);
     afterAll(() => clean?.close());
 
     for (const bug of SANDBOX_BUGS) {
@@ -129,7 +138,7 @@ for (const storage of STORAGES) {
         } finally {
           await buggy.close();
         }
-      });
+      }, START_TIMEOUT_MS);
     }
   });
 }

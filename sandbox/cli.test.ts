@@ -15,10 +15,13 @@ describe('payharness sandbox (CLI)', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('rejects bad option values with exit 3', async () => {
+  it('rejects bad option values with exit 3', { timeout: 90_000 }, async () => {
     const result = await runCli(['sandbox', '--time-scale', 'fast']);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('--time-scale must be a number greater than 0');
+    const seed = await runCli(['sandbox', '--seed', '-1']);
+    expect(seed.code).toBe(3);
+    expect(seed.stderr).toContain('--seed must be an integer 0–4294967295');
   });
 
   it('parses durations and refuses nonsense', () => {
@@ -34,6 +37,7 @@ describe('payharness sandbox (CLI)', () => {
     await expect(startSandbox({ database: 'mysql://user:secret@x/db', quiet: true })).rejects.not.toThrow(/secret/);
     await expect(startSandbox({ database: 'postgres://x/db', dataDir: '/tmp/x', quiet: true })).rejects.toThrow(UsageError);
     await expect(startSandbox({ timeScale: 0, quiet: true })).rejects.toThrow(UsageError);
+    await expect(startSandbox({ seed: 1.5, quiet: true })).rejects.toThrow(/seed must be an integer/);
   });
 
   it('lists the planted bugs in --help', async () => {
@@ -42,14 +46,15 @@ describe('payharness sandbox (CLI)', () => {
     for (const bug of SANDBOX_BUGS) expect(result.stdout).toContain(bug);
   });
 
-  it('prints its URL, logs requests without the API key, and stops cleanly on SIGTERM', { timeout: 40_000 }, async () => {
+  // Spawning tsx and starting PGlite took over 30 s on the loaded 2-core machine: wait for the URL up to 90 s.
+  it('prints its URL, logs requests without the API key, and stops cleanly on SIGTERM', { timeout: 120_000 }, async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'harness/cli/main.ts'), 'sandbox', '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL printed: ${stdout} ${stderr}`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`no URL printed: ${stdout} ${stderr}`)), 90_000);
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
         const match = /listening on (http:\/\/\S+)/.exec(stdout);

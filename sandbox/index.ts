@@ -6,6 +6,7 @@ import { openDatabase } from './db/open.js';
 import { registerProviderStates } from './provider-states.js';
 import { buildApp } from './server.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { randomJitterSeed } from './webhooks/jitter.js';
 
 export { SANDBOX_BUGS, SANDBOX_BUG_DESCRIPTIONS, type SandboxBug } from './bugs.js';
 
@@ -28,6 +29,8 @@ export interface SandboxOptions {
   bugs?: string[];
   /** Multiplies every webhook retry delay; 0.01 makes the schedule 100× faster. */
   timeScale?: number;
+  /** Seeds the webhook retry jitter (an unsigned 32-bit integer); random when absent. */
+  seed?: number;
   /** Serve POST /_pact/provider-states (never on by default). */
   providerStates?: boolean;
   idempotencyRetentionMs?: number;
@@ -57,6 +60,9 @@ function checkOptions(options: SandboxOptions): void {
   if (!Number.isFinite(scale) || scale <= 0) {
     throw new UsageError('E_SANDBOX_TIME_SCALE', `time scale must be a number greater than 0, got ${scale}`, { hint: 'e.g. --time-scale 0.01 for 100× faster webhook retries' });
   }
+  if (options.seed !== undefined && !(Number.isInteger(options.seed) && options.seed >= 0 && options.seed <= 0xffff_ffff)) {
+    throw new UsageError('E_SANDBOX_SEED', `seed must be an integer from 0 to 4294967295, got ${options.seed}`, { hint: 'e.g. --seed 42' });
+  }
   const delay = options.processingDelayMs ?? 0;
   if (!Number.isFinite(delay) || delay < 0) {
     throw new UsageError('E_SANDBOX_PROCESSING_DELAY', `processing delay must be 0 or more milliseconds, got ${delay}`);
@@ -83,7 +89,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       cause: error,
     });
   }
-  const dispatcher = new WebhookDispatcher(db, { timeScale, bugs, log });
+  const dispatcher = new WebhookDispatcher(db, { timeScale, bugs, log, seed: options.seed ?? randomJitterSeed() });
   const retentionMs = options.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
   const app = buildApp({
     db, bugs, timeScale, log, retentionMs,

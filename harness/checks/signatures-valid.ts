@@ -1,14 +1,20 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
+import type { ApiProfile } from '../config/profile-types.js';
 import { MAX_WITNESSES, viewOf } from './history-view.js';
 
 /** Every callback carries a valid signature (Standard Webhooks or Stripe style) with a fresh timestamp. */
 export const signaturesValid: Check = {
   name: 'signatures-valid',
   description: 'every callback signature verifies and its timestamp is fresh (within the profile tolerance)',
+  inapplicable(profile: ApiProfile) {
+    if (!profile.webhooks) return 'the profile declares no webhooks, so there are no signatures to check';
+    if (profile.webhooks.signature === 'none') return 'the profile says callbacks are not signed (webhooks.signature: none), so no signature can be verified';
+    return undefined;
+  },
   run(history, { profile }): CheckVerdict {
-    const webhooks = profile.webhooks;
-    if (!webhooks) return { name: this.name, verdict: 'unknown', witnesses: [], error: 'the profile declares no webhooks' };
-    if (webhooks.signature === 'none') return { name: this.name, verdict: 'pass', witnesses: [], stats: { verified: 0 } };
+    const why = this.inapplicable!(profile);
+    if (why) return { name: this.name, verdict: 'unknown', witnesses: [], error: why, judged: 0, unit: 'deliveries' };
+    const webhooks = profile.webhooks!;
     const view = viewOf(history, profile);
     const witnesses: Witness[] = [];
     let verified = 0;
@@ -26,6 +32,10 @@ export const signaturesValid: Check = {
         records: [d],
       });
     }
-    return { name: this.name, verdict: witnesses.length ? 'fail' : 'pass', witnesses, stats: { verified } };
+    const judged = view.deliveries.length;
+    const base = { name: this.name, witnesses, judged, unit: 'deliveries', stats: { verified } };
+    if (witnesses.length) return { ...base, verdict: 'fail' };
+    if (judged === 0) return { ...base, verdict: 'unknown', error: 'no callback reached the sink, so no signature could be verified' };
+    return { ...base, verdict: 'pass' };
   },
 };

@@ -9,6 +9,7 @@ interface SandboxCliOptions {
   dataDir?: string;
   bug: string[];
   timeScale: string;
+  seed?: string;
   providerStates?: boolean;
   idempotencyRetention: string;
   processingDelay: string;
@@ -47,6 +48,7 @@ export function registerSandbox(program: Command): void {
     .option('--data-dir <dir>', 'keep the embedded PGlite database in this directory (default: in memory)')
     .addOption(new Option('--bug <name>', 'switch on a planted bug (repeatable; see below)').argParser((value: string, previous: string[]) => [...previous, value]).default([]))
     .option('--time-scale <factor>', 'multiply every webhook retry delay (0.01 = 100× faster)', '1')
+    .option('--seed <n>', 'seed the webhook retry jitter (0–4294967295) so delays replay; random by default')
     .option('--provider-states', 'serve POST /_pact/provider-states for Pact provider verification')
     .option('--idempotency-retention <duration>', 'how long idempotency keys are remembered', '24h')
     .option('--processing-delay <duration>', 'simulated processor latency of every POST (makes in-flight duplicates visible)', '0ms')
@@ -62,6 +64,7 @@ export function registerSandbox(program: Command): void {
         dataDir: options.dataDir,
         bugs: options.bug,
         timeScale: parseNumber(options.timeScale, '--time-scale', (n) => n > 0, 'a number greater than 0'),
+        seed: options.seed === undefined ? undefined : parseNumber(options.seed, '--seed', (n) => Number.isInteger(n) && n >= 0 && n <= 0xffff_ffff, 'an integer 0–4294967295'),
         providerStates: options.providerStates === true,
         idempotencyRetentionMs: parseDuration(options.idempotencyRetention, '--idempotency-retention'),
         processingDelayMs: options.processingDelay === '0ms' ? 0 : parseDuration(options.processingDelay, '--processing-delay'),

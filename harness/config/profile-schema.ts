@@ -115,6 +115,7 @@ export const RETRY_POLICY_SCHEMA = {
     honoursRetryAfter: { type: 'boolean' },
     stopOn: statuses,
     timeScale: { type: 'number', exclusiveMinimum: 0 },
+    attemptTimeoutMs: { type: 'number', exclusiveMinimum: 0 },
   },
 } as const;
 

@@ -124,6 +124,12 @@ export interface RetryPolicy {
   stopOn: number[];
   /** Multiplies every delay (0.01 = 100× faster), as the provider runs in tests. */
   timeScale: number;
+  /**
+   * How long the provider waits for the receiver's answer before it counts the attempt as a transport
+   * failure, in real milliseconds (not scaled: a receiver does not answer faster under a time scale).
+   * Lets the checks see what the provider saw when the receiver answered late. Absent: not judged.
+   */
+  attemptTimeoutMs?: number;
 }
 
 export interface WebhookSpec {

@@ -1,6 +1,10 @@
 import type { ApiProfile } from './profile-types.js';
 
-/** The sandbox's webhook retry policy at time scale 1; `GET /v1/webhook_policy` serves the same numbers. */
+/**
+ * What the harness expects of the sandbox's webhook retries at time scale 1: the promise, stated here
+ * independently of the sandbox's own policy (sandbox/webhooks/policy.ts, served at `GET
+ * /v1/webhook_policy`); a test compares the two.
+ */
 export const SANDBOX_RETRY_POLICY = {
   initialIntervalMs: 1_000,
   multiplier: 2,
@@ -10,6 +14,7 @@ export const SANDBOX_RETRY_POLICY = {
   honoursRetryAfter: true,
   stopOn: [410],
   timeScale: 1,
+  attemptTimeoutMs: 2_000,
 } as const;
 
 /** The built-in profile for the embedded sandbox (`payharness sandbox`). */

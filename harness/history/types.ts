@@ -117,6 +117,8 @@ export interface DeliveryRecord extends RecordBase {
   answeredStatus: number;
   /** Retry-After we sent with that answer, in seconds, if any. */
   retryAfterSeconds?: number;
+  /** How long the sink held its answer back (a slow-receiver rule), ms; the provider may time out first. */
+  answerDelayMs?: number;
   signatureValid: boolean;
   /** Seconds between the signature's timestamp and receipt (freshness). */
   signatureAgeSeconds?: number;
@@ -156,6 +158,25 @@ export interface NoteRecord extends RecordBase {
   message: string;
 }
 
+/**
+ * Event-loop delay the harness measured over one window ending at `time`: the run's own scheduling
+ * noise, against which timing verdicts weigh their margins.
+ */
+export interface LagRecord extends RecordBase {
+  kind: 'lag';
+  /** Length of the window that ends at `time`, ms. */
+  windowMs: number;
+  /** Longest event-loop delay seen in the window, ms. */
+  maxMs: number;
+  /** 99th percentile of the delays seen in the window, ms. */
+  p99Ms: number;
+  /**
+   * Total time the loop ran late in the window, ms: how long it was too busy to run a due timer. A
+   * chain of async steps can be delayed by all of it, not just by the worst single stall.
+   */
+  stallMs?: number;
+}
+
 export interface RunEnd extends RecordBase {
   kind: 'run-end';
   /** 'completed', 'interrupted' or 'error' (with message). */
@@ -173,6 +194,7 @@ export type HistoryRecord =
   | FinalRead
   | ReferenceCount
   | NoteRecord
+  | LagRecord
   | RunEnd;
 
 export type HistoryKind = HistoryRecord['kind'];

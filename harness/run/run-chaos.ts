@@ -19,6 +19,7 @@ import { runScenario } from './run-scenario.js';
 import { ProgressLine } from './progress.js';
 import { exitCodeOf, judgeRun, type RunMeta, type VerdictFile } from './verdict.js';
 import { startTarget, startToxiproxy, type Service } from './services.js';
+import { startLagMonitor, type LagMonitor } from './lag-monitor.js';
 
 export interface ChaosOptions {
   /** Scenario files, or scenarios already loaded. */
@@ -114,13 +115,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const progress = new ProgressLine(options.progress, () => ({
     scenario: current, operations: client?.sent ?? 0, faultsActive: nemesis?.activeNames().length ?? 0, deliveries: sink?.received ?? 0, pending: sink?.pending({ earlySlackMs: 0, lateSlackMs: 0 }) ?? 0,
   }));
+  let lagMonitor: LagMonitor | undefined;
   let failure: unknown;
   try {
     // The proxy first: whether it can apply http_* faults decides if the scenarios can run at all.
     toxiproxy = await startToxiproxy({ toxiproxyUrl: options.toxiproxyUrl, seed });
     nemesis = await Nemesis.connect(toxiproxy.url, runId, recorder, { profile, seed });
     for (const s of scenarios) nemesis.assertSupports(s.faults, s.name);
-    target = await startTarget({ target: options.target, bugs: options.bugs, timeScale });
+    target = await startTarget({ target: options.target, bugs: options.bugs, timeScale, seed });
     const targetUrl = new URL(target.url);
     const api = await nemesis.createProxy('api', `${targetUrl.hostname}:${targetUrl.port || (targetUrl.protocol === 'https:' ? 443 : 80)}`);
     if (profile.webhooks) {
@@ -135,6 +137,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       bugs: [...(options.bugs ?? [])],
     };
     recorder.append({ kind: 'run', time: 0, runId, seed, startedAt: new Date(recorder.startedAtMs).toISOString(), meta: meta as unknown as Record<string, unknown> });
+    // Scheduling noise goes into the history, so timing checks can tell it from a broken schedule.
+    lagMonitor = startLagMonitor(recorder);
     client = new PaymentClient({ baseUrl: api.url, profile, recorder, timeoutMs: Math.max(...scenarios.map((s) => s.workload.client.timeoutMs)), signal: abort.signal });
     if (sink && profile.webhooks && callbacksProxyUrl) {
       // The provider calls the sink through the callbacks proxy, so callback faults apply.
@@ -160,6 +164,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     failure = error;
   } finally {
     progress.stop();
+    lagMonitor?.stop();
     const problems: string[] = [];
     if (nemesis) {
       problems.push(...(await nemesis.healAll()));

@@ -19,11 +19,11 @@ export async function startToxiproxy(options: { toxiproxyUrl?: string; seed: num
 }
 
 /** The API under test: the user's (`--target`) or the in-process sandbox with planted bugs. */
-export async function startTarget(options: { target?: string; bugs?: readonly string[]; timeScale: number }): Promise<Service> {
+export async function startTarget(options: { target?: string; bugs?: readonly string[]; timeScale: number; seed?: number }): Promise<Service> {
   if (options.target) {
     await assertTargetReachable(options.target);
     return external(options.target);
   }
-  const sandbox = await startSandbox({ bugs: [...(options.bugs ?? [])], timeScale: options.timeScale, quiet: true });
+  const sandbox = await startSandbox({ bugs: [...(options.bugs ?? [])], timeScale: options.timeScale, seed: options.seed, quiet: true });
   return { url: sandbox.url, close: () => sandbox.close() };
 }

@@ -83,6 +83,7 @@ export async function startWebhookSink(spec: WebhookSpec, recorder: HistoryRecor
       eventType: typeof eventType === 'string' ? eventType : undefined,
       resourceId: typeof resourceId === 'string' ? resourceId : undefined,
       answeredStatus: answer.status, retryAfterSeconds: answer.retryAfterSeconds,
+      ...(answer.delayMs ? { answerDelayMs: answer.delayMs } : {}),
       signatureValid: sig.valid, signatureAgeSeconds: sig.ageSeconds, signatureError: sig.error,
       paymentStatus: typeof paymentStatus === 'string' ? paymentStatus : undefined,
     });

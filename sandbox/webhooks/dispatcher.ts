@@ -4,11 +4,14 @@ import type { BugSwitches } from '../bugs.js';
 import type { Database } from '../db/database.js';
 import { toNumber } from '../db/database.js';
 import { newId } from '../ids.js';
-import { attemptTimeoutMs, maxAttempts, parseRetryAfter, retryDelayMs } from './policy.js';
+import { ATTEMPT_TIMEOUT_MS, maxAttempts, parseRetryAfter, retryDelayMs } from './policy.js';
+import { jitterDraw } from './jitter.js';
 
 export interface DispatcherOptions {
   timeScale: number;
   bugs: BugSwitches;
+  /** Seeds the retry jitter: the same seed gives each delivery attempt the same delay. */
+  seed: number;
   log?: (line: string) => void;
 }
 
@@ -64,7 +67,7 @@ export class WebhookDispatcher {
     while (!this.stopped) {
       let waitMs = IDLE_POLL_MS;
       try {
-        const leaseMs = attemptTimeoutMs(this.options.timeScale) + 1_000;
+        const leaseMs = ATTEMPT_TIMEOUT_MS + 1_000;
         for (const due of await this.claimDue(Date.now(), leaseMs)) {
           const attempt = this.attempt(due).catch((error: unknown) => this.options.log?.(`webhook delivery ${due.id} failed internally: ${String(error)}`));
           this.attempts.add(attempt);
@@ -136,7 +139,7 @@ export class WebhookDispatcher {
     try {
       const response = await request(target.url, {
         method: 'POST', headers, body: payload, dispatcher: this.agent,
-        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(attemptTimeoutMs(timeScale))]),
+        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),
       });
       status = response.statusCode;
       const header = response.headers['retry-after'];
@@ -156,7 +159,10 @@ export class WebhookDispatcher {
     if (status !== undefined && status >= 200 && status < 300) state = 'delivered';
     else if (status === 410) state = 'stopped';
     else if (attemptNumber >= maxAttempts(this.options.bugs)) state = 'failed';
-    else next = now + retryDelayMs(attemptNumber, { timeScale: this.options.timeScale, bugs: this.options.bugs, retryAfterMs: parseRetryAfter(retryAfter, now) });
+    else {
+      const random = jitterDraw(this.options.seed, id, attemptNumber);
+      next = now + retryDelayMs(attemptNumber, { timeScale: this.options.timeScale, bugs: this.options.bugs, retryAfterMs: parseRetryAfter(retryAfter, now), random });
+    }
     await this.db.query(
       'UPDATE deliveries SET state = $2, attempts = $3, next_attempt_at_ms = $4, last_status = $5, last_error = $6, updated_at_ms = $7 WHERE id = $1',
       [id, state, attemptNumber, Math.round(next), status ?? null, failure ?? null, now],
