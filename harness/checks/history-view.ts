@@ -86,6 +86,8 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
   };
   // Exchanges still waiting for their completion, by opId (few at a time).
   const open = new Map<number, number>();
+  // Proxy events already taken, by proxy and seq: a decision pulled twice from /events is one decision.
+  const decisionSeen = new Set<string>();
   for (let h = 0; h < history.length; h++) {
     const r = history[h]!;
     if (r.time > view.endTime) view.endTime = r.time;
@@ -108,7 +110,15 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
         break;
       }
       case 'delivery': view.deliveries.push(r); break;
-      case 'fault-decision': view.decisions.push(r); break;
+      case 'fault-decision': {
+        if (r.seq !== undefined) {
+          const id = `${r.proxy}\u0000${r.seq}`;
+          if (decisionSeen.has(id)) break;
+          decisionSeen.add(id);
+        }
+        view.decisions.push(r);
+        break;
+      }
       case 'fault': view.faults.push(r); break;
       case 'final-read': {
         const id = view.payments.intern(r.resourceId);

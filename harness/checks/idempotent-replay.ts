@@ -1,15 +1,24 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { canonical, describeExchange, MAX_WITNESSES, payloadOf, recordsOf, repeatedKeys, viewOf, type Exchange } from './history-view.js';
+import { NotJudgedTally, verdictOf } from './verdict-of.js';
 
-/** Statuses a repeat may legitimately answer differently: in flight (409) and server errors that are never stored. */
-function comparable(ex: Exchange, inFlight: readonly number[], mismatch: readonly number[]): boolean {
+/**
+ * Why an answer cannot stand for the stored result, or undefined when it can: no status (lost,
+ * timed out), in flight (409), rejected as a mismatch, or a server error / 429, which are never stored.
+ */
+function notComparable(ex: Exchange, inFlight: readonly number[], mismatch: readonly number[]): string | undefined {
   const status = ex.complete?.status;
-  return status !== undefined && status < 500 && !inFlight.includes(status) && !mismatch.includes(status) && status !== 429;
+  if (status === undefined) return 'no status';
+  if (inFlight.includes(status)) return 'in flight';
+  if (mismatch.includes(status)) return 'rejected as a payload mismatch';
+  if (status >= 500 || status === 429) return 'server error or 429, never stored';
+  return undefined;
 }
 
 /**
  * A repeat of a completed request with the same key returns the stored result: same status, same
- * resource id, same body. Stored errors count too. Only requests with an identical payload are compared.
+ * resource id, same body. Stored errors count too. Only requests with an identical payload are
+ * compared; a repeat is judged when an earlier request with that payload has a comparable answer.
  */
 export const idempotentReplay: Check = {
   name: 'idempotent-replay',
@@ -18,14 +27,23 @@ export const idempotentReplay: Check = {
     const view = viewOf(history, profile);
     const { inFlightStatus, mismatchStatus } = profile.idempotency;
     const witnesses: Witness[] = [];
+    const skipped = new NotJudgedTally();
     let compared = 0;
     for (const [key, exchanges] of repeatedKeys(view)) {
-      const firstByPayload = new Map<string, Exchange>();
+      // Per payload: the first comparable answer (the stored result) and whether the payload was sent before.
+      const firstByPayload = new Map<string, Exchange | null>();
       for (const ex of exchanges) {
-        if (!comparable(ex, inFlightStatus, mismatchStatus)) continue;
         const payload = payloadOf(view, ex);
-        const first = firstByPayload.get(payload);
+        const seen = firstByPayload.has(payload);
+        const first = firstByPayload.get(payload) ?? undefined;
+        const why = notComparable(ex, inFlightStatus, mismatchStatus);
+        if (why) {
+          if (seen) skipped.add(`repeat's answer not comparable (${why})`);
+          else firstByPayload.set(payload, null);
+          continue;
+        }
         if (!first) {
+          if (seen) skipped.add('first answer lost or not stored (nothing to compare)');
           firstByPayload.set(payload, ex);
           continue;
         }
@@ -45,6 +63,9 @@ export const idempotentReplay: Check = {
         if (differences.length && witnesses.length >= MAX_WITNESSES) break;
       }
     }
-    return { name: this.name, verdict: witnesses.length ? 'fail' : 'pass', witnesses, stats: { replaysCompared: compared } };
+    return verdictOf(this.name, {
+      witnesses, judged: compared, unit: 'replays', notJudged: skipped, stats: { replaysCompared: compared },
+      nothingToJudge: 'no key was sent twice with a stored answer to compare against',
+    });
   },
 };

@@ -99,6 +99,8 @@ export interface FaultDecision extends RecordBase {
   method?: string;
   path?: string;
   idempotencyKey?: string;
+  /** The proxy's event sequence number: the same proxy event pulled twice is one decision. */
+  seq?: number;
 }
 
 /** One delivery attempt the webhook sink received. */
