@@ -99,7 +99,7 @@ export interface FaultDecision extends RecordBase {
   method?: string;
   path?: string;
   idempotencyKey?: string;
-  /** The proxy's event sequence number: the same proxy event pulled twice is one decision. */
+  /** The proxy's event sequence number: one decision, one seq (a re-judge drops repeats by it). */
   seq?: number;
 }
 
