@@ -80,9 +80,9 @@ function trusted(verdict: CheckVerdict): CheckVerdict {
 /** Runs `checks` over a history: inapplicable ones are `unknown` without running; a check that throws is `unknown` with its error. */
 export function judgeWith(checks: readonly Check[], history: readonly HistoryRecord[], context: JudgeContext): CheckVerdict[] {
   return checks.map((check) => {
-    const inapplicable = check.inapplicable?.(context.profile);
-    if (inapplicable) return { name: check.name, verdict: 'unknown', witnesses: [], judged: 0, error: `cannot apply to this profile: ${inapplicable}` };
     try {
+      const inapplicable = check.inapplicable?.(context.profile);
+      if (inapplicable) return { name: check.name, verdict: 'unknown', witnesses: [], judged: 0, error: `cannot apply to this profile: ${inapplicable}` };
       return trusted(check.run(history, { profile: context.profile, options: context.checkOptions?.[check.name] }));
     } catch (error) {
       return {
