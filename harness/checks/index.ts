@@ -59,7 +59,8 @@ export function inapplicableChecks(profile: ApiProfile, names: readonly string[]
 export function refuseInapplicableChecks(profile: ApiProfile, scenario: string, names: readonly string[]): void {
   const refused = inapplicableChecks(profile, names);
   if (!refused.length) return;
-  const lines = refused.map((r) => `scenario "${scenario}" asks for check "${r.check}", which cannot apply to profile "${profile.name}": ${r.reason}`);
+  const lines = refused.map((r) =>
+    `scenario "${scenario}" asks for check "${r.check}", which cannot apply to profile "${profile.name}": ${r.reason}`);
   throw new UsageError('E_CHECK_INAPPLICABLE', lines.join('\n'), {
     hint: 'remove the check from the scenario, or use a profile that declares what it needs',
   });
@@ -82,7 +83,9 @@ export function judgeWith(checks: readonly Check[], history: readonly HistoryRec
   return checks.map((check) => {
     try {
       const inapplicable = check.inapplicable?.(context.profile);
-      if (inapplicable) return { name: check.name, verdict: 'unknown', witnesses: [], judged: 0, error: `cannot apply to this profile: ${inapplicable}` };
+      if (inapplicable) {
+        return { name: check.name, verdict: 'unknown', witnesses: [], judged: 0, error: `cannot apply to this profile: ${inapplicable}` };
+      }
       return trusted(check.run(history, { profile: context.profile, options: context.checkOptions?.[check.name] }));
     } catch (error) {
       return {
