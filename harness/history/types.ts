@@ -101,6 +101,8 @@ export interface FaultDecision extends RecordBase {
   idempotencyKey?: string;
   /** The proxy's event sequence number: one decision, one seq (a re-judge drops repeats by it). */
   seq?: number;
+  /** Which request of its key this decision was about (1 = first), when the proxy reports it. */
+  occurrence?: number;
 }
 
 /** One delivery attempt the webhook sink received. */
