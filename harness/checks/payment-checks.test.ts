@@ -146,7 +146,9 @@ describe('judge', () => {
     const decision = { kind: 'fault-decision', time: 5, target: 'default', proxy: 'p-api', toxic: 't', type: 'http_drop_response', action: 'drop_response', idempotencyKey: 'k1', seq: 7 } as const;
     h.push(decision).push({ ...decision, time: 6 }).push({ ...decision, proxy: 'p-callbacks' }).push({ ...decision, seq: 8 });
     h.push({ ...decision, seq: undefined }).push({ ...decision, seq: undefined });
-    expect(viewOf(h.records, profile).decisions.map((d) => `${d.proxy}:${d.seq ?? '-'}`)).toEqual(['p-api:7', 'p-callbacks:7', 'p-api:8', 'p-api:-', 'p-api:-']);
+    const view = viewOf(h.records, profile);
+    expect(view.decisions.map((d) => `${d.proxy}:${d.seq ?? '-'}`)).toEqual(['p-api:7', 'p-callbacks:7', 'p-api:8', 'p-api:-', 'p-api:-']);
+    expect(view.decisionRepeats.map((d) => `${d.proxy}:${d.seq}@${d.time}`)).toEqual(['p-api:7@6']);
   });
 
   it('refuses an unknown check name with the list of known ones', () => {
