@@ -56,6 +56,20 @@ describe('idempotent-replay', () => {
     expect(idempotentReplay.run(h.records, ctx)).toMatchObject({ verdict: 'fail', judged: 2 });
   });
 
+  it('compares a stored 409 (a state error, nothing in flight) but not a 409 that met a request in flight', () => {
+    const h = new TestHistory();
+    const conflict = { status: 409, code: 'invalid_state' };
+    h.at(0).request('capture', { key: 'k1', resourceId: 'pay_1', amount: 100 }, { status: 409, body: conflict });
+    h.at(50).request('capture', { key: 'k1', resourceId: 'pay_1', amount: 100, intent: 'replay' }, { status: 409, body: conflict });
+    expect(idempotentReplay.run(h.records, ctx)).toMatchObject({ verdict: 'pass', judged: 1 });
+    h.at(100).request('capture', { key: 'k1', resourceId: 'pay_1', amount: 100, intent: 'replay' }, { status: 200, body: {} });
+    expect(idempotentReplay.run(h.records, ctx).witnesses[0]!.summary).toContain('status 409 then 200');
+    const overlapping = new TestHistory();
+    overlapping.at(0).request('create', { key: 'k2', amount: 100, duration: 50 }, { status: 201, resourceId: 'pay_2', body: {} });
+    overlapping.at(5).request('create', { key: 'k2', amount: 100, intent: 'concurrent-copy' }, { status: 409, body: { code: 'idempotency_key_in_use' } });
+    expect(idempotentReplay.run(overlapping.records, ctx).notJudged).toEqual([{ reason: "repeat's answer not comparable (in flight)", count: 1 }]);
+  });
+
   it('is unknown on a history where no key was sent twice', () => {
     const h = new TestHistory();
     h.request('create', { key: 'k1', amount: 100 }, { status: 201, resourceId: 'pay_1', body: {} });

@@ -3,13 +3,30 @@ import { canonical, describeExchange, MAX_WITNESSES, payloadOf, recordsOf, repea
 import { NotJudgedTally, verdictOf } from './verdict-of.js';
 
 /**
- * Why an answer cannot stand for the stored result, or undefined when it can: no status (lost,
- * timed out), in flight (409), rejected as a mismatch, or a server error / 429, which are never stored.
+ * Whether another request with the key may still have been in flight when `exchanges[i]` was sent:
+ * an earlier one had not been answered yet (or never was: a lost answer may hide a request still
+ * running), or the proxy sent a copy of the key upstream.
  */
-function notComparable(ex: Exchange, inFlight: readonly number[], mismatch: readonly number[]): string | undefined {
+function mayMeetInFlight(exchanges: readonly Exchange[], i: number, duplicated: boolean): boolean {
+  if (duplicated) return true;
+  const sentAt = exchanges[i]!.invoke.time;
+  for (let j = 0; j < i; j++) {
+    const c = exchanges[j]!.complete;
+    if (!c || c.status === undefined || c.time > sentAt) return true;
+  }
+  return false;
+}
+
+/**
+ * Why an answer cannot stand for the stored result, or undefined when it can: no status (lost,
+ * timed out), in flight (409 while another request with the key may have been running; a 409 with
+ * nothing in flight is a stored state error), rejected as a mismatch, or a server error / 429,
+ * which are never stored.
+ */
+function notComparable(ex: Exchange, inFlight: readonly number[], mismatch: readonly number[], couldBeInFlight: () => boolean): string | undefined {
   const status = ex.complete?.status;
   if (status === undefined) return 'no status';
-  if (inFlight.includes(status)) return 'in flight';
+  if (inFlight.includes(status) && couldBeInFlight()) return 'in flight';
   if (mismatch.includes(status)) return 'rejected as a payload mismatch';
   if (status >= 500 || status === 429) return 'server error or 429, never stored';
   return undefined;
@@ -29,14 +46,17 @@ export const idempotentReplay: Check = {
     const witnesses: Witness[] = [];
     const skipped = new NotJudgedTally();
     let compared = 0;
+    const duplicatedKeys = new Set<string>();
+    for (const d of view.decisions) if (d.action === 'duplicate' && d.idempotencyKey) duplicatedKeys.add(d.idempotencyKey);
     for (const [key, exchanges] of repeatedKeys(view)) {
       // Per payload: the first comparable answer (the stored result) and whether the payload was sent before.
       const firstByPayload = new Map<string, Exchange | null>();
-      for (const ex of exchanges) {
+      for (let i = 0; i < exchanges.length; i++) {
+        const ex = exchanges[i]!;
         const payload = payloadOf(view, ex);
         const seen = firstByPayload.has(payload);
         const first = firstByPayload.get(payload) ?? undefined;
-        const why = notComparable(ex, inFlightStatus, mismatchStatus);
+        const why = notComparable(ex, inFlightStatus, mismatchStatus, () => mayMeetInFlight(exchanges, i, duplicatedKeys.has(key)));
         if (why) {
           if (seen) skipped.add(`repeat's answer not comparable (${why})`);
           else firstByPayload.set(payload, null);
