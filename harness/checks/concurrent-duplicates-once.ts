@@ -1,7 +1,8 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { exchangesIn, MAX_WITNESSES, repeatedKeys, viewOf, type Exchange } from './history-view.js';
-import { effectCount, keyEffects } from './effects.js';
-import { moneyRangeProblems } from './money-range.js';
+import { effectCount, effectsUnseen, keyEffects } from './effects.js';
+import { moneyRange } from './money-range.js';
+import { NotJudgedTally, verdictOf } from './verdict-of.js';
 
 /** Two requests with one key and payload were in flight at the same time (or a fault duplicated one upstream). */
 function wasConcurrent(exchanges: readonly Exchange[], duplicatedKeys: Set<string>, key: string): boolean {
@@ -25,6 +26,7 @@ export const concurrentDuplicatesOnce: Check = {
     const duplicatedKeys = new Set<string>();
     for (const d of view.decisions) if (d.action === 'duplicate' && d.idempotencyKey) duplicatedKeys.add(d.idempotencyKey);
     const witnesses: Witness[] = [];
+    const skipped = new NotJudgedTally();
     let groups = 0;
     // Payments whose refunds were sent concurrently: a double refund shows in their final amounts.
     const concurrentResources = new Set<string>();
@@ -36,6 +38,11 @@ export const concurrentDuplicatesOnce: Check = {
     }
     for (const [key, exchanges] of candidates) {
       if (!wasConcurrent(exchanges, duplicatedKeys, key)) continue;
+      const unseen = effectsUnseen(view, exchanges);
+      if (unseen) {
+        skipped.add(unseen);
+        continue;
+      }
       groups++;
       const resource = exchanges[0]!.invoke.resourceId;
       if (exchanges[0]!.invoke.op !== 'create' && resource !== undefined) concurrentResources.add(resource);
@@ -48,10 +55,16 @@ export const concurrentDuplicatesOnce: Check = {
         });
       }
     }
-    for (const problem of moneyRangeProblems(view, concurrentResources)) {
+    const refunds = moneyRange(view, concurrentResources);
+    skipped.addAll(refunds.notJudged);
+    for (const problem of refunds.problems) {
       if (witnesses.length >= MAX_WITNESSES) break;
       witnesses.push(problem);
     }
-    return { name: this.name, verdict: witnesses.length ? 'fail' : 'pass', witnesses, stats: { concurrentGroups: groups } };
+    return verdictOf(this.name, {
+      witnesses, judged: groups, unit: 'concurrent groups', notJudged: skipped,
+      stats: { concurrentGroups: groups, refundTotalsJudged: refunds.judged },
+      nothingToJudge: 'no idempotency key was in flight twice at once (no concurrent copy, overlap or proxy duplicate)',
+    });
   },
 };

@@ -1,5 +1,5 @@
 import type { HistoryRecord } from '../history/types.js';
-import { finalReadOf, isSuccess, referenceCountOf, type Exchange, type HistoryView } from './history-view.js';
+import { finalReadOf, isInfo, isSuccess, referenceCountOf, type Exchange, type HistoryView } from './history-view.js';
 
 /** How many times one idempotency key took effect, and the records that show it. */
 export interface KeyEffects {
@@ -80,4 +80,13 @@ export function effectCount(view: HistoryView, exchanges: readonly Exchange[]): 
     else if (id !== ex.complete!.resourceId) return keyEffects(view, exchanges).count;
   }
   return id === undefined ? 0 : 1;
+}
+/**
+ * Why a key's effects cannot be counted, or undefined when they can: a create whose answer was
+ * lost and that no listing by reference covers may have made a payment nobody saw.
+ */
+export function effectsUnseen(view: HistoryView, exchanges: readonly Exchange[]): string | undefined {
+  if (exchanges[0]?.invoke.op !== 'create' || !exchanges.some(isInfo)) return undefined;
+  if (exchanges.some((ex) => referenceCountOf(view, ex.invoke.logicalId) !== undefined)) return undefined;
+  return 'create with a lost answer and no listing by reference (a second payment would be unseen)';
 }

@@ -1,7 +1,8 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { describeExchange, forEachKey, isInfo, isSuccess, MAX_WITNESSES, recordsOf, viewOf } from './history-view.js';
-import { effectCount, keyEffects } from './effects.js';
-import { moneyRangeProblems } from './money-range.js';
+import { effectCount, effectsUnseen, keyEffects } from './effects.js';
+import { moneyRange } from './money-range.js';
+import { NotJudgedTally, verdictOf } from './verdict-of.js';
 
 /**
  * Exactly-once, per idempotency key: at most one effect; a request the provider acknowledged has
@@ -13,11 +14,17 @@ export const exactlyOnce: Check = {
   run(history, { profile }): CheckVerdict {
     const view = viewOf(history, profile);
     const witnesses: Witness[] = [];
+    const skipped = new NotJudgedTally();
     let keys = 0;
     let infoKeys = 0;
     forEachKey(view, (key, exchanges) => {
       const op = exchanges[0]!.invoke.op;
       if (op === 'get' || op === 'list' || op === 'registerWebhook') return;
+      const unseen = effectsUnseen(view, exchanges);
+      if (unseen) {
+        skipped.add(unseen);
+        return;
+      }
       keys++;
       const count = effectCount(view, exchanges);
       const acknowledged = exchanges.find(isSuccess);
@@ -39,10 +46,16 @@ export const exactlyOnce: Check = {
         }
       }
     });
-    for (const problem of moneyRangeProblems(view)) {
+    const refunds = moneyRange(view);
+    for (const problem of refunds.problems) {
       if (witnesses.length >= MAX_WITNESSES) break;
       witnesses.push(problem);
     }
-    return { name: this.name, verdict: witnesses.length ? 'fail' : 'pass', witnesses, stats: { keys, infoOnlyKeys: infoKeys } };
+    skipped.addAll(refunds.notJudged);
+    return verdictOf(this.name, {
+      witnesses, judged: keys, unit: 'keys', notJudged: skipped,
+      stats: { keys, infoOnlyKeys: infoKeys, refundTotalsJudged: refunds.judged },
+      nothingToJudge: 'no write was sent with an idempotency key whose effects could be counted',
+    });
   },
 };

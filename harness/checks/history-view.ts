@@ -35,7 +35,10 @@ export interface HistoryView {
   /** Refund exchange indexes per payment number, in completion order: their sum is checked against the final refunded amount. */
   refunds: IntGroups;
   deliveries: DeliveryRecord[];
+  /** Each proxy decision once: a record repeating an earlier one's proxy and `seq` is left out (see `decisionRepeats`). */
   decisions: FaultDecision[];
+  /** The records left out of `decisions` as repeats of a proxy event pulled twice, for checks that count them. */
+  decisionRepeats: FaultDecision[];
   faults: FaultRecord[];
   /** History index of the (last) final read per payment number, -1 when none. */
   finalReadAt: IntColumn;
@@ -81,11 +84,13 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
   const hit = cache.get(history);
   if (hit && hit.length === history.length && hit.view.profile === profile) return hit.view;
   const view: HistoryView = {
-    history, invokeAt: new IntColumn(), completeAt: new IntColumn(), keys: new Interner(), payments: new Interner(), byKey: new IntGroups(), refunds: new IntGroups(), deliveries: [], decisions: [], faults: [],
+    history, invokeAt: new IntColumn(), completeAt: new IntColumn(), keys: new Interner(), payments: new Interner(), byKey: new IntGroups(), refunds: new IntGroups(), deliveries: [], decisions: [], decisionRepeats: [], faults: [],
     finalReadAt: new IntColumn(), finalReadOrder: new IntColumn(), referenceCountAt: new IntColumn(), referenceCounts: 0, endTime: 0, profile,
   };
   // Exchanges still waiting for their completion, by opId (few at a time).
   const open = new Map<number, number>();
+  // Proxy events already taken, by proxy and seq: a decision pulled twice from /events is one decision.
+  const decisionSeen = new Set<string>();
   for (let h = 0; h < history.length; h++) {
     const r = history[h]!;
     if (r.time > view.endTime) view.endTime = r.time;
@@ -108,7 +113,18 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
         break;
       }
       case 'delivery': view.deliveries.push(r); break;
-      case 'fault-decision': view.decisions.push(r); break;
+      case 'fault-decision': {
+        if (r.seq !== undefined) {
+          const id = `${r.proxy}\u0000${r.seq}`;
+          if (decisionSeen.has(id)) {
+            view.decisionRepeats.push(r);
+            break;
+          }
+          decisionSeen.add(id);
+        }
+        view.decisions.push(r);
+        break;
+      }
       case 'fault': view.faults.push(r); break;
       case 'final-read': {
         const id = view.payments.intern(r.resourceId);

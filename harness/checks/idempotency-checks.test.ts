@@ -29,12 +29,51 @@ describe('idempotent-replay', () => {
     expect(v.witnesses[0]!.records.filter((r) => r.kind === 'invoke')).toHaveLength(2);
   });
 
-  it('ignores info outcomes and in-flight 409s (nothing to compare)', () => {
+  it('is unknown, saying why, when the first answer was lost and nothing else is comparable', () => {
     const h = new TestHistory();
     h.request('create', { key: 'k1', amount: 100 }, { status: undefined });
     h.request('create', { key: 'k1', amount: 100, intent: 'retry' }, { status: 409 });
     h.request('create', { key: 'k1', amount: 100, intent: 'retry' }, { status: 201, resourceId: 'pay_1', body: {} });
-    expect(idempotentReplay.run(h.records, ctx).verdict).toBe('pass');
+    const v = idempotentReplay.run(h.records, ctx);
+    expect(v.verdict).toBe('unknown');
+    expect(v.judged).toBe(0);
+    expect(v.error).toContain('no key was sent twice with a stored answer to compare against');
+    expect(v.notJudged).toEqual([
+      { reason: "repeat's answer not comparable (in flight)", count: 1 },
+      { reason: 'first answer lost or not stored (nothing to compare)', count: 1 },
+    ]);
+  });
+
+  it('compares a replay sent after the stored answer, even when the first answer was lost', () => {
+    const h = new TestHistory();
+    const body = h.payment('pay_1', 'succeeded', 100, 100);
+    h.request('create', { key: 'k1', amount: 100 }, { status: undefined });
+    h.request('create', { key: 'k1', amount: 100, intent: 'retry' }, { status: 201, resourceId: 'pay_1', body });
+    h.request('create', { key: 'k1', amount: 100, intent: 'replay' }, { status: 201, resourceId: 'pay_1', body });
+    const v = idempotentReplay.run(h.records, ctx);
+    expect(v).toMatchObject({ verdict: 'pass', judged: 1, unit: 'replays' });
+    h.request('create', { key: 'k1', amount: 100, intent: 'replay' }, { status: 201, resourceId: 'pay_9', body });
+    expect(idempotentReplay.run(h.records, ctx)).toMatchObject({ verdict: 'fail', judged: 2 });
+  });
+
+  it('compares a stored 409 (a state error, nothing in flight) but not a 409 that met a request in flight', () => {
+    const h = new TestHistory();
+    const conflict = { status: 409, code: 'invalid_state' };
+    h.at(0).request('capture', { key: 'k1', resourceId: 'pay_1', amount: 100 }, { status: 409, body: conflict });
+    h.at(50).request('capture', { key: 'k1', resourceId: 'pay_1', amount: 100, intent: 'replay' }, { status: 409, body: conflict });
+    expect(idempotentReplay.run(h.records, ctx)).toMatchObject({ verdict: 'pass', judged: 1 });
+    h.at(100).request('capture', { key: 'k1', resourceId: 'pay_1', amount: 100, intent: 'replay' }, { status: 200, body: {} });
+    expect(idempotentReplay.run(h.records, ctx).witnesses[0]!.summary).toContain('status 409 then 200');
+    const overlapping = new TestHistory();
+    overlapping.at(0).request('create', { key: 'k2', amount: 100, duration: 50 }, { status: 201, resourceId: 'pay_2', body: {} });
+    overlapping.at(5).request('create', { key: 'k2', amount: 100, intent: 'concurrent-copy' }, { status: 409, body: { code: 'idempotency_key_in_use' } });
+    expect(idempotentReplay.run(overlapping.records, ctx).notJudged).toEqual([{ reason: "repeat's answer not comparable (in flight)", count: 1 }]);
+  });
+
+  it('is unknown on a history where no key was sent twice', () => {
+    const h = new TestHistory();
+    h.request('create', { key: 'k1', amount: 100 }, { status: 201, resourceId: 'pay_1', body: {} });
+    expect(idempotentReplay.run(h.records, ctx)).toMatchObject({ verdict: 'unknown', judged: 0, unit: 'replays' });
   });
 });
 
@@ -57,11 +96,22 @@ describe('payload-mismatch-rejected', () => {
     expect(v.witnesses[0]!.summary).toMatch(/different payload.*accepted it \(201\)/);
   });
 
-  it('does not judge a change sent while the original had no answer (info)', () => {
+  it('does not judge a change sent while the original had no answer (info): unknown, saying why', () => {
     const h = new TestHistory();
     h.request('create', { key: 'k1', amount: 100 }, { status: undefined });
     h.request('create', { key: 'k1', amount: 101, intent: 'payload-change' }, { status: 201, resourceId: 'pay_1', body: {} });
-    expect(payloadMismatchRejected.run(h.records, ctx).verdict).toBe('pass');
+    const v = payloadMismatchRejected.run(h.records, ctx);
+    expect(v).toMatchObject({ verdict: 'unknown', judged: 0, unit: 'changed payloads', notJudged: [{ reason: 'original answer unknown', count: 1 }] });
+    expect(v.error).toMatch(/^no idempotency key was reused with a different payload.*\(not judged: original answer unknown: 1\)$/);
+  });
+
+  it('counts a judged change next to one that got no answer', () => {
+    const h = new TestHistory();
+    h.request('create', { key: 'k1', amount: 100 }, { status: 201, resourceId: 'pay_1', body: {} });
+    h.request('create', { key: 'k1', amount: 101, intent: 'payload-change' }, { status: 422 });
+    h.request('create', { key: 'k1', amount: 102, intent: 'payload-change' }, { status: undefined });
+    const v = payloadMismatchRejected.run(h.records, ctx);
+    expect(v).toMatchObject({ verdict: 'pass', judged: 1, notJudged: [{ reason: 'changed request got no answer', count: 1 }] });
   });
 });
 
@@ -83,7 +133,17 @@ describe('concurrent-duplicates-once', () => {
     h.referenceCount('k1', ['pay_1']);
     const v = concurrentDuplicatesOnce.run(h.records, ctx);
     expect(v.verdict).toBe('pass');
-    expect(v.stats?.concurrentGroups).toBe(1);
+    expect(v).toMatchObject({ judged: 1, unit: 'concurrent groups' });
+  });
+
+  it('is unknown when no key was in flight twice at once', () => {
+    const h = new TestHistory();
+    h.at(0).request('create', { key: 'k1', amount: 100 }, { status: 201, resourceId: 'pay_1', body: {} });
+    h.at(50).request('create', { key: 'k1', amount: 100, intent: 'replay' }, { status: 201, resourceId: 'pay_1', body: {} });
+    h.referenceCount('k1', ['pay_1']);
+    const v = concurrentDuplicatesOnce.run(h.records, ctx);
+    expect(v).toMatchObject({ verdict: 'unknown', judged: 0 });
+    expect(v.error).toContain('no idempotency key was in flight twice at once');
   });
 
   it('sees a proxy duplicate through the final refunded amount', () => {
@@ -108,6 +168,24 @@ describe('exactly-once', () => {
       expect(v.verdict).toBe('pass');
       expect(v.stats?.infoOnlyKeys).toBe(1);
     }
+  });
+
+  it('does not count a create whose answer was lost when no listing by reference covers it', () => {
+    const h = new TestHistory();
+    h.request('create', { key: 'k1', amount: 100 }, { status: undefined });
+    h.request('create', { key: 'k2', amount: 100 }, { status: 201, resourceId: 'pay_2', body: {} });
+    const v = exactlyOnce.run(h.records, ctx);
+    expect(v).toMatchObject({ verdict: 'pass', judged: 1, unit: 'keys' });
+    expect(v.notJudged).toEqual([{ reason: 'create with a lost answer and no listing by reference (a second payment would be unseen)', count: 1 }]);
+  });
+
+  it('names refunds whose final refunded amount is unreadable as not judged', () => {
+    const h = new TestHistory();
+    h.request('refund', { key: 'r1', resourceId: 'pay_1', amount: 30 }, { status: 201, resourceId: 're_1', body: {} });
+    h.push({ kind: 'final-read', time: 50, target: 'default', resourceId: 'pay_1', outcome: 'ok', status: 200, paymentStatus: 'succeeded', amount: 100 });
+    const v = exactlyOnce.run(h.records, ctx);
+    expect(v.notJudged).toEqual([{ reason: "payment's refund total: refunded amount unreadable", count: 1 }]);
+    expect(v.stats?.refundTotalsJudged).toBe(0);
   });
 
   it('fails when an info request and its retry both took effect', () => {

@@ -1,15 +1,41 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { canonical, describeExchange, MAX_WITNESSES, payloadOf, recordsOf, repeatedKeys, viewOf, type Exchange } from './history-view.js';
+import { NotJudgedTally, verdictOf } from './verdict-of.js';
 
-/** Statuses a repeat may legitimately answer differently: in flight (409) and server errors that are never stored. */
-function comparable(ex: Exchange, inFlight: readonly number[], mismatch: readonly number[]): boolean {
+/**
+ * Whether another request with the key may still have been in flight when `exchanges[i]` was sent:
+ * an earlier one had not been answered yet (or never was: a lost answer may hide a request still
+ * running), or the proxy sent a copy of the key upstream.
+ */
+function mayMeetInFlight(exchanges: readonly Exchange[], i: number, duplicated: boolean): boolean {
+  if (duplicated) return true;
+  const sentAt = exchanges[i]!.invoke.time;
+  for (let j = 0; j < i; j++) {
+    const c = exchanges[j]!.complete;
+    if (!c || c.status === undefined || c.time > sentAt) return true;
+  }
+  return false;
+}
+
+/**
+ * Why an answer cannot stand for the stored result, or undefined when it can: no status (lost,
+ * timed out), in flight (409 while another request with the key may have been running; a 409 with
+ * nothing in flight is a stored state error), rejected as a mismatch, or a server error / 429,
+ * which are never stored.
+ */
+function notComparable(ex: Exchange, inFlight: readonly number[], mismatch: readonly number[], couldBeInFlight: () => boolean): string | undefined {
   const status = ex.complete?.status;
-  return status !== undefined && status < 500 && !inFlight.includes(status) && !mismatch.includes(status) && status !== 429;
+  if (status === undefined) return 'no status';
+  if (inFlight.includes(status) && couldBeInFlight()) return 'in flight';
+  if (mismatch.includes(status)) return 'rejected as a payload mismatch';
+  if (status >= 500 || status === 429) return 'server error or 429, never stored';
+  return undefined;
 }
 
 /**
  * A repeat of a completed request with the same key returns the stored result: same status, same
- * resource id, same body. Stored errors count too. Only requests with an identical payload are compared.
+ * resource id, same body. Stored errors count too. Only requests with an identical payload are
+ * compared; a repeat is judged when an earlier request with that payload has a comparable answer.
  */
 export const idempotentReplay: Check = {
   name: 'idempotent-replay',
@@ -18,14 +44,26 @@ export const idempotentReplay: Check = {
     const view = viewOf(history, profile);
     const { inFlightStatus, mismatchStatus } = profile.idempotency;
     const witnesses: Witness[] = [];
+    const skipped = new NotJudgedTally();
     let compared = 0;
+    const duplicatedKeys = new Set<string>();
+    for (const d of view.decisions) if (d.action === 'duplicate' && d.idempotencyKey) duplicatedKeys.add(d.idempotencyKey);
     for (const [key, exchanges] of repeatedKeys(view)) {
-      const firstByPayload = new Map<string, Exchange>();
-      for (const ex of exchanges) {
-        if (!comparable(ex, inFlightStatus, mismatchStatus)) continue;
+      // Per payload: the first comparable answer (the stored result) and whether the payload was sent before.
+      const firstByPayload = new Map<string, Exchange | null>();
+      for (let i = 0; i < exchanges.length; i++) {
+        const ex = exchanges[i]!;
         const payload = payloadOf(view, ex);
-        const first = firstByPayload.get(payload);
+        const seen = firstByPayload.has(payload);
+        const first = firstByPayload.get(payload) ?? undefined;
+        const why = notComparable(ex, inFlightStatus, mismatchStatus, () => mayMeetInFlight(exchanges, i, duplicatedKeys.has(key)));
+        if (why) {
+          if (seen) skipped.add(`repeat's answer not comparable (${why})`);
+          else firstByPayload.set(payload, null);
+          continue;
+        }
         if (!first) {
+          if (seen) skipped.add('first answer lost or not stored (nothing to compare)');
           firstByPayload.set(payload, ex);
           continue;
         }
@@ -45,6 +83,9 @@ export const idempotentReplay: Check = {
         if (differences.length && witnesses.length >= MAX_WITNESSES) break;
       }
     }
-    return { name: this.name, verdict: witnesses.length ? 'fail' : 'pass', witnesses, stats: { replaysCompared: compared } };
+    return verdictOf(this.name, {
+      witnesses, judged: compared, unit: 'replays', notJudged: skipped, stats: { replaysCompared: compared },
+      nothingToJudge: 'no key was sent twice with a stored answer to compare against',
+    });
   },
 };

@@ -1,4 +1,5 @@
 import type { HistoryRecord } from '../history/types.js';
+import type { ApiProfile } from '../config/profile-types.js';
 import type { Check, CheckContext, CheckVerdict } from './types.js';
 import { UsageError } from '../errors.js';
 import { idempotentReplay } from './idempotent-replay.js';
@@ -41,12 +42,51 @@ export function findCheck(name: string): Check {
   return check;
 }
 
-/** Runs the named checks (all by default) over a history. A check that throws yields `unknown` with its error. */
-export function judge(history: readonly HistoryRecord[], context: JudgeContext, names?: readonly string[]): CheckVerdict[] {
-  const checks = (names ?? CHECK_NAMES).map(findCheck);
+/** Each check of `names` that cannot apply to the profile, with the check's reason. */
+export function inapplicableChecks(profile: ApiProfile, names: readonly string[]): { check: string; reason: string }[] {
+  const out: { check: string; reason: string }[] = [];
+  for (const name of names) {
+    const reason = findCheck(name).inapplicable?.(profile);
+    if (reason) out.push({ check: name, reason });
+  }
+  return out;
+}
+
+/**
+ * Called when a scenario is validated: a scenario that names a check which cannot apply to the
+ * profile is refused (exit 3) rather than run into a verdict that can only be `unknown`.
+ */
+export function refuseInapplicableChecks(profile: ApiProfile, scenario: string, names: readonly string[]): void {
+  const refused = inapplicableChecks(profile, names);
+  if (!refused.length) return;
+  const lines = refused.map((r) =>
+    `scenario "${scenario}" asks for check "${r.check}", which cannot apply to profile "${profile.name}": ${r.reason}`);
+  throw new UsageError('E_CHECK_INAPPLICABLE', lines.join('\n'), {
+    hint: 'remove the check from the scenario, or use a profile that declares what it needs',
+  });
+}
+
+/**
+ * The promise behind `pass`: a check that found no witness but judged nothing (or did not say
+ * what it judged) is `unknown`, whatever it returned.
+ */
+function trusted(verdict: CheckVerdict): CheckVerdict {
+  if (verdict.verdict !== 'pass' || (verdict.judged ?? 0) > 0) return verdict;
+  const error = verdict.judged === undefined
+    ? 'judged nothing: the check did not say what it examined, so its pass cannot be trusted'
+    : `judged nothing${verdict.unit ? ` (0 ${verdict.unit})` : ''}: there was nothing to decide on`;
+  return { ...verdict, verdict: 'unknown', error };
+}
+
+/** Runs `checks` over a history: inapplicable ones are `unknown` without running; a check that throws is `unknown` with its error. */
+export function judgeWith(checks: readonly Check[], history: readonly HistoryRecord[], context: JudgeContext): CheckVerdict[] {
   return checks.map((check) => {
     try {
-      return check.run(history, { profile: context.profile, options: context.checkOptions?.[check.name] });
+      const inapplicable = check.inapplicable?.(context.profile);
+      if (inapplicable) {
+        return { name: check.name, verdict: 'unknown', witnesses: [], judged: 0, error: `cannot apply to this profile: ${inapplicable}` };
+      }
+      return trusted(check.run(history, { profile: context.profile, options: context.checkOptions?.[check.name] }));
     } catch (error) {
       return {
         name: check.name,
@@ -56,6 +96,11 @@ export function judge(history: readonly HistoryRecord[], context: JudgeContext, 
       } satisfies CheckVerdict;
     }
   });
+}
+
+/** Runs the named checks (all by default) over a history; see `judgeWith`. */
+export function judge(history: readonly HistoryRecord[], context: JudgeContext, names?: readonly string[]): CheckVerdict[] {
+  return judgeWith((names ?? CHECK_NAMES).map(findCheck), history, context);
 }
 
 /** fail beats unknown beats pass: one failing check fails the whole. */

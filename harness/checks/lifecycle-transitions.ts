@@ -1,6 +1,7 @@
 import type { LifecycleSpec } from '../config/profile-types.js';
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { MAX_WITNESSES, viewOf } from './history-view.js';
+import { NotJudgedTally, verdictOf } from './verdict-of.js';
 import {
   isCreateEntry, observationAt, observedAtEntry, paymentObservations, requestedAtEntry, snapshotRecords, statusAt, type PaymentSnapshot,
 } from './payment-snapshots.js';
@@ -40,7 +41,10 @@ export const lifecycleTransitions: Check = {
     const reach = reachability(profile.lifecycle);
     const { byPayment } = paymentObservations(view, profile);
     const witnesses: Witness[] = [];
+    const skipped = new NotJudgedTally();
     let observations = 0;
+    // A creation counts as the transition into the payment's first state.
+    let transitions = 0;
     // One payment's observations (entries) that show a status, with their statuses and times: scratch arrays reused for every payment.
     const seen: number[] = [];
     const statuses: string[] = [];
@@ -63,6 +67,12 @@ export const lifecycleTransitions: Check = {
         starts.push(requestedAtEntry(view, entry));
       }
       observations += seen.length;
+      if (seen.length === 0) {
+        skipped.add('payment with no readable status');
+        continue;
+      }
+      if (created >= 0) transitions++;
+      else if (seen.length === 1) skipped.add('payment seen once, not at its creation (no transition)');
       if (created >= 0 && !profile.lifecycle.initial.includes(statuses[created]!)) {
         witnesses.push({ summary: `Payment ${id} was created in status "${statuses[created]}", which is not an initial state (${profile.lifecycle.initial.join(', ')}).`, records: snapshotRecords(snapshotAt(view, id, seen, statuses, times, starts, created)) });
         continue;
@@ -70,7 +80,11 @@ export const lifecycleTransitions: Check = {
       // Latest observation (by completion) that finished before each later request started.
       for (let i = 1, j = -1; i < seen.length; i++) {
         while (j + 1 < i && times[j + 1]! <= starts[i]!) j++;
-        if (j < 0) continue;
+        if (j < 0) {
+          skipped.add('status seen while every earlier request of its payment was in flight (order unknown)');
+          continue;
+        }
+        transitions++;
         const from = statuses[j]!;
         const to = statuses[i]!;
         if (reach.get(from)?.has(to) ?? from === to) continue;
@@ -84,6 +98,9 @@ export const lifecycleTransitions: Check = {
         break;
       }
     }
-    return { name: this.name, verdict: witnesses.length ? 'fail' : 'pass', witnesses, stats: { observations } };
+    return verdictOf(this.name, {
+      witnesses, judged: transitions, unit: 'transitions', notJudged: skipped, stats: { observations },
+      nothingToJudge: 'no payment was seen at its creation or in two statuses one after the other',
+    });
   },
 };

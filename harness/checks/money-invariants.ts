@@ -1,5 +1,6 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { MAX_WITNESSES, viewOf } from './history-view.js';
+import { NotJudgedTally, verdictOf } from './verdict-of.js';
 import { observationAt, paymentObservations, snapshotOf, snapshotRecords, type PaymentSnapshot } from './payment-snapshots.js';
 
 function minorUnits(problems: string[], name: string, v: number | undefined): void {
@@ -18,6 +19,19 @@ function problemsOf(s: PaymentSnapshot, first: PaymentSnapshot): string[] {
   return p;
 }
 
+/** Which amounts of one payment any of its snapshots showed. */
+interface Readable {
+  amount: boolean;
+  captured: boolean;
+  refunded: boolean;
+}
+
+function readableOf(s: PaymentSnapshot, r: Readable): void {
+  r.amount ||= s.amount !== undefined;
+  r.captured ||= s.amountCaptured !== undefined;
+  r.refunded ||= s.amountRefunded !== undefined;
+}
+
 /** Captured ≤ authorised, refunded ≤ captured, integer minor units, amount and currency fixed. */
 export const moneyInvariants: Check = {
   name: 'money-invariants',
@@ -25,7 +39,9 @@ export const moneyInvariants: Check = {
   run(history, { profile }): CheckVerdict {
     const view = viewOf(history, profile);
     const witnesses: Witness[] = [];
+    const skipped = new NotJudgedTally();
     let snapshots = 0;
+    let payments = 0;
     const { byPayment } = paymentObservations(view, profile);
     for (let p = 0; p < byPayment.groupCount; p++) {
       if (witnesses.length >= MAX_WITNESSES) break;
@@ -33,15 +49,30 @@ export const moneyInvariants: Check = {
       const id = view.payments.strings[payment]!;
       const firstSlot = byPayment.firstSlot(payment);
       const first = snapshotOf(profile, observationAt(view, byPayment.valueAt(firstSlot)), id);
+      const readable: Readable = { amount: false, captured: false, refunded: false };
+      let problem = false;
       for (let slot = firstSlot; slot >= 0; slot = byPayment.nextSlot(slot)) {
         snapshots++;
         const s = slot === firstSlot ? first : snapshotOf(profile, observationAt(view, byPayment.valueAt(slot)), id);
+        readableOf(s, readable);
         const problems = problemsOf(s, first);
         if (!problems.length) continue;
         witnesses.push({ summary: `Payment ${id} as shown by ${s.exchange ? `${s.exchange.invoke.op} #${s.exchange.invoke.opId}` : 'the final read'}: ${problems.join('; ')}.`, records: snapshotRecords(s) });
+        problem = true;
         break;
       }
+      if (!problem && !readable.amount && !readable.captured && !readable.refunded) {
+        skipped.add('payment with no readable amount');
+        continue;
+      }
+      payments++;
+      if (problem) continue;
+      if (!readable.captured) skipped.add('captured amount unreadable (captured ≤ amount not checked)');
+      if (!readable.refunded) skipped.add('refunded amount unreadable (refunded ≤ captured not checked)');
     }
-    return { name: this.name, verdict: witnesses.length ? 'fail' : 'pass', witnesses, stats: { snapshots } };
+    return verdictOf(this.name, {
+      witnesses, judged: payments, unit: 'payments', notJudged: skipped, stats: { snapshots },
+      nothingToJudge: 'no answer or final read showed a payment with a readable amount',
+    });
   },
 };

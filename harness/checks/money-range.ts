@@ -1,4 +1,5 @@
-import type { Witness } from './types.js';
+import type { NotJudged, Witness } from './types.js';
+import { NotJudgedTally } from './verdict-of.js';
 import type { FinalRead } from '../history/types.js';
 import { exchangesIn, isInfo, isSuccess, recordsOf, type Exchange, type HistoryView } from './history-view.js';
 
@@ -37,13 +38,32 @@ function bounds(exchanges: readonly Exchange[]): Bounds {
   return { lower, upper, exchanges: [...exchanges] };
 }
 
+/** What the refund-total comparison found, how many payments it compared, and which it could not. */
+export interface MoneyRange {
+  problems: Witness[];
+  /** Payments whose final refunded amount was compared with their refund requests. */
+  judged: number;
+  notJudged: NotJudged[];
+}
+
+/** Why a payment's refund total cannot be compared, or undefined when it can. */
+function unreadable(final: FinalRead | undefined): string | undefined {
+  if (!final) return "payment's refund total: no final read";
+  if (final.outcome !== 'ok') return "payment's refund total: final read failed";
+  if (final.amountRefunded === undefined) return "payment's refund total: refunded amount unreadable";
+  return undefined;
+}
+
 /**
  * Per payment: the final refunded amount must be explained by the requests — at least
  * what was acknowledged, at most that plus the requests whose outcome is unknown. More means a
- * request took effect twice; less means an acknowledged one was lost.
+ * request took effect twice; less means an acknowledged one was lost. Payments whose final
+ * refunded amount cannot be read are counted as not judged, never passed silently.
  */
-export function moneyRangeProblems(view: HistoryView, only?: ReadonlySet<string>): Witness[] {
-  const out: Witness[] = [];
+export function moneyRange(view: HistoryView, only?: ReadonlySet<string>): MoneyRange {
+  const problems: Witness[] = [];
+  const skipped = new NotJudgedTally();
+  let judged = 0;
   const { refunds } = view;
   for (let i = 0; i < refunds.groupCount; i++) {
     const payment = refunds.groupAt(i);
@@ -51,17 +71,22 @@ export function moneyRangeProblems(view: HistoryView, only?: ReadonlySet<string>
     if (only && !only.has(resourceId)) continue;
     const finalAt = view.finalReadAt.get(payment);
     const final = finalAt < 0 ? undefined : (view.history[finalAt] as FinalRead);
-    if (!final || final.outcome !== 'ok' || final.amountRefunded === undefined) continue;
+    const why = unreadable(final);
+    if (why) {
+      skipped.add(why);
+      continue;
+    }
+    judged++;
     const exchanges = exchangesIn(view, refunds, payment);
     // Captures are left to money-invariants: an automatic capture at creation has no request to explain it.
-    const actual = final.amountRefunded;
+    const actual = final!.amountRefunded!;
     const b = bounds(exchanges);
     if (actual > b.upper || actual < b.lower) {
-      out.push({
+      problems.push({
         summary: `Payment ${resourceId} ends with ${actual} refunded, but its refund requests explain between ${b.lower} and ${b.upper}: ${actual > b.upper ? 'a request took effect more than once' : 'an acknowledged request was lost'}.`,
-        records: [...recordsOf(...exchanges.slice(0, 6)), final],
+        records: [...recordsOf(...exchanges.slice(0, 6)), final!],
       });
     }
   }
-  return out;
+  return { problems, judged, notJudged: skipped.list() };
 }

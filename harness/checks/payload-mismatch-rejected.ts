@@ -1,9 +1,11 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
-import { describeExchange, MAX_WITNESSES, payloadOf, recordsOf, repeatedKeys, viewOf } from './history-view.js';
+import { describeExchange, MAX_WITNESSES, payloadOf, recordsOf, repeatedKeys, viewOf, type Exchange } from './history-view.js';
+import { NotJudgedTally, verdictOf } from './verdict-of.js';
 
 /**
  * Same key, different payload must be rejected (422 in the IETF draft), never served. Judged only
- * when the original certainly reached the provider (it answered) before the changed request was sent.
+ * when the original (the first request sent with the key) certainly reached the provider (it
+ * answered) before the changed request was sent.
  */
 export const payloadMismatchRejected: Check = {
   name: 'payload-mismatch-rejected',
@@ -12,16 +14,26 @@ export const payloadMismatchRejected: Check = {
     const view = viewOf(history, profile);
     const { mismatchStatus, inFlightStatus } = profile.idempotency;
     const witnesses: Witness[] = [];
+    const skipped = new NotJudgedTally();
     let judged = 0;
-    let undecided = 0;
     for (const [key, exchanges] of repeatedKeys(view)) {
-      const original = exchanges.find((ex) => ex.complete?.status !== undefined && ex.complete.status < 500);
-      if (!original) continue;
+      // The first request sent defines the original payload; its answer is the first one that reached the provider.
+      const originalPayload = payloadOf(view, exchanges[0]!);
+      const sameAsOriginal = (ex: Exchange): boolean => payloadOf(view, ex) === originalPayload;
+      const original = exchanges.find((ex) => sameAsOriginal(ex) && ex.complete?.status !== undefined && ex.complete.status < 500);
+      if (!original) {
+        skipped.add('original answer unknown', exchanges.filter((ex) => !sameAsOriginal(ex)).length);
+        continue;
+      }
       for (const ex of exchanges) {
-        if (ex === original || payloadOf(view, ex) === payloadOf(view, original)) continue;
+        if (sameAsOriginal(ex)) continue;
         const status = ex.complete?.status;
-        if (status === undefined || ex.invoke.time < original.complete!.time) {
-          undecided++;
+        if (status === undefined) {
+          skipped.add('changed request got no answer');
+          continue;
+        }
+        if (ex.invoke.time < original.complete!.time) {
+          skipped.add("sent before the original's answer arrived");
           continue;
         }
         judged++;
@@ -34,7 +46,10 @@ export const payloadMismatchRejected: Check = {
         }
       }
     }
-    const verdict = witnesses.length ? 'fail' : 'pass';
-    return { name: this.name, verdict, witnesses, stats: { mismatchesJudged: judged, mismatchesUndecided: undecided } };
+    const undecided = skipped.list().reduce((n, s) => n + s.count, 0);
+    return verdictOf(this.name, {
+      witnesses, judged, unit: 'changed payloads', notJudged: skipped, stats: { mismatchesJudged: judged, mismatchesUndecided: undecided },
+      nothingToJudge: 'no idempotency key was reused with a different payload after its original was answered',
+    });
   },
 };

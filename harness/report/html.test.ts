@@ -11,10 +11,10 @@ import type { RunMeta } from '../run/verdict.js';
 
 const CHROMIUM = process.env.PAYHARNESS_CHROMIUM ?? '/usr/bin/chromium';
 
-/** A small run with a fault window, a double charge and a retried callback. */
+/** A small run with a fault window, a double charge, a retried callback, and a replay check with nothing to compare. */
 async function sampleRun(): Promise<{ dir: string; summary: string }> {
   const h = new TestHistory();
-  const meta: RunMeta = { profile: testProfile(), scenarios: [{ name: 'lost-responses', checks: [{ name: 'exactly-once' }, { name: 'retry-schedule' }] }], target: 'test' };
+  const meta: RunMeta = { profile: testProfile(), scenarios: [{ name: 'lost-responses', checks: [{ name: 'exactly-once' }, { name: 'idempotent-replay' }] }], target: 'test' };
   (h.records[0] as { meta: unknown }).meta = meta;
   const tag = <T extends object>(r: T): T => ({ ...r, scenario: 'lost-responses' });
   h.push(tag({ kind: 'fault', time: 5, target: 'default', phase: 'start', proxy: 'p-api', toxic: 't1', type: 'http_drop_response', path: 'api' }));
@@ -41,7 +41,10 @@ describe('report.html', () => {
     expect(html).toContain('<svg class="timeline"');
     const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
     expect(junit).toMatch(/<testcase classname="chaos.lost-responses" name="exactly-once">\s*<failure message="Idempotency key k1 \(create\) took effect 2 times/);
-    expect(junit).toContain('tests="2" failures="1"');
+    expect(junit).toContain('tests="2" failures="1" errors="0" skipped="1"');
+    // The undecided check is skipped with its reason and what it could not judge; the failing one says what it judged.
+    expect(junit).toMatch(/<testcase classname="chaos.lost-responses" name="idempotent-replay">\s*<skipped message="not judged: no key was sent twice with a stored answer to compare against \(not judged: first answer lost or not stored \(nothing to compare\): 1\)"\/>/);
+    expect(junit).toContain('<system-out>judged 1 key</system-out>');
     const verdict = JSON.parse(readFileSync(join(dir, 'verdict.json'), 'utf8')) as { verdict: string; scenarios: { checks: { name: string; witnesses: unknown[] }[] }[] };
     expect(verdict.verdict).toBe('fail');
     expect(verdict.scenarios[0]!.checks[0]!.witnesses.length).toBe(1);
@@ -78,8 +81,13 @@ describe('report.html', () => {
       expect(await page.locator('header').innerText()).toMatch(/FAIL/);
       // The failing check is summarised above everything else, with its witness in a sentence.
       const problems = page.locator('section.problems');
-      expect(await problems.locator('li.problem').count()).toBe(1);
+      expect(await problems.locator('li.problem').count()).toBe(2);
       expect(await problems.innerText()).toContain(summary);
+      // What each check judged is on the page; an undecided check reads "not judged", never like a pass.
+      const replay = page.locator('tr.check', { hasText: 'idempotent-replay' });
+      expect(await replay.locator('.badge').innerText()).toMatch(/^not judged$/i);
+      expect(await replay.locator('ul.not-judged').innerText()).toContain('first answer lost or not stored (nothing to compare): 1');
+      expect(await page.locator('tr.check', { hasText: 'exactly-once' }).locator('.judged').innerText()).toBe('judged 1 key');
       await page.click('#expand');
       expect(await page.locator('details[open]').count()).toBeGreaterThan(0);
       const box = await page.locator('svg.timeline').boundingBox();

@@ -6,6 +6,7 @@ import { CHECKS } from '../checks/index.js';
 import { esc } from './html-escape.js';
 import { renderTimeline } from './html-timeline.js';
 import { renderRetrySchedule } from './html-retries.js';
+import { judgedText, notJudgedAtAll, verdictLabel } from './judged-text.js';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#212121;background:#fafafa}
@@ -17,6 +18,8 @@ section.scenario{background:#fff;border:1px solid #e0e0e0;border-radius:6px;padd
 h2{font-size:18px;margin:6px 0}h3{font-size:15px;margin:14px 0 6px}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;text-transform:uppercase}
 .badge.pass{background:#2e7d32}.badge.fail{background:#c62828}.badge.unknown{background:#6d4c41}
+.badge.not-judged{background:#fff;color:#6d4c41;border:1px dashed #6d4c41}
+.judged{font-weight:600;color:#424242}ul.not-judged{margin:2px 0 0;padding-left:16px;color:#6d4c41}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:4px 8px;border-bottom:1px solid #eee;vertical-align:top}
 .muted{color:#757575}.axis{font-size:10px;fill:#616161}
 ul.witnesses{margin:4px 0 8px 0;padding-left:18px}ul.witnesses li{margin:3px 0}
@@ -30,13 +33,27 @@ const JS = `document.addEventListener('DOMContentLoaded',function(){var b=docume
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** A verdict badge; an undecided check that judged nothing is drawn hollow and says "not judged". */
+function badge(c: CheckVerdict): string {
+  return `<span class="badge ${c.verdict}${notJudgedAtAll(c) ? ' not-judged' : ''}">${esc(verdictLabel(c))}</span>`;
+}
+
+/** What the check judged and, item by item, what it could not judge and why. */
+function judgedCell(c: CheckVerdict): string {
+  const judged = judgedText(c);
+  const skipped = c.notJudged?.length
+    ? `<div class="muted">not judged:</div><ul class="not-judged">${c.notJudged.map((n) => `<li>${esc(n.reason)}: ${esc(n.count)}</li>`).join('')}</ul>`
+    : '';
+  const stats = c.stats ? `<div>${Object.entries(c.stats).map(([k, v]) => `${esc(k)} ${esc(v)}`).join(', ')}</div>` : '';
+  return `${judged ? `<div class="judged">${esc(judged)}</div>` : ''}${skipped}${stats}`;
+}
+
 function checkRow(c: CheckVerdict): string {
   const description = CHECKS.find((k) => k.name === c.name)?.description ?? '';
-  const stats = c.stats ? Object.entries(c.stats).map(([k, v]) => `${esc(k)} ${esc(v)}`).join(', ') : '';
   const witnesses = c.witnesses.length
     ? `<ul class="witnesses">${c.witnesses.map((w) => `<li class="witness">${esc(w.summary)}<details><summary>${w.records.length} record${w.records.length === 1 ? '' : 's'}</summary><pre>${esc(w.records.map((r) => JSON.stringify(r)).join('\n'))}</pre></details></li>`).join('')}</ul>`
     : '';
-  return `<tr class="check check-${c.verdict}"><td><span class="badge ${c.verdict}">${c.verdict}</span></td><td><b>${esc(c.name)}</b><div class="muted">${esc(description)}</div>${c.error ? `<div>${esc(c.error)}</div>` : ''}${witnesses}</td><td class="muted">${stats}</td></tr>`;
+  return `<tr class="check check-${c.verdict}"><td>${badge(c)}</td><td><b>${esc(c.name)}</b><div class="muted">${esc(description)}</div>${c.error ? `<div>${esc(c.error)}</div>` : ''}${witnesses}</td><td class="muted">${judgedCell(c)}</td></tr>`;
 }
 
 /** At the top of a report that did not pass: each failing or undecided check with its first witnesses, in sentences. */
@@ -47,10 +64,10 @@ function renderProblems(scenarios: readonly { name: string; checks: readonly Che
       .map((c) => {
         const shown = c.witnesses.slice(0, 3).map((w) => `<li>${esc(w.summary)}</li>`).join('');
         const more = c.witnesses.length > 3 ? `<li class="muted">and ${c.witnesses.length - 3} more in the scenario below</li>` : '';
-        return `<li class="problem"><span class="badge ${c.verdict}">${c.verdict}</span> <b>${esc(c.name)}</b> in <a href="#scenario-${esc(s.name)}">${esc(s.name)}</a>${c.error ? `: ${esc(c.error)}` : ''}<ul class="witnesses">${shown}${more}</ul></li>`;
+        return `<li class="problem">${badge(c)} <b>${esc(c.name)}</b> in <a href="#scenario-${esc(s.name)}">${esc(s.name)}</a>${c.error ? `: ${esc(c.error)}` : ''}<ul class="witnesses">${shown}${more}</ul></li>`;
       }),
   );
-  return items.length ? `<section class="problems"><h2>What went wrong</h2><ul>${items.join('')}</ul></section>` : '';
+  return items.length ? `<section class="problems"><h2>What failed or was not judged</h2><ul>${items.join('')}</ul></section>` : '';
 }
 
 /** `report.html`: one self-contained page (inline CSS, JS and SVG; nothing fetched) a person can read. */
@@ -78,7 +95,7 @@ ${renderTimeline(records)}
 <h3>Callback retries against the promised schedule</h3>
 ${renderRetrySchedule(records, profile)}
 <h3>Checks</h3>
-<table><thead><tr><th>verdict</th><th>check and witnesses</th><th>figures</th></tr></thead><tbody>${s.checks.map(checkRow).join('')}</tbody></table>
+<table><thead><tr><th>verdict</th><th>check and witnesses</th><th>judged</th></tr></thead><tbody>${s.checks.map(checkRow).join('')}</tbody></table>
 </section>`;
     });
     return `<!doctype html>
@@ -92,7 +109,7 @@ ${renderRetrySchedule(records, profile)}
 ${renderProblems(verdict.scenarios)}
 <p><button id="expand" type="button">Expand all witnesses</button></p>
 <table><thead><tr><th>scenario</th><th>verdict</th><th>checks</th></tr></thead><tbody>
-${verdict.scenarios.map((s) => `<tr><td><a href="#scenario-${esc(s.name)}">${esc(s.name)}</a></td><td><span class="badge ${s.verdict}">${s.verdict}</span></td><td>${s.checks.map((c) => `${esc(c.name)}: ${c.verdict}`).join(' · ')}</td></tr>`).join('\n')}
+${verdict.scenarios.map((s) => `<tr><td><a href="#scenario-${esc(s.name)}">${esc(s.name)}</a></td><td><span class="badge ${s.verdict}">${s.verdict}</span></td><td>${s.checks.map((c) => `${esc(c.name)}: ${esc(verdictLabel(c))}${judgedText(c) ? ` (${esc(judgedText(c)!)})` : ''}`).join(' · ')}</td></tr>`).join('\n')}
 </tbody></table>
 ${sections.join('\n')}
 </main>

@@ -20,5 +20,6 @@ describe('workload guard', () => {
     expect(verdict?.verdict).toBe('unknown');
     expect(verdict?.error).toContain('none of the 3 write requests was accepted (401 ×2, ECONNRESET ×1)');
     expect(verdict?.witnesses[0]?.records.map((r) => r.kind)).toEqual(['invoke', 'complete']);
+    expect(verdict).toMatchObject({ judged: 0, notJudged: [{ reason: 'write answered 401', count: 2 }, { reason: 'write answered ECONNRESET', count: 1 }] });
   });
 });

@@ -28,6 +28,9 @@ export function workloadGuard(records: readonly HistoryRecord[]): CheckVerdict |
     verdict: 'unknown',
     error: `none of the ${writes.size} write requests was accepted (${seen}); the checks had nothing to judge — check the target's credentials and the profile`,
     witnesses: [{ summary: 'the first rejected write and its answer', records: [invoke, sample].filter((r): r is OperationInvoke | OperationComplete => r !== undefined) }],
+    judged: 0,
+    unit: 'accepted writes',
+    notJudged: [...statuses].map(([label, count]) => ({ reason: `write answered ${label}`, count })),
     stats: { writes: writes.size },
   };
 }
