@@ -96,7 +96,8 @@ function buildIndex(view: HistoryView): AttemptIndex {
   for (const f of view.faults) if (f.phase === 'start' && f.attributes) toxicAttributes.set(f.toxic, f.attributes);
   const attr = (d: FaultDecision, name: string): unknown => toxicAttributes.get(d.toxic)?.[name];
   const { unique, doubles: repolled } = uniqueDecisions(view.decisions.filter((d) => proxies.has(d.proxy)));
-  let doubles = repolled;
+  // The view already left out records repeating a proxy event's seq; they are doubles too.
+  let doubles = repolled + view.decisionRepeats.filter((d) => proxies.has(d.proxy)).length;
 
   // Deliveries per event id in arrival order, to match decisions to the sink records of the same request.
   const deliveriesOf = new Map<string, DeliveryRecord[]>();
