@@ -1,6 +1,7 @@
 import type { ApiProfile } from '../config/profile-types.js';
 import type { FinalRead, HistoryRecord, OperationComplete, OperationInvoke, PaymentOperation } from '../history/types.js';
 import { readField } from '../workload/request.js';
+import { readAmount } from '../profile/amount-format.js';
 import { exchangeAt, type Exchange, type HistoryView } from './history-view.js';
 import { IntGroups } from './int-groups.js';
 
@@ -25,7 +26,6 @@ export function snapshotRecords(s: PaymentSnapshot): HistoryRecord[] {
   return s.exchange!.complete ? [s.exchange!.invoke, s.exchange!.complete] : [s.exchange!.invoke];
 }
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** The payment object inside an answer, per the profile (refunds may embed the payment). */
@@ -67,9 +67,9 @@ export function snapshotOf(profile: ApiProfile, o: Observation, resourceId: stri
   return {
     resourceId,
     status: str(readField(body, f.status)),
-    amount: num(readField(body, f.amount)),
-    amountCaptured: f.amountCaptured ? num(readField(body, f.amountCaptured)) : undefined,
-    amountRefunded: f.amountRefunded ? num(readField(body, f.amountRefunded)) : undefined,
+    amount: readAmount(profile, body, f.amount),
+    amountCaptured: f.amountCaptured ? readAmount(profile, body, f.amountCaptured) : undefined,
+    amountRefunded: f.amountRefunded ? readAmount(profile, body, f.amountRefunded) : undefined,
     currency: f.currency ? str(readField(body, f.currency)) : undefined,
     time: o.complete!.time,
     startedAt: o.invoke.time,

@@ -1,3 +1,4 @@
+import { signatureSchemeName } from '../webhooks/signature.js';
 import type { Check, CheckVerdict, Witness } from './types.js';
 import type { ApiProfile } from '../config/profile-types.js';
 import { MAX_WITNESSES, viewOf } from './history-view.js';
@@ -28,7 +29,7 @@ export const signaturesValid: Check = {
       witnesses.push({
         summary: d.signatureValid
           ? `Callback ${d.eventId} carried a signature timestamp ${Math.round(d.signatureAgeSeconds!)} s old; the tolerance is ${webhooks.toleranceSeconds} s.`
-          : `Callback ${d.eventId} failed ${webhooks.signature} signature verification${d.signatureError ? ` (${d.signatureError})` : ''}.`,
+          : `Callback ${d.eventId} failed ${signatureSchemeName(webhooks.signature)} signature verification${d.signatureError ? ` (${d.signatureError})` : ''}.`,
         records: [d],
       });
     }
