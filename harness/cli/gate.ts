@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { loadGateConfig } from '../contracts/gate/gate-config.js';
-import { runGate } from '../contracts/gate/run-gate.js';
+import { loadGateConfig } from '../gate/gate-config.js';
+import { runGate } from '../gate/run-gate.js';
 
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
 

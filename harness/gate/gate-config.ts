@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { ConfigError, UsageError } from '../../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 
 /** `payharness gate --config FILE` (YAML). Every key is optional: the defaults gate the in-process sandbox. */
 export interface GateConfig {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runCli } from '../../../test/cli-helpers.js';
-import { startFakeBroker, type FakeBroker } from '../test-support/fake-broker.js';
+import { runCli } from '../../test/cli-helpers.js';
+import { startFakeBroker, type FakeBroker } from '../contracts/test-support/fake-broker.js';
 import type { GateVerdict } from './gate-report.js';
 
 /** `payharness gate` end to end on the in-process sandbox, with one short chaos scenario to stay fast. */

@@ -1,16 +1,16 @@
 import path from 'node:path';
-import type { ApiProfile } from '../../config/profile-types.js';
-import type { VerdictFile } from '../../run/verdict.js';
-import { runChaos } from '../../run/run-chaos.js';
-import { standardSuite } from '../../run/demo.js';
-import { runLoad } from '../../load/run-load.js';
-import { resolveBroker, resolveVersion } from '../broker-config.js';
-import { canIDeploy } from '../broker-commands.js';
-import { decisionExitCode, describeDecision } from '../broker-actions.js';
-import { runContractChaos } from '../chaos/run-contract-chaos.js';
-import { loadPactDir } from '../pact-file.js';
-import { verifyProvider, type PactSource } from '../verify.js';
-import { resolveBranch } from '../broker-config.js';
+import type { ApiProfile } from '../config/profile-types.js';
+import type { VerdictFile } from '../run/verdict.js';
+import { runChaos } from '../run/run-chaos.js';
+import { standardSuite } from '../run/demo.js';
+import { runLoad } from '../load/run-load.js';
+import { resolveBroker, resolveVersion } from '../contracts/broker-config.js';
+import { canIDeploy } from '../contracts/broker-commands.js';
+import { decisionExitCode, describeDecision } from '../contracts/broker-actions.js';
+import { runContractChaos } from '../contracts/chaos/run-contract-chaos.js';
+import { loadPactDir } from '../contracts/pact-file.js';
+import { verifyProvider, type PactSource } from '../contracts/verify.js';
+import { resolveBranch } from '../contracts/broker-config.js';
 import type { GateConfig } from './gate-config.js';
 import { verdictOfExit, type GateCase, type StageResult } from './stage.js';
 

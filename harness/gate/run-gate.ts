@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { startSandbox } from '../../../sandbox/index.js';
-import { loadProfile } from '../../config/profile.js';
-import { assertTargetAllowed } from '../../safety.js';
-import { assertReachable } from '../../reachable.js';
+import { startSandbox } from '../../sandbox/index.js';
+import { loadProfile } from '../config/profile.js';
+import { assertTargetAllowed } from '../safety.js';
+import { assertReachable } from '../reachable.js';
 import { writeGateReports, type GateVerdict } from './gate-report.js';
 import type { GateConfig } from './gate-config.js';
 import { canIDeployStage, chaosStage, contractChaosStage, contractsStage, loadStage, type GateContext } from './gate-stages.js';
