@@ -101,7 +101,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       // The provider calls the sink through the callbacks proxy, so callback faults apply.
       const reg = await paymentClient.perform('registerWebhook', { url: `${callbacksProxy}/webhooks`, events: profile.webhooks.events, idempotencyKey: `${runId}-webhook` }, { process: 0, logicalId: 'register-webhook' }, { attempts: 3, backoffMs: 100, multiplier: 2, on: ['timeout', 'reset', '5xx'] });
       if (reg.outcome !== 'ok') {
-        throw new InfraError('E_WEBHOOK_REGISTER', `could not register the webhook sink with the target (${reg.status ?? reg.failure})`, { hint: 'check the profile\'s webhooks.register and the target\'s credentials' });
+        throw new InfraError('E_WEBHOOK_REGISTER', `could not register the webhook sink with the target (${reg.status ?? reg.failure}); no workload ran, so nothing could be judged`, { hint: 'check the profile\'s webhooks.register and the target\'s credentials' });
       }
       const secret = readField(reg.body, profile.webhooks.secretPath);
       sink.setSecret(typeof secret === 'string' ? secret : undefined);
