@@ -11,7 +11,7 @@ import type { GateVerdict } from './gate-report.js';
  * Each test starts the CLI (tsx), the sandbox and several runs: on a busy 2-core machine that takes
  * minutes, not the suite's default 30 s, so each test has a bound scheduling noise cannot cross.
  */
-const GATE_TEST_MS = 300_000;
+const GATE_TEST_MS = 600_000;
 const CLI_MS = GATE_TEST_MS - 10_000;
 const dir = mkdtempSync(path.join(tmpdir(), 'payharness-gate-'));
 let broker: FakeBroker;
