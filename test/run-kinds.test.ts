@@ -108,6 +108,58 @@ describe('every run kind writes the same files and re-judges to the same verdict
   }, RUN_MS);
 });
 
+describe('an interrupted run of any kind heals, keeps its partial history and ends 130', () => {
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ providerStates: true, quiet: true });
+  }, RUN_MS);
+  afterAll(() => sandbox.close());
+
+  /** Aborts once the run has recorded a completed request: it is under way, faults in place. */
+  function abortWhenUnderway(runDir: string): AbortController {
+    const controller = new AbortController();
+    const timer = setInterval(() => {
+      const history = existsSync(join(runDir, 'history.jsonl')) ? readFileSync(join(runDir, 'history.jsonl'), 'utf8') : '';
+      if (history.includes('"kind":"complete"')) {
+        clearInterval(timer);
+        controller.abort();
+      }
+    }, 50);
+    controller.signal.addEventListener('abort', () => clearInterval(timer));
+    return controller;
+  }
+
+  async function expectInterrupted(result: RunOutcome): Promise<void> {
+    expect(result.interrupted).toBe(true);
+    expect(result.exitCode).toBe(130);
+    const history = await readHistory(join(result.runDir, 'history.jsonl'));
+    expect(history.find((r) => r.kind === 'run-end')).toMatchObject({ status: 'interrupted' });
+    const phases = (phase: string) => history.filter((r) => r.kind === 'fault' && r.phase === phase).length;
+    expect(phases('heal')).toBe(phases('start'));
+    expect(JSON.parse(readFileSync(join(result.runDir, 'verdict.json'), 'utf8'))).toMatchObject({ interrupted: true });
+  }
+
+  it('load', async () => {
+    const out = join(dir, 'interrupted-load');
+    const scenarioFile = file('long-load.yaml', `name: long-load
+scenarios:
+  pay: { executor: constant-arrival-rate, rate: 5, duration: 60s, preAllocatedVUs: 2, maxVUs: 4 }
+faults:
+  - { type: latency, attributes: { latency: 5 } }
+checks: [exactly-once]
+`);
+    const result = await runLoad({ scenarioFile, target: sandbox.url, seed: 2, outDir: out, signal: abortWhenUnderway(out).signal });
+    await expectInterrupted(result);
+    expect(result.summary.state.testRunDurationMs).toBeLessThan(60_000);
+  }, RUN_MS);
+
+  it('contract chaos', async () => {
+    const out = join(dir, 'interrupted-contracts');
+    const result = await runContractChaos({ pacts: pact(), providerBaseUrl: sandbox.url, profile: SANDBOX_PROFILE, seed: 2, outDir: out, signal: abortWhenUnderway(out).signal });
+    await expectInterrupted(result);
+  }, RUN_MS);
+});
+
 describe('--out into a directory that already holds files', () => {
   const occupied = (name: string): string => {
     const out = join(dir, name);
