@@ -27,6 +27,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * The shipped standard scenario without its abortOnFail: on a starved machine p(99) crosses 2 s and
+ * stops the load early, and these tests are about the money checks, not this machine's latency.
+ */
+function standardWithoutAbort(): string {
+  const text = readFileSync(path.join(repoRoot, 'scenarios/load/standard.yaml'), 'utf8');
+  if (!text.includes('abortOnFail: true')) throw new Error('standard.yaml changed: update standardWithoutAbort');
+  return scenario('standard', text.replace('abortOnFail: true', 'abortOnFail: false'));
+}
+
 function scenario(name: string, text: string): string {
   const file = path.join(dir, `${name}.yaml`);
   writeFileSync(file, text);
@@ -36,7 +46,7 @@ function scenario(name: string, text: string): string {
 describe('load run against the in-process sandbox', () => {
   it('the standard scenario finds no double charge and writes a k6-shaped summary and the history', { timeout: RUN_MS }, async () => {
     const out = path.join(dir, 'standard');
-    const result = await runLoad({ scenarioFile: path.join(repoRoot, 'scenarios/load/standard.yaml'), outDir: out });
+    const result = await runLoad({ scenarioFile: standardWithoutAbort(), outDir: out });
     expect(result.verdicts.map((v) => [v.name, v.verdict])).toEqual([
       ['exactly-once', 'pass'],
       ['concurrent-duplicates-once', 'pass'],
@@ -64,8 +74,7 @@ describe('load run against the in-process sandbox', () => {
   });
 
   it('the standard scenario with the idempotency-race bug: concurrent duplicates charge twice and the checks fail (exit 1)', { timeout: RUN_MS }, async () => {
-    const file = path.join(repoRoot, 'scenarios/load/standard.yaml');
-    const result = await runLoad({ scenarioFile: file, outDir: path.join(dir, 'race'), bugs: ['idempotency-race'] });
+    const result = await runLoad({ scenarioFile: standardWithoutAbort(), outDir: path.join(dir, 'race'), bugs: ['idempotency-race'] });
     expect(result.exitCode).toBe(1);
     const exactlyOnce = result.verdicts.find((v) => v.name === 'exactly-once')!;
     expect(exactlyOnce.verdict).toBe('fail');
