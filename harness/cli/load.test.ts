@@ -41,7 +41,7 @@ thresholds:
   http_req_duration: ["p(95)<<250"]
 `,
     );
-    const result = await runCli(['load', 'run', file, '--target', target]);
+    const result = await runCli(['load', 'run', file, '--target', target], { timeoutMs: CLI_MS - 20_000 });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('bad.yaml: 2 problems');
     expect(result.stderr).toMatch(/bad\.yaml:3:\d+: \/scenarios\/a\/rate must be > 0/);
@@ -65,7 +65,7 @@ finalReads: none
 `,
     );
     const out = path.join(dir, 'ok-out');
-    const result = await runCli(['load', 'run', file, '--target', target, '--out', out, '--seed', '3']);
+    const result = await runCli(['load', 'run', file, '--target', target, '--out', out, '--seed', '3'], { timeoutMs: CLI_MS - 20_000 });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/✓ 'rate<0.01' rate=0/);
     expect(result.stdout).toMatch(/http_reqs\.+: 20 /);
@@ -74,20 +74,20 @@ finalReads: none
     expect(JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'))).toHaveProperty('metrics.http_reqs.values.count', 20);
     for (const name of ['history.jsonl', 'verdict.json', 'junit.xml', 'report.html']) expect(existsSync(path.join(out, name)), name).toBe(true);
     // A load run's directory re-judges like a chaos run's, thresholds included.
-    const rejudged = await runCli(['check', out]);
+    const rejudged = await runCli(['check', out], { timeoutMs: CLI_MS - 20_000 });
     expect(rejudged.code).toBe(0);
     expect(rejudged.stdout).toMatch(/pass\s+exactly-once/);
     expect(rejudged.stdout).toMatch(/pass\s+thresholds-met/);
   }, CLI_MS);
 
   it('refuses a non-local target without --allow-target (exit 3)', async () => {
-    const result = await runCli(['load', 'run', 'scenarios/load/standard.yaml', '--target', 'http://payments.example.com']);
+    const result = await runCli(['load', 'run', 'scenarios/load/standard.yaml', '--target', 'http://payments.example.com'], { timeoutMs: CLI_MS - 20_000 });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/--allow-target payments\.example\.com/);
   }, CLI_MS);
 
   it('says clearly when k6 is missing (exit 4)', async () => {
-    const result = await runCli(['load', 'run', 'scenarios/load/standard.yaml', '--engine', 'k6', '--target', target, '--k6-bin', path.join(dir, 'nope'), '--out', path.join(dir, 'k6-missing')]);
+    const result = await runCli(['load', 'run', 'scenarios/load/standard.yaml', '--engine', 'k6', '--target', target, '--k6-bin', path.join(dir, 'nope'), '--out', path.join(dir, 'k6-missing')], { timeoutMs: CLI_MS - 20_000 });
     expect(result.code).toBe(4);
     expect(result.stderr).toMatch(/k6 was not found.*\[E_K6_MISSING\]/);
     expect(result.stderr).toMatch(/hint: .*K6_BIN/);
@@ -96,7 +96,7 @@ finalReads: none
   it('exports a k6 script and k6-operator manifests', async () => {
     const op = path.join(dir, 'operator');
     const script = path.join(dir, 'standard.js');
-    const result = await runCli(['load', 'export', 'scenarios/load/standard.yaml', '--k6', script, '--k6-operator', op, '--parallelism', '4']);
+    const result = await runCli(['load', 'export', 'scenarios/load/standard.yaml', '--k6', script, '--k6-operator', op, '--parallelism', '4'], { timeoutMs: CLI_MS - 20_000 });
     expect(result.code).toBe(0);
     const testRun = readFileSync(path.join(op, 'testrun.yaml'), 'utf8');
     expect(testRun).toMatch(/^apiVersion: k6\.io\/v1alpha1\nkind: TestRun\n/);
@@ -106,7 +106,7 @@ finalReads: none
     expect(configMap).toMatch(/kind: ConfigMap/);
     expect(configMap).toContain('export const options');
     expect(readFileSync(script, 'utf8')).not.toMatch(/sk_test_/);
-    const missing = await runCli(['load', 'export', 'scenarios/load/standard.yaml']);
+    const missing = await runCli(['load', 'export', 'scenarios/load/standard.yaml'], { timeoutMs: CLI_MS - 20_000 });
     expect(missing.code).toBe(3);
   }, CLI_MS);
 });
