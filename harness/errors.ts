@@ -69,12 +69,3 @@ export class InterruptedError extends HarnessError {
     super('E_INTERRUPTED', message, ExitCode.interrupted, options);
   }
 }
-
-/** A command whose issue has not landed yet. */
-export class NotYetAvailableError extends UsageError {
-  constructor(command: string) {
-    super('E_NOT_AVAILABLE', `\`payharness ${command}\` is not yet available in this version`, {
-      hint: 'see README.md for what works today',
-    });
-  }
-}

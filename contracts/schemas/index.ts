@@ -47,8 +47,3 @@ export function schemaProblems(name: SchemaName, value: unknown): string[] {
   const validate = validators().get(name)!;
   return validate(value) ? [] : (validate.errors ?? []).map(describe);
 }
-
-/** True when the payload is valid against the named schema. */
-export function isValid(name: SchemaName, value: unknown): boolean {
-  return schemaProblems(name, value).length === 0;
-}

@@ -12,6 +12,8 @@ import { retriesKeepEventId } from './retries-keep-event-id.js';
 import { signaturesValid } from './signatures-valid.js';
 import { lifecycleTransitions } from './lifecycle-transitions.js';
 import { moneyInvariants } from './money-invariants.js';
+import { responsesMatchSchema } from './responses-match-schema.js';
+import { thresholdsMet } from './thresholds-met.js';
 
 /** Every check users can name in a scenario; `chaos list` and the scenario schema come from here. */
 export const CHECKS: readonly Check[] = [
@@ -25,6 +27,8 @@ export const CHECKS: readonly Check[] = [
   signaturesValid,
   lifecycleTransitions,
   moneyInvariants,
+  responsesMatchSchema,
+  thresholdsMet,
 ];
 
 export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);

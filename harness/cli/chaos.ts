@@ -5,6 +5,7 @@ import { FAULTS } from '../faults/index.js';
 import { runChaos } from '../run/run-chaos.js';
 import { parseSuiteName, resolveSuite, suiteFiles, type SuiteName } from '../run/demo.js';
 import { renderConsole } from '../report/console.js';
+import { nothingJudged } from '../run/verdict.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -53,7 +54,7 @@ export function registerChaos(program: Command): void {
     .option('--profile <file>', 'API profile YAML, or "sandbox" (default: the scenario\'s profile, else sandbox)')
     .option('--toxiproxy <url>', 'a real Toxiproxy API URL (default: the embedded proxy)')
     .option('--seed <n>', 'seed of every random choice; replays a run', parseSeed)
-    .option('--out <dir>', 'run directory (default: reports/<run-id>)')
+    .option('--out <dir>', 'run directory; must be new or empty (default: reports/<run-id>)')
     .option('--allow-target <host>', 'allow a non-loopback target host (repeatable)', collect, [])
     .option('--bug <name>', 'plant a sandbox bug (repeatable; only without --target)', collect, [])
     .option('--time-scale <x>', 'sandbox webhook time scale when started in-process', Number)
@@ -63,6 +64,8 @@ export function registerChaos(program: Command): void {
         allowTargets: opts.allowTarget, bugs: opts.bug, timeScale: opts.timeScale, progress: process.stderr, handleSignals: true,
       });
       process.stdout.write(renderConsole(result.verdict, result.runDir));
+      const empty = nothingJudged(result.verdict);
+      if (empty) process.stdout.write(`${empty}\n`);
       if (result.interrupted) throw new InterruptedError(`interrupted; faults healed, proxies deleted, partial history kept in ${result.runDir}`);
       process.exitCode = result.exitCode;
     });

@@ -106,7 +106,7 @@ export function registerContracts(program: Command): void {
     .requiredOption('--pact <file>', 'pact file whose interactions to replay (repeatable)', collect)
     .requiredOption('--provider-base-url <url>', 'the provider under test')
     .option('--profile <file>', 'API profile (YAML); default: the built-in sandbox profile')
-    .option('--out <dir>', 'run directory for history.jsonl, verdict.json, junit.xml, report.html')
+    .option('--out <dir>', 'run directory for history.jsonl, verdict.json, junit.xml, report.html; must be new or empty (default: reports/<run-id>)')
     .option('--seed <n>', 'seed for keys and fault decisions', integer('--seed'))
     .option('--concurrency <n>', 'concurrent copies per interaction', integer('--concurrency'), 3)
     .option('--toxiproxy <url>', 'a Toxiproxy API to use instead of the embedded proxy (needs the http_* toxics)')

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import { EXECUTORS, FLOWS } from '../load/scenario-types.js';
 
 interface LoadRunCliOptions {
@@ -44,7 +44,7 @@ export function registerLoad(program: Command): void {
     .option('--target <url>', 'base URL of the payment API under load (default: an in-process sandbox)')
     .option('--profile <file>', 'API profile file or built-in name (overrides the scenario\'s)')
     .option('--seed <n>', 'seed for every random choice (default: the scenario\'s, else random)')
-    .option('--out <dir>', 'output directory for summary.json, history.jsonl, checks.json (default: reports/load-<name>-<time>)')
+    .option('--out <dir>', 'run directory for history.jsonl, verdict.json, junit.xml, report.html, summary.json; must be new or empty (default: reports/<run-id>)')
     .option('--allow-target <host>', 'allow load on this non-loopback host (repeatable)', collect, [])
     .option('--bug <name>', 'plant a sandbox bug in the in-process sandbox (repeatable)', collect, [])
     .option('--toxiproxy <url>', 'apply the scenario\'s faults through this Toxiproxy (default: the embedded one)')
@@ -76,7 +76,9 @@ export function registerLoad(program: Command): void {
         ...(options.k6Bin ? { k6Bin: options.k6Bin } : {}),
         print: true,
         progress: options.progress,
+        handleSignals: true,
       });
+      if (result.interrupted) throw new InterruptedError(`interrupted; faults healed, partial history and summary kept in ${result.runDir}`);
       process.exitCode = result.exitCode;
     });
 

@@ -2,7 +2,8 @@ import { CHECKS } from '../checks/index.js';
 import { FAULTS, type FaultAttribute } from '../faults/index.js';
 import { FLOW_NAMES } from './scenario-types.js';
 
-function attributeSchema(a: FaultAttribute): Record<string, unknown> {
+/** The JSON Schema of one fault attribute (load scenarios validate theirs with it too). */
+export function attributeSchema(a: FaultAttribute): Record<string, unknown> {
   const bounds = { ...(a.min !== undefined ? { minimum: a.min } : {}), ...(a.max !== undefined ? { maximum: a.max } : {}) };
   switch (a.kind) {
     case 'int': return { type: 'integer', ...bounds, description: a.description };

@@ -17,6 +17,8 @@ describe('history recorder', () => {
     const message = (note as { message: string }).message;
     expect(message).not.toContain('sk_test_abc');
     expect(message).not.toMatch(/4242 4242 4242 4242/);
+    // A second run never appends to this history.
+    expect(() => new HistoryRecorder({ file })).toThrow(expect.objectContaining({ code: 'E_HISTORY_EXISTS', exitCode: 3 }));
   });
 
   it('skips a torn last line (interrupted run) but rejects garbage in the middle with its line number', async () => {

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { redactJson } from '../redact.js';
@@ -43,7 +43,11 @@ export class HistoryRecorder {
     this.file = options.file;
     if (options.file) {
       mkdirSync(dirname(options.file), { recursive: true });
-      this.stream = createWriteStream(options.file, { flags: 'a' });
+      // One history per run: never append a run to another's history (one file would hold two runs).
+      if (existsSync(options.file)) {
+        throw new UsageError('E_HISTORY_EXISTS', `${options.file} already exists; a run writes a fresh history`, { hint: 'write the run into a new or empty directory' });
+      }
+      this.stream = createWriteStream(options.file, { flags: 'wx' });
       // An I/O failure must not crash the run mid-fault; it surfaces on close().
       this.stream.on('error', (error) => (this.writeError = error));
     }

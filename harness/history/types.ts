@@ -177,6 +177,22 @@ export interface LagRecord extends RecordBase {
   stallMs?: number;
 }
 
+/**
+ * A load run's measured figures at its end: the aggregations its thresholds name, so a re-judge
+ * (`payharness check`) evaluates the thresholds on the same numbers the run did.
+ */
+export interface MetricsRecord extends RecordBase {
+  kind: 'metrics';
+  /** How long the load ran; rates are per second over it. */
+  durationMs: number;
+  /** Metric key (`http_req_duration`, `http_req_failed{status:500}`) → aggregation (`p(95)`, `rate`…) → value; null: no samples. */
+  values: Record<string, Record<string, number | null>>;
+  /** The k6 process's exit code on the k6 engine (99: k6 itself judged a threshold crossed). */
+  k6ExitCode?: number;
+  /** The abortOnFail threshold that stopped the load early, if any. */
+  abortedBy?: string;
+}
+
 export interface RunEnd extends RecordBase {
   kind: 'run-end';
   /** 'completed', 'interrupted' or 'error' (with message). */
@@ -195,6 +211,5 @@ export type HistoryRecord =
   | ReferenceCount
   | NoteRecord
   | LagRecord
+  | MetricsRecord
   | RunEnd;
-
-export type HistoryKind = HistoryRecord['kind'];

@@ -21,14 +21,3 @@ export function parseDuration(value: string | number): number | undefined {
   }
   return consumed === text.length ? total : undefined;
 }
-
-/** `4s`, `1m30s`, `250ms`: the shortest k6 spelling of a whole number of milliseconds. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000 || ms % 1000 !== 0) return `${Math.round(ms)}ms`;
-  let s = ms / 1000;
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
-}

@@ -1,69 +1,69 @@
-import { Toxiproxy, type Proxy, type ICreateToxicBody, type ToxicType } from 'toxiproxy-node-client';
-import { InfraError } from '../errors.js';
-import type { HistoryRecorder } from '../history/recorder.js';
-import { startProxyServer, type ProxyServer } from '../proxy/index.js';
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { FaultSpec } from '../config/scenario-types.js';
+import { attributeSchema } from '../config/scenario-schema.js';
+import { suggest } from '../config/located-yaml.js';
+import { FAULT_TYPES, findFault, type FaultDefinition } from '../faults/index.js';
 import type { LoadFault } from './scenario-types.js';
 
-/** Faults in place for a load run; `heal()` removes them and is safe to call twice. */
-export interface AppliedFaults {
-  /** Origin the load should aim at: the proxy's listen address. */
-  origin: string;
-  heal(): Promise<void>;
+/**
+ * A load scenario's `faults:` in the chaos vocabulary: the same fault registry (so `down` works and
+ * the proxy-internal `noop` does not), applied by the same Nemesis on the run's `api` proxy for the
+ * whole load, healed with everything else when the run ends.
+ */
+export function loadFaultSpecs(faults: readonly LoadFault[] = []): FaultSpec[] {
+  return faults.map((fault, i) => ({
+    name: `${fault.type}-${i}`,
+    type: fault.type,
+    proxy: 'api',
+    startMs: 0,
+    ...(fault.stream ? { stream: fault.stream } : {}),
+    ...(fault.toxicity !== undefined ? { toxicity: fault.toxicity } : {}),
+    ...(fault.attributes ? { attributes: fault.attributes } : {}),
+  }));
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = new Map<string, ValidateFunction>();
+
+function attributesValidator(fault: FaultDefinition): ValidateFunction {
+  let validate = validators.get(fault.type);
+  if (!validate) {
+    validate = ajv.compile({
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(Object.entries(fault.attributes).map(([k, a]) => [k, attributeSchema(a)])),
+      required: Object.entries(fault.attributes).filter(([, a]) => a.required).map(([k]) => k),
+    });
+    validators.set(fault.type, validate);
+  }
+  return validate;
 }
 
 /**
- * Puts the scenario's faults between the load and the target: one proxy named after the run,
- * toxics added through the Toxiproxy API (toxiproxy-node-client), against a real Toxiproxy when
- * given, otherwise the embedded one. Everything is removed again in `heal()`.
+ * Validates a load scenario's faults against the fault registry chaos scenarios use: the type,
+ * then its attributes (names, kinds, bounds, required ones). `at` turns a JSON pointer into file:line:col.
  */
-export async function applyLoadFaults(options: {
-  faults: readonly LoadFault[];
-  target: string;
-  runId: string;
-  seed: number;
-  recorder: HistoryRecorder;
-  toxiproxyUrl?: string;
-}): Promise<AppliedFaults> {
-  let embedded: ProxyServer | undefined;
-  const apiUrl = options.toxiproxyUrl ?? (embedded = await startProxyServer({ seed: options.seed })).url;
-  const client = new Toxiproxy(apiUrl);
-  const upstream = new URL(options.target);
-  const name = `payharness-load-${options.runId}`;
-  let proxy: Proxy | undefined;
-  let healed = false;
-  const heal = async (): Promise<void> => {
-    if (healed) return;
-    healed = true;
-    try {
-      if (proxy) {
-        await proxy.remove();
-        for (const [i, fault] of options.faults.entries()) {
-          options.recorder.append({ kind: 'fault', phase: 'heal', proxy: name, toxic: `${fault.type}-${i}`, type: fault.type, path: 'api' });
-        }
+export function loadFaultProblems(faults: readonly LoadFault[] = [], at: (pointer: string) => string): string[] {
+  const problems: string[] = [];
+  faults.forEach((fault, i) => {
+    const definition = findFault(fault.type);
+    if (!definition) {
+      problems.push(`${at(`/faults/${i}/type`)}: unknown fault type "${fault.type}" (hint: ${suggest(fault.type, FAULT_TYPES)}use one of: ${FAULT_TYPES.join(', ')})`);
+      return;
+    }
+    const validate = attributesValidator(definition);
+    if (validate(fault.attributes ?? {})) return;
+    for (const e of validate.errors ?? []) {
+      const where = at(`/faults/${i}/attributes${e.instancePath}`);
+      if (e.keyword === 'additionalProperties') {
+        const known = Object.keys(definition.attributes);
+        problems.push(`${where}: ${fault.type} has no attribute "${String(e.params.additionalProperty)}" (hint: ${known.length ? `its attributes: ${known.join(', ')}` : 'it takes no attributes'})`);
+      } else if (e.keyword === 'required') {
+        problems.push(`${where}: ${fault.type} needs attribute "${String(e.params.missingProperty)}" (hint: payharness chaos list shows every fault's attributes)`);
+      } else {
+        problems.push(`${where}: ${fault.type} attribute ${e.instancePath.slice(1) || ''} ${e.message ?? 'is invalid'}`.replace(/ {2,}/g, ' '));
       }
-    } finally {
-      await embedded?.close();
     }
-  };
-  try {
-    proxy = await client.createProxy({ name, listen: '127.0.0.1:0', upstream: `${upstream.hostname}:${upstream.port || (upstream.protocol === 'https:' ? 443 : 80)}` });
-    for (const [i, fault] of options.faults.entries()) {
-      const body: ICreateToxicBody<unknown> = {
-        name: `${fault.type}-${i}`,
-        type: fault.type as ToxicType,
-        stream: fault.stream ?? 'downstream',
-        toxicity: fault.toxicity ?? 1,
-        attributes: fault.attributes ?? {},
-      };
-      await proxy.addToxic(body);
-      options.recorder.append({ kind: 'fault', phase: 'start', proxy: name, toxic: body.name, type: fault.type, attributes: { ...fault.attributes, toxicity: body.toxicity }, path: 'api' });
-    }
-  } catch (error) {
-    await heal().catch(() => undefined);
-    throw new InfraError('E_LOAD_FAULTS', `could not set up the scenario's faults through the Toxiproxy API at ${apiUrl}: ${(error as Error).message}`, {
-      hint: 'check the fault types and attributes in the scenario (payharness chaos list shows them), or the --toxiproxy URL',
-    });
-  }
-  const listen = proxy.listen.replace(/^\[::\]|^0\.0\.0\.0/, '127.0.0.1');
-  return { origin: `${upstream.protocol}//${listen}`, heal };
+  });
+  return problems;
 }

@@ -8,7 +8,7 @@ import { EXECUTORS, type ExecutorConfig, type FlowName, type LoadScenario } from
 import { compileThresholds, type ThresholdSet } from './threshold-set.js';
 import type { ExecutorPlan } from './engine.js';
 import { constantArrivals, rampingArrivals } from './schedule.js';
-import { TOXICS } from '../proxy/toxics/index.js';
+import { loadFaultProblems } from './load-faults.js';
 
 /** The most iterations per second one scenario may ask of one machine; more is a typo, not a test. */
 export const MAX_RATE_PER_SECOND = 100_000;
@@ -121,12 +121,7 @@ export function compileLoadScenario(located: LocatedDocument): LoadPlan {
     if (concurrent + retry > 1) problems.push(`${at(pointer('scenarios', name, 'duplicates'))}: duplicate fractions add up to more than 1`);
     if (plan) executors.push({ name, config, plan, flows, concurrentDuplicates: concurrent, retryDuplicates: retry, amount });
   }
-  const toxicTypes = TOXICS.map((t) => t.type);
-  (scenario.faults ?? []).forEach((fault, i) => {
-    if (!toxicTypes.includes(fault.type)) {
-      problems.push(`${at(pointer('faults', i, 'type'))}: unknown fault type "${fault.type}" (hint: ${suggest(fault.type, toxicTypes)}use one of: ${toxicTypes.join(', ')})`);
-    }
-  });
+  problems.push(...loadFaultProblems(scenario.faults, at));
   const compiled = compileThresholds(scenario.thresholds ?? {});
   for (const problem of compiled.problems) {
     const where = problem.index === undefined || !Array.isArray(scenario.thresholds?.[problem.key]) ? pointer('thresholds', problem.key) : pointer('thresholds', problem.key, problem.index);

@@ -11,6 +11,8 @@ import { startFakePaymentApi, type FakePaymentApi } from './test-support/fake-pa
 import type { K6SummaryData } from './summary.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** Runs start the sandbox or a proxy: minutes on a busy 2-core machine, so a bound noise cannot cross. */
+const RUN_MS = 240_000;
 let dir: string;
 let api: FakePaymentApi;
 let target: string;
@@ -25,6 +27,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * The shipped standard scenario without its abortOnFail: on a starved machine p(99) crosses 2 s and
+ * stops the load early, and these tests are about the money checks, not this machine's latency.
+ */
+function standardWithoutAbort(): string {
+  const text = readFileSync(path.join(repoRoot, 'scenarios/load/standard.yaml'), 'utf8');
+  if (!text.includes('abortOnFail: true')) throw new Error('standard.yaml changed: update standardWithoutAbort');
+  return scenario('standard', text.replace('abortOnFail: true', 'abortOnFail: false'));
+}
+
 function scenario(name: string, text: string): string {
   const file = path.join(dir, `${name}.yaml`);
   writeFileSync(file, text);
@@ -32,14 +44,16 @@ function scenario(name: string, text: string): string {
 }
 
 describe('load run against the in-process sandbox', () => {
-  it('the standard scenario finds no double charge and writes a k6-shaped summary and the history', { timeout: 60_000 }, async () => {
+  it('the standard scenario finds no double charge and writes a k6-shaped summary and the history', { timeout: RUN_MS }, async () => {
     const out = path.join(dir, 'standard');
-    const result = await runLoad({ scenarioFile: path.join(repoRoot, 'scenarios/load/standard.yaml'), outDir: out });
+    const result = await runLoad({ scenarioFile: standardWithoutAbort(), outDir: out });
     expect(result.verdicts.map((v) => [v.name, v.verdict])).toEqual([
       ['exactly-once', 'pass'],
       ['concurrent-duplicates-once', 'pass'],
       ['idempotent-replay', 'pass'],
       ['money-invariants', 'pass'],
+      // The scenario's thresholds are a registered check too (p95<250 may fail on a starved machine).
+      ['thresholds-met', result.thresholds.every((t) => t.ok) ? 'pass' : 'fail'],
     ]);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as K6SummaryData;
     expect(result.history.filter((r) => r.kind === 'note')).toEqual([]);
@@ -62,9 +76,8 @@ describe('load run against the in-process sandbox', () => {
     expect(result.exitCode).toBe(result.thresholds.every((t) => t.ok) ? 0 : 1);
   });
 
-  it('the standard scenario with the idempotency-race bug: concurrent duplicates charge twice and the checks fail (exit 1)', { timeout: 60_000 }, async () => {
-    const file = path.join(repoRoot, 'scenarios/load/standard.yaml');
-    const result = await runLoad({ scenarioFile: file, outDir: path.join(dir, 'race'), bugs: ['idempotency-race'] });
+  it('the standard scenario with the idempotency-race bug: concurrent duplicates charge twice and the checks fail (exit 1)', { timeout: RUN_MS }, async () => {
+    const result = await runLoad({ scenarioFile: standardWithoutAbort(), outDir: path.join(dir, 'race'), bugs: ['idempotency-race'] });
     expect(result.exitCode).toBe(1);
     const exactlyOnce = result.verdicts.find((v) => v.name === 'exactly-once')!;
     expect(exactlyOnce.verdict).toBe('fail');
@@ -86,7 +99,7 @@ describe('load run against a given target', () => {
     expect(api.served()).toBe(before);
   });
 
-  it('stops early when an abortOnFail threshold fails, and exits 1', { timeout: 30_000 }, async () => {
+  it('stops early when an abortOnFail threshold fails, and exits 1', { timeout: RUN_MS }, async () => {
     const file = scenario(
       'abort',
       `name: abort
@@ -98,15 +111,17 @@ checks: [exactly-once]
 finalReads: none
 `,
     );
-    const started = Date.now();
     const result = await runLoad({ scenarioFile: file, target, outDir: path.join(dir, 'abort') });
-    expect(Date.now() - started).toBeLessThan(8000);
     expect(result.abortedBy).toMatch(/p\(50\)<0.001/);
+    // Stopped early, counted in the load's own time (wall time on a busy machine proves nothing):
+    // well short of the 20 s and 200 iterations the scenario asks for.
+    expect(result.summary.state.testRunDurationMs).toBeLessThan(20_000);
+    expect(result.summary.metrics.iterations!.values.count! + (result.summary.metrics.dropped_iterations?.values.count ?? 0)).toBeLessThan(100);
     expect(result.exitCode).toBe(1);
     expect(result.summary.metrics.http_req_duration!.thresholds).toEqual({ 'p(50)<0.001': { ok: false } });
   });
 
-  it('applies latency faults through the embedded proxy and heals them afterwards', { timeout: 30_000 }, async () => {
+  it('applies latency faults through the embedded proxy and heals them afterwards', { timeout: RUN_MS }, async () => {
     const file = scenario(
       'latency',
       `name: latency

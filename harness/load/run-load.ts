@@ -1,27 +1,29 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { judge, combineVerdicts, CHECK_NAMES } from '../checks/index.js';
+import { CHECK_NAMES } from '../checks/index.js';
 import type { CheckVerdict } from '../checks/types.js';
 import { BUILTIN_PROFILES, loadProfile } from '../config/profile.js';
 import type { ApiProfile } from '../config/profile-types.js';
-import { ExitCode, InterruptedError, UsageError } from '../errors.js';
-import { HistoryRecorder } from '../history/recorder.js';
+import type { CheckSpec } from '../config/scenario-types.js';
+import { UsageError } from '../errors.js';
+import type { HistoryRecord } from '../history/types.js';
 import { redactJson } from '../redact.js';
 import { assertTargetAllowed } from '../safety.js';
-import { startSandbox } from '../../sandbox/index.js';
+import { recordFinalReads } from '../run/final-reads.js';
+import { assertHealed } from '../run/heal.js';
+import { RunSession, type RunOutcome } from '../run/run-session.js';
+import { nothingJudged } from '../run/verdict.js';
+import { randomSeed } from '../workload/prng.js';
 import { runBuiltin, type EngineRunContext, type EngineRunOutcome } from './builtin-runner.js';
 import { renderEndSummary } from './end-summary.js';
-import { recordFinalReads } from './final-reads.js';
 import { runK6 } from './k6-runner.js';
-import { applyLoadFaults, type AppliedFaults } from './load-faults.js';
+import { loadFaultSpecs } from './load-faults.js';
 import { loadLoadScenario, type LoadPlan } from './load-scenario.js';
 import type { FlowName } from './scenario-types.js';
 import { MetricRegistry, type ThresholdResult } from './metrics.js';
 import { ExactTrend, HdrTrend } from './sinks.js';
 import { buildSummary, CheckTally, type K6SummaryData } from './summary.js';
 import { attachThresholds } from './threshold-set.js';
-import { assertTargetReachable } from '../reachable.js';
 
 export type LoadEngineName = 'builtin' | 'k6';
 
@@ -34,6 +36,7 @@ export interface LoadRunOptions {
   /** Profile file or built-in name; overrides the scenario's. */
   profile?: string;
   seed?: number;
+  /** Run directory; default `reports/<run-id>`. Refused when it already holds files. */
   outDir?: string;
   /** Sandbox bugs to plant when the sandbox is started in-process. */
   bugs?: string[];
@@ -43,16 +46,20 @@ export interface LoadRunOptions {
   /** The live progress line (on by default when printing). */
   progress?: boolean;
   k6Bin?: string;
+  /** Handle SIGINT/SIGTERM: heal, keep the partial history, exit code 130. The CLI turns this on. */
+  handleSignals?: boolean;
   signal?: AbortSignal;
 }
 
-export interface LoadRunResult {
-  exitCode: ExitCode;
+/** The run core's outcome plus what is particular to load. */
+export interface LoadRunResult extends RunOutcome {
+  /** Same as runDir (kept for callers of the earlier API). */
   outDir: string;
   summary: K6SummaryData;
   thresholds: ThresholdResult[];
+  /** The verdicts of the load scenario's checks (thresholds-met included when it has thresholds). */
   verdicts: CheckVerdict[];
-  history: HistoryRecorder['records'];
+  history: readonly HistoryRecord[];
   abortedBy?: string;
 }
 
@@ -88,8 +95,27 @@ function resolveProfile(plan: LoadPlan, override?: string): ApiProfile {
 }
 
 /**
- * `payharness load run`: plan → (sandbox) → faults → engine → final reads → checks → thresholds →
- * summary.json + history.jsonl. Faults and the in-process sandbox are always torn down.
+ * The checks a load run names in its meta: the scenario's (or the money checks), plus
+ * `thresholds-met` carrying the scenario's thresholds, so `payharness check` judges them too.
+ */
+function loadChecks(plan: LoadPlan): CheckSpec[] {
+  const checks = (plan.scenario.checks ?? DEFAULT_LOAD_CHECKS).map((c) => (typeof c === 'string' ? { name: c } : c));
+  const thresholds = plan.scenario.thresholds ?? {};
+  if (Object.keys(thresholds).length > 0) checks.push({ name: 'thresholds-met', options: { thresholds } });
+  return checks;
+}
+
+/** The figures thresholds are judged on: for each thresholded metric, the aggregations they name. */
+function metricValues(results: readonly ThresholdResult[]): Record<string, Record<string, number | null>> {
+  const values: Record<string, Record<string, number | null>> = {};
+  for (const r of results) (values[r.metric] ??= {})[r.threshold.aggregation] = Number.isFinite(r.observed) ? r.observed : null;
+  return values;
+}
+
+/**
+ * `payharness load run`: plan → services and faults (the run core) → engine → heal → final reads →
+ * metrics record → judge (payment checks and thresholds-met) → history.jsonl, verdict.json,
+ * junit.xml, report.html, plus summary.json (k6's handleSummary shape).
  */
 export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const plan = loadLoadScenario(options.scenarioFile);
@@ -99,105 +125,78 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   if (options.target && options.bugs?.length) {
     throw new UsageError('E_USAGE', '--bug plants bugs in the in-process sandbox, which --target replaces', { hint: 'drop --target to load the in-process sandbox with the bug, or drop --bug' });
   }
-  const seed = options.seed ?? plan.scenario.seed ?? Date.now() % 2 ** 31;
-  const runId = randomBytes(4).toString('hex');
-  const outDir = path.resolve(options.outDir ?? path.join('reports', `load-${plan.scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`));
-  mkdirSync(outDir, { recursive: true });
+  const faults = loadFaultSpecs(plan.scenario.faults);
   const engineName = options.engine ?? 'builtin';
   const print = options.print ?? false;
-  const checkEntries = plan.scenario.checks ?? DEFAULT_LOAD_CHECKS;
-  const checkNames = checkEntries.map((c) => (typeof c === 'string' ? c : c.name));
-  const checkOptions = Object.fromEntries(checkEntries.filter((c) => typeof c !== 'string').map((c) => [c.name, c.options]));
-
-  // Every record carries the load scenario's name, so `payharness check <out>` re-judges it like a chaos run.
-  const recorder = new HistoryRecorder({ file: path.join(outDir, 'history.jsonl'), scenario: plan.scenario.name });
-  recorder.append({
-    kind: 'run',
-    time: 0,
-    runId,
-    seed,
-    startedAt: new Date(recorder.startedAtMs).toISOString(),
-    // The shape of run/verdict.ts's RunMeta (profile redacted), plus what is particular to load.
-    meta: {
-      kind: 'load',
-      engine: engineName,
-      profile: redactJson(profile),
-      scenarios: [{ name: plan.scenario.name, file: plan.file, checks: checkEntries.map((c) => (typeof c === 'string' ? { name: c } : c)) }],
-      target: options.target ?? 'sandbox (in-process)',
-      bugs: [...(options.bugs ?? [])],
-    },
+  const session = new RunSession({
+    kind: 'load', seed: options.seed ?? plan.scenario.seed ?? randomSeed(), outDir: options.outDir, scenario: plan.scenario.name,
+    handleSignals: options.handleSignals, signal: options.signal,
   });
-  if (print) process.stderr.write(`payharness load: ${plan.scenario.name} on the ${engineName} engine, seed ${seed}, output ${outDir}\n`);
+  const { recorder, seed, runId } = session;
+  if (print) process.stderr.write(`payharness load: ${plan.scenario.name} on the ${engineName} engine, run ${runId}, seed ${seed}, output ${session.runDir}\n`);
 
   const metrics = new MetricRegistry(() => (engineName === 'k6' ? new ExactTrend() : new HdrTrend()));
   // k6 always reports this submetric; so do we, so summaries line up.
   metrics.ensure('http_req_duration{expected_response:true}');
   attachThresholds(metrics, plan.thresholds);
-  const checks = new CheckTally();
-  const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
-  options.signal?.addEventListener('abort', onSignal);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
-  let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
-  let faults: AppliedFaults | undefined;
-  let outcome: EngineRunOutcome;
-  let target: string;
+  const tally = new CheckTally();
+  let outcome: EngineRunOutcome | undefined;
+  let thresholdResults: ThresholdResult[] = [];
+  let failure: unknown;
   try {
-    if (options.target) await assertTargetReachable(options.target);
-    target = options.target ?? (sandbox = await startSandbox({ quiet: true, bugs: options.bugs ?? [] })).url;
-    let origin = target;
-    if (plan.scenario.faults?.length) {
-      faults = await applyLoadFaults({ faults: plan.scenario.faults, target, runId, seed, recorder, ...(options.toxiproxyUrl ? { toxiproxyUrl: options.toxiproxyUrl } : {}) });
-      origin = faults.origin;
+    // Faults go through the same Nemesis and registry as chaos: one `api` proxy in front of the target.
+    const nemesis = faults.length ? await session.connectNemesis(options.toxiproxyUrl, profile) : undefined;
+    nemesis?.assertSupports(faults, plan.scenario.name);
+    const target = await session.startTarget({ target: options.target, bugs: options.bugs, seed });
+    const origin = nemesis ? (await session.proxy('api', target.url)).url : target.url;
+    session.start({
+      profile: redactJson(profile),
+      scenarios: [{ name: plan.scenario.name, file: plan.file, checks: loadChecks(plan) }],
+      target: options.target ?? 'sandbox (in-process)',
+      bugs: [...(options.bugs ?? [])],
+      engine: engineName,
+    });
+    for (const fault of faults) await nemesis!.apply(fault, 0);
+    const ctx: EngineRunContext = { plan, profile, origin, recorder, metrics, checks: tally, seed, runId, signal: session.signal, progress: print && options.progress !== false };
+    outcome = engineName === 'k6' ? await runK6({ ...ctx, outDir: session.runDir, ...(options.k6Bin ? { k6Bin: options.k6Bin } : {}) }) : await runBuiltin(ctx);
+    if (nemesis) assertHealed(await nemesis.healAll(), `load scenario ${plan.scenario.name}`);
+    const mode = plan.scenario.finalReads ?? 'all';
+    if (!outcome.interrupted && mode !== 'none') {
+      const touched = outcome.created.filter((c) => mode === 'all' || c.duplicated).map((c) => ({ reference: c.reference, logicalId: c.logicalId, resourceIds: new Set<string>() }));
+      await recordFinalReads(target.url, profile, recorder, touched, { concurrency: 8, signal: session.signal });
     }
-    const ctx: EngineRunContext = { plan, profile, origin, recorder, metrics, checks, seed, runId, signal: controller.signal, progress: print && options.progress !== false };
-    outcome = engineName === 'k6' ? await runK6({ ...ctx, outDir, ...(options.k6Bin ? { k6Bin: options.k6Bin } : {}) }) : await runBuiltin(ctx);
-    await faults?.heal();
-    if (!outcome.interrupted) {
-      await recordFinalReads({ profile, origin: target, recorder, created: outcome.created, mode: plan.scenario.finalReads ?? 'all' });
-    }
+    thresholdResults = metrics.evaluate(outcome.durationMs);
+    recorder.append({
+      kind: 'metrics', durationMs: outcome.durationMs, values: metricValues(thresholdResults),
+      ...(outcome.k6ExitCode !== undefined ? { k6ExitCode: outcome.k6ExitCode } : {}), ...(outcome.abortedBy ? { abortedBy: outcome.abortedBy } : {}),
+    });
+    if (outcome.interrupted) session.interrupt();
   } catch (error) {
-    // Keep what was recorded: the partial history says how far the run got.
-    recorder.append({ kind: 'run-end', status: 'error', message: error instanceof Error ? error.message : String(error) });
-    await recorder.close().catch(() => undefined);
-    throw error;
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    options.signal?.removeEventListener('abort', onSignal);
-    await faults?.heal().catch(() => undefined);
-    await sandbox?.close().catch(() => undefined);
+    failure = error;
   }
-  recorder.append({
-    kind: 'run-end',
-    status: outcome.interrupted ? 'interrupted' : 'completed',
-    ...(outcome.abortedBy ? { message: `stopped early: threshold ${outcome.abortedBy} failed (abortOnFail)` } : {}),
-  });
-  await recorder.close();
-
-  const thresholdResults = metrics.evaluate(outcome.durationMs);
+  const result = await session.finish(failure, outcome?.abortedBy ? `stopped early: threshold ${outcome.abortedBy} failed (abortOnFail)` : undefined);
+  const durationMs = outcome?.durationMs ?? 0;
   const summary = buildSummary({
     registry: metrics,
-    checks,
-    testRunDurationMs: outcome.durationMs,
+    checks: tally,
+    testRunDurationMs: durationMs,
     thresholdResults,
     ...(plan.scenario.summaryTrendStats ? { summaryTrendStats: plan.scenario.summaryTrendStats } : {}),
     isStdOutTTY: process.stdout.isTTY === true,
     isStdErrTTY: process.stderr.isTTY === true,
   });
-  const verdicts = judge(recorder.records, { profile, checkOptions }, checkNames);
-  writeFileSync(path.join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(path.join(outDir, 'checks.json'), `${JSON.stringify({ verdict: combineVerdicts(verdicts.map((v) => v.verdict)), checks: verdicts }, null, 2)}\n`);
+  writeFileSync(path.join(result.runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  const verdicts = result.verdict.scenarios[0]?.checks ?? [];
   if (print) {
     process.stdout.write(renderEndSummary(summary, thresholdResults, verdicts));
-    if (outcome.abortedBy) process.stdout.write(`\n  stopped early: threshold ${outcome.abortedBy} failed (abortOnFail)\n`);
-    process.stdout.write(`\n  summary.json, history.jsonl and checks.json in ${outDir}\n`);
+    if (outcome?.abortedBy) process.stdout.write(`\n  stopped early: threshold ${outcome.abortedBy} failed (abortOnFail)\n`);
+    const empty = nothingJudged(result.verdict);
+    if (empty) process.stdout.write(`\n  ${empty}\n`);
+    process.stdout.write(`\n  verdict: ${result.verdict.verdict}   seed: ${seed}   run: ${runId}\n`);
+    process.stdout.write(`  history.jsonl, verdict.json, junit.xml, report.html and summary.json in ${result.runDir}\n`);
   }
-  if (outcome.interrupted) throw new InterruptedError(`interrupted; faults healed, partial history and summary kept in ${outDir}`);
-  const checkVerdict = combineVerdicts(verdicts.map((v) => v.verdict));
-  const thresholdsFailed = thresholdResults.some((r) => !r.ok) || outcome.k6ExitCode === 99;
-  const exitCode = thresholdsFailed || checkVerdict === 'fail' ? ExitCode.failed : checkVerdict === 'unknown' ? ExitCode.inconclusive : ExitCode.pass;
-  return { exitCode, outDir, summary, thresholds: thresholdResults, verdicts, history: recorder.records, ...(outcome.abortedBy ? { abortedBy: outcome.abortedBy } : {}) };
+  return {
+    ...result, outDir: result.runDir, summary, thresholds: thresholdResults, verdicts, history: recorder.records,
+    ...(outcome?.abortedBy ? { abortedBy: outcome.abortedBy } : {}),
+  };
 }

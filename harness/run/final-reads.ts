@@ -4,19 +4,27 @@ import type { HistoryRecorder } from '../history/recorder.js';
 import { buildRequest, readField } from '../workload/request.js';
 import { urlOnTarget } from '../safety.js';
 
-/** One logical create the workload made: its reference and the payment its answer named, if any. */
+/** One logical create the workload made: its reference and the payments its answers named, if any. */
 export interface TouchedPayment {
   reference: string;
   logicalId: string;
   resourceIds: Set<string>;
 }
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export interface FinalReadOptions {
+  /** Reads in flight at once (a load run touches hundreds of payments). Default 4. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** Amounts may come as numbers or numeric strings ("500"); anything else is unreadable. */
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined);
+/** Ids and statuses may come as strings or numbers (an integer primary key). */
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
 async function call(baseUrl: string, profile: ApiProfile, op: 'get' | 'list', params: { id?: string; reference?: string }): Promise<{ status?: number; body?: unknown; error?: string }> {
-  const built = buildRequest(profile, op, params);
   try {
+    const built = buildRequest(profile, op, params);
     const res = await request(urlOnTarget(baseUrl, built.path), { method: 'GET', headers: built.headers, signal: AbortSignal.timeout(5_000) });
     const text = await res.body.text();
     let body: unknown = text;
@@ -29,30 +37,44 @@ async function call(baseUrl: string, profile: ApiProfile, op: 'get' | 'list', pa
   }
 }
 
+/** Runs `work` over `items` with at most `concurrency` in flight, stopping early on abort. */
+async function eachLimited<T>(items: readonly T[], concurrency: number, signal: AbortSignal | undefined, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !signal?.aborted) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+}
+
 /**
  * After the faults healed and callbacks settled: list each logical create by reference (how many
- * payments exist for it) and read every payment touched, straight from the target (no proxy).
+ * payments exist for it, which shows a double charge whose second answer was lost) and read every
+ * payment touched, straight from the target (no proxy). Every run kind reads back the same way.
  */
-export async function recordFinalReads(baseUrl: string, profile: ApiProfile, recorder: HistoryRecorder, touched: Iterable<TouchedPayment>, signal?: AbortSignal): Promise<void> {
+export async function recordFinalReads(baseUrl: string, profile: ApiProfile, recorder: HistoryRecorder, touched: Iterable<TouchedPayment>, options: FinalReadOptions = {}): Promise<void> {
+  const { signal } = options;
+  const concurrency = options.concurrency ?? 4;
+  const all = [...touched];
   const ids = new Map<string, string>();
-  const canList = profile.operations.list !== undefined && profile.fields.listItems !== undefined;
-  for (const t of touched) {
-    if (signal?.aborted) return;
-    for (const id of t.resourceIds) ids.set(id, t.reference);
-    if (!canList) continue;
-    const res = await call(baseUrl, profile, 'list', { reference: t.reference });
-    const items = readField(res.body, profile.fields.listItems!);
-    if (res.status === undefined || res.status >= 300 || !Array.isArray(items)) {
-      recorder.append({ kind: 'note', message: `could not list payments with reference ${t.reference}: ${res.error ?? `status ${res.status}`}` });
-      continue;
-    }
-    const listed = items.map((item) => str(readField(item, profile.fields.id))).filter((id): id is string => id !== undefined);
-    for (const id of listed) ids.set(id, t.reference);
-    recorder.append({ kind: 'reference-count', reference: t.reference, logicalId: t.logicalId, resourceIds: listed });
+  for (const t of all) for (const id of t.resourceIds) ids.set(id, t.reference);
+  const listItems = profile.fields.listItems;
+  if (profile.operations.list !== undefined && listItems !== undefined) {
+    await eachLimited(all, concurrency, signal, async (t) => {
+      const res = await call(baseUrl, profile, 'list', { reference: t.reference });
+      const items = readField(res.body, listItems);
+      if (res.status === undefined || res.status >= 300 || !Array.isArray(items)) {
+        recorder.append({ kind: 'note', message: `could not list payments with reference ${t.reference}: ${res.error ?? `status ${res.status}`}` });
+        return;
+      }
+      const listed = items.map((item) => str(readField(item, profile.fields.id))).filter((id): id is string => id !== undefined);
+      for (const id of listed) ids.set(id, t.reference);
+      recorder.append({ kind: 'reference-count', reference: t.reference, logicalId: t.logicalId, resourceIds: listed });
+    });
+  } else if (all.length > 0) {
+    recorder.append({ kind: 'note', message: `profile "${profile.name}" has no list operation; payments were not counted by reference` });
   }
   const f = profile.fields;
-  for (const [id, reference] of ids) {
-    if (signal?.aborted) return;
+  await eachLimited([...ids], concurrency, signal, async ([id, reference]) => {
     const res = await call(baseUrl, profile, 'get', { id });
     const ok = res.status !== undefined && res.status < 300;
     const body = res.body;
@@ -64,5 +86,5 @@ export async function recordFinalReads(baseUrl: string, profile: ApiProfile, rec
       amountRefunded: ok && f.amountRefunded ? num(readField(body, f.amountRefunded)) : undefined,
       currency: ok && f.currency ? str(readField(body, f.currency)) : undefined,
     });
-  }
+  });
 }

@@ -12,6 +12,7 @@ import { runWorkload } from '../workload/run-workload.js';
 import { retryHorizonMs, slackFrom } from '../checks/retry-timing.js';
 import { InfraError } from '../errors.js';
 import { recordFinalReads, type TouchedPayment } from './final-reads.js';
+import { assertHealed } from './heal.js';
 
 export interface ScenarioRunContext {
   runId: string;
@@ -57,6 +58,7 @@ export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): 
   const touched = new Map<string, TouchedPayment>();
   const timers: NodeJS.Timeout[] = [];
   const faultErrors: Error[] = [];
+  const healProblems: string[] = [];
   const toxicName = (name: string): string => `${ctx.runId}-${ctx.index}-${name}`;
   // Faults that start with the workload are in place before its first request (same seed, same decisions).
   for (const fault of scenario.faults.filter((f) => f.startMs === 0)) await nemesis.apply(fault, ctx.index);
@@ -94,8 +96,9 @@ export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): 
     clearInterval(poller);
     // Let an apply that is in flight land before healing, so nothing is left behind.
     await sleep(50, new AbortController().signal);
-    await nemesis.healAll();
+    healProblems.push(...(await nemesis.healAll()));
   }
+  assertHealed(healProblems, scenario.name);
   if (faultErrors.length) {
     // A fault that did not apply means the scenario did not test what it says: not a verdict, an infrastructure problem.
     throw new InfraError('E_FAULT_APPLY', `scenario "${scenario.name}": faults could not be applied: ${faultErrors.map((e) => e.message).join('; ')}`, {
@@ -104,5 +107,5 @@ export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): 
   }
   await settleCallbacks(ctx, scenario, [...touched.values()].flatMap((t) => [...t.resourceIds]));
   await nemesis.pollDecisions().catch(() => undefined);
-  if (!signal.aborted) await recordFinalReads(ctx.targetUrl, ctx.profile, recorder, touched.values(), signal);
+  if (!signal.aborted) await recordFinalReads(ctx.targetUrl, ctx.profile, recorder, touched.values(), { signal });
 }

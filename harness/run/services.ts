@@ -18,12 +18,28 @@ export async function startToxiproxy(options: { toxiproxyUrl?: string; seed: num
   return { url: proxy.url, close: () => proxy.close() };
 }
 
-/** The API under test: the user's (`--target`) or the in-process sandbox with planted bugs. */
-export async function startTarget(options: { target?: string; bugs?: readonly string[]; timeScale: number; seed?: number }): Promise<Service> {
+export interface TargetOptions {
+  /** The user's API (`--target`, `--provider-base-url`); absent → the in-process sandbox. */
+  target?: string;
+  /** Planted sandbox bugs (only when the sandbox starts here). */
+  bugs?: readonly string[];
+  /** Sandbox webhook time scale. */
+  timeScale?: number;
+  /** Serve the sandbox's Pact provider-state endpoint. */
+  providerStates?: boolean;
+  /** The run's seed: the sandbox's retry jitter replays with it. */
+  seed?: number;
+}
+
+/** The API under test: the user's (checked reachable, exit 4 if not) or the in-process sandbox. */
+export async function startTarget(options: TargetOptions): Promise<Service> {
   if (options.target) {
     await assertTargetReachable(options.target);
     return external(options.target);
   }
-  const sandbox = await startSandbox({ bugs: [...(options.bugs ?? [])], timeScale: options.timeScale, seed: options.seed, quiet: true });
+  const sandbox = await startSandbox({
+    bugs: [...(options.bugs ?? [])], timeScale: options.timeScale ?? 1, quiet: true,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.providerStates ? { providerStates: true } : {}),
+  });
   return { url: sandbox.url, close: () => sandbox.close() };
 }

@@ -5,7 +5,7 @@ import type { CheckVerdict, VerdictValue } from '../checks/types.js';
 import { combineVerdicts, judge } from '../checks/index.js';
 import { ExitCode } from '../errors.js';
 import { UsageError } from '../errors.js';
-import { workloadGuard } from './workload-guard.js';
+import { WORKLOAD_GUARD, workloadGuard } from './workload-guard.js';
 
 /** `verdict.json`: the run's judgement, per scenario and check, with witnesses. */
 export interface VerdictFile {
@@ -19,17 +19,36 @@ export interface VerdictFile {
 
 /** What a run stores in its `run` record so `payharness check` can re-judge without the scenario files. */
 export interface RunMeta {
+  /** Which front end wrote the run (absent in histories older than the one run core: chaos). */
+  kind?: 'chaos' | 'load' | 'contracts';
   profile: ApiProfile;
   scenarios: { name: string; file?: string; checks: CheckSpec[] }[];
   proxies?: { api?: string; callbacks?: string };
   target?: string;
   bugs?: string[];
+  /** Load runs: the engine that drove the load. */
+  engine?: string;
+  /** Contract chaos: the pact files replayed. */
+  pacts?: string[];
 }
 
 export function runStartOf(history: readonly HistoryRecord[]): RunStart {
   const run = history.find((r): r is RunStart => r.kind === 'run');
-  if (!run) throw new UsageError('E_HISTORY_NO_RUN', 'the history has no run record', { hint: 'was it written by payharness chaos run?' });
+  if (!run) throw new UsageError('E_HISTORY_NO_RUN', 'the history has no run record', { hint: 'pass a run directory written by payharness chaos run, load run or contracts chaos' });
   return run;
+}
+
+/**
+ * A scenario that sent no request at all (its setup was refused, the run stopped before it) gave
+ * the checks nothing to judge: `unknown`, with the run's notes about it as the reason.
+ */
+function silentScenario(records: readonly HistoryRecord[]): CheckVerdict | undefined {
+  if (records.some((r) => r.kind === 'invoke')) return undefined;
+  const notes = records.filter((r) => r.kind === 'note').map((r) => (r.kind === 'note' ? r.message : ''));
+  return {
+    name: WORKLOAD_GUARD, verdict: 'unknown', witnesses: [], judged: 0, unit: 'requests',
+    error: `the scenario sent no request, so the checks had nothing to judge${notes.length ? ` (${notes.join('; ')})` : ''}`,
+  };
 }
 
 /** Judges every scenario of a history with the checks it named (the records of one scenario each). */
@@ -48,12 +67,22 @@ export function judgeRun(history: readonly HistoryRecord[], override?: { profile
     const checkOptions = Object.fromEntries(s.checks.map((c) => [c.name, c.options]));
     const records = byScenario.get(s.name) ?? [run];
     const checks = judge(records, { profile, checkOptions }, names);
-    const guard = workloadGuard(records);
+    const guard = workloadGuard(records) ?? silentScenario(records);
     if (guard) checks.push(guard);
     return { name: s.name, verdict: combineVerdicts(checks.map((c) => c.verdict)), checks };
   });
   const interrupted = history.some((r) => r.kind === 'run-end' && r.status === 'interrupted') || !history.some((r) => r.kind === 'run-end');
   return { verdict: combineVerdicts(scenarios.map((s) => s.verdict)), seed: run.seed, runId: run.runId, ...(interrupted ? { interrupted } : {}), scenarios };
+}
+
+/**
+ * A sentence when the run judged nothing at all: every scenario's workload was refused by the
+ * target (the workload guard fired everywhere). Front ends print it under the verdict.
+ */
+export function nothingJudged(verdict: VerdictFile): string | undefined {
+  const guards = verdict.scenarios.map((s) => s.checks.find((c) => c.name === WORKLOAD_GUARD));
+  if (guards.length === 0 || guards.some((g) => g === undefined)) return undefined;
+  return `nothing could be judged: the target refused every write of every scenario${guards.length > 1 ? ` (${guards.length} scenarios)` : ''}; first: ${guards[0]!.error ?? 'no write was accepted'}`;
 }
 
 export function exitCodeOf(verdict: VerdictValue): number {

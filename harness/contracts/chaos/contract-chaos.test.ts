@@ -24,6 +24,8 @@ async function sandbox(bugs: string[] = []): Promise<string> {
 }
 
 const outDir = () => mkdtempSync(path.join(tmpdir(), 'payharness-contract-chaos-'));
+/** Each test starts the sandbox (some the CLI through tsx): a minute or more on a busy 2-core machine. */
+const RUN_MS = 240_000;
 
 describe('effectful interactions', () => {
   it('selects every non-GET with an idempotency key and maps it to a profile operation', () => {
@@ -57,7 +59,7 @@ describe('contract chaos against the sandbox', () => {
     expect(history).toContain('"action":"drop_response"');
     expect(history).toContain('"intent":"concurrent-copy"');
     expect(history).toContain('"intent":"payload-change"');
-  });
+  }, RUN_MS);
 
   it('fails with --bug no-idempotency, with witnesses naming the doubled effect', async () => {
     const url = await sandbox(['no-idempotency']);
@@ -67,7 +69,7 @@ describe('contract chaos against the sandbox', () => {
     expect(repeat.verdict).toBe('fail');
     const exactlyOnce = repeat.checks.find((c) => c.name === 'exactly-once')!;
     expect(exactlyOnce.witnesses[0]!.summary).toMatch(/took effect 2 times/);
-  });
+  }, RUN_MS);
 
   it('fails with --bug idempotency-race on the concurrent copies only', async () => {
     const url = await sandbox(['idempotency-race']);
@@ -79,7 +81,7 @@ describe('contract chaos against the sandbox', () => {
     const witness = failing[0]!.checks.find((c) => c.verdict === 'fail')!.witnesses[0]!;
     expect(witness.summary).toMatch(/more than once|executed \d+ times|took effect \d+ times/);
     expect(witness.records.length).toBeGreaterThan(0);
-  });
+  }, RUN_MS);
 
   it('runs from the CLI and exits 1 naming the failing interaction', async () => {
     const url = await sandbox(['idempotency-race']);
@@ -87,7 +89,7 @@ describe('contract chaos against the sandbox', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/FAIL\s+checkout-service: a request to create a manual-capture payment · concurrent-copies/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, RUN_MS);
 
   it('exits 3 for a pact file that does not exist and 4 for an unreachable provider', async () => {
     const missing = await runCli(['contracts', 'chaos', '--pact', 'no/such.json', '--provider-base-url', 'http://127.0.0.1:9']);
@@ -96,5 +98,5 @@ describe('contract chaos against the sandbox', () => {
     const down = await runCli(['contracts', 'chaos', '--pact', 'contracts/pacts/checkout-service-payharness-sandbox.json', '--provider-base-url', 'http://127.0.0.1:9']);
     expect(down.code).toBe(4);
     expect(down.stderr).toContain('unreachable');
-  });
+  }, RUN_MS);
 });

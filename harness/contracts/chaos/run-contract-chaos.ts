@@ -1,19 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
 import { request } from 'undici';
 import type { ApiProfile } from '../../config/profile-types.js';
-import { InfraError, UsageError } from '../../errors.js';
-import { Nemesis } from '../../faults/nemesis.js';
-import { HistoryRecorder } from '../../history/recorder.js';
+import type { CheckSpec } from '../../config/scenario-types.js';
+import { HarnessError, InfraError, UsageError } from '../../errors.js';
 import { redactJson } from '../../redact.js';
-import { writeReports } from '../../report/index.js';
+import { responsesMatchSchema } from '../../checks/responses-match-schema.js';
 import { recordFinalReads, type TouchedPayment } from '../../run/final-reads.js';
-import { startToxiproxy } from '../../run/services.js';
-import { exitCodeOf, judgeRun, type RunMeta, type VerdictFile } from '../../run/verdict.js';
+import { RunSession, type RunOutcome } from '../../run/run-session.js';
 import { PaymentClient } from '../../workload/client.js';
-import { combineVerdicts } from '../../checks/index.js';
-import type { HistoryRecord } from '../../history/types.js';
-import { responsesMatchSchema } from './responses-match-schema.js';
 import { buildRequest, readField } from '../../workload/request.js';
 import { randomSeed } from '../../workload/prng.js';
 import type { PactFile } from '../pact-file.js';
@@ -31,16 +24,15 @@ export interface ContractChaosOptions {
   concurrency?: number;
   /** A real Toxiproxy; absent → the embedded proxy (which has the http_* toxics the lost-response experiment needs). */
   toxiproxyUrl?: string;
+  /** Handle SIGINT/SIGTERM: heal, keep the partial history, exit code 130. The CLI turns this on. */
+  handleSignals?: boolean;
+  /** Aborting it interrupts the run like SIGINT does. */
+  signal?: AbortSignal;
 }
 
-export interface ContractChaosResult {
-  runId: string;
-  runDir: string;
-  verdict: VerdictFile;
-  exitCode: number;
+export interface ContractChaosResult extends RunOutcome {
   /** Interactions not replayed, with the reason. */
   skipped: string[];
-  reports: string[];
 }
 
 /** Sets up an interaction's provider states on the provider (not through the proxy); returns the created object. */
@@ -101,17 +93,13 @@ async function prepare(baseUrl: string, profile: ApiProfile, client: PaymentClie
 }
 
 /**
- * Adds responses-match-schema to every scenario: the answers must have the shapes the contracts'
- * schemas describe. (Applied here, not named in the run's meta: `payharness check` re-judges with
- * the registered checks only.)
+ * The checks of one experiment, plus responses-match-schema where the contracts' schemas describe
+ * the profile's API: named in the run's meta, so `payharness check` judges the same checks.
  */
-function withSchemaCheck(verdict: VerdictFile, history: readonly HistoryRecord[], profile: ApiProfile): VerdictFile {
-  if (profile.name !== 'sandbox') return verdict;
-  const scenarios = verdict.scenarios.map((s) => {
-    const checks = [...s.checks, responsesMatchSchema.run(history.filter((r) => r.scenario === s.name), { profile })];
-    return { ...s, checks, verdict: combineVerdicts(checks.map((c) => c.verdict)) };
-  });
-  return { ...verdict, scenarios, verdict: combineVerdicts(scenarios.map((s) => s.verdict)) };
+function checksOf(experimentChecks: readonly string[], profile: ApiProfile): CheckSpec[] {
+  const checks = experimentChecks.map((name) => ({ name }));
+  if (!responsesMatchSchema.inapplicable?.(profile)) checks.push({ name: responsesMatchSchema.name });
+  return checks;
 }
 
 /**
@@ -127,55 +115,45 @@ export async function runContractChaos(options: ContractChaosOptions): Promise<C
   const skipped = selected.flatMap((s) => s.skipped);
   if (interactions.length === 0) throw new UsageError('E_NO_EFFECTFUL', 'the pacts have no interaction that creates an effect (a non-GET with an idempotency key)', { hint: `skipped: ${skipped.join('; ') || 'none'}` });
 
-  const runId = `ph-contracts-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
-  const seed = options.seed ?? randomSeed();
-  const runDir = resolve(options.outDir ?? join('reports', runId));
-  const recorder = new HistoryRecorder({ file: join(runDir, 'history.jsonl') });
   const plan = interactions.flatMap((interaction) => EXPERIMENTS.filter((e) => e.applies(interaction)).map((experiment) => ({ interaction, experiment, name: `${interaction.consumer}: ${interaction.description} · ${experiment.name}` })));
-  const toxiproxy = await startToxiproxy({ toxiproxyUrl: options.toxiproxyUrl, seed });
-  let nemesis: Nemesis | undefined;
-  let client: PaymentClient | undefined;
+  const session = new RunSession({ kind: 'contracts', seed: options.seed ?? randomSeed(), outDir: options.outDir, handleSignals: options.handleSignals, signal: options.signal });
+  const { recorder, seed, runId } = session;
   let failure: unknown;
   try {
-    nemesis = await Nemesis.connect(toxiproxy.url, runId, recorder, { profile, seed });
+    const nemesis = await session.connectNemesis(options.toxiproxyUrl, profile);
     if (!nemesis.supportsHttpFaults) throw new UsageError('E_HTTP_FAULTS_UNAVAILABLE', 'contract chaos needs http_drop_response, which a real Toxiproxy cannot apply', { hint: 'leave out --toxiproxy to use the embedded proxy' });
-    const target = new URL(options.providerBaseUrl);
-    const api = await nemesis.createProxy('api', `${target.hostname}:${target.port || 80}`);
-    const meta: RunMeta = {
+    const target = await session.startTarget({ target: options.providerBaseUrl, seed });
+    const api = await session.proxy('api', target.url);
+    session.start({
       profile: redactJson(profile),
-      scenarios: plan.map((p) => ({ name: p.name, checks: p.experiment.checks.map((name) => ({ name })) })),
-      proxies: { api: nemesis.proxyName('api') },
+      scenarios: plan.map((p) => ({ name: p.name, checks: checksOf(p.experiment.checks, profile) })),
       target: options.providerBaseUrl,
-    };
-    recorder.append({ kind: 'run', time: 0, runId, seed, startedAt: new Date(recorder.startedAtMs).toISOString(), meta: { ...(meta as unknown as Record<string, unknown>), source: 'contracts', pacts: options.pacts.map((p) => p.file) } });
-    client = new PaymentClient({ baseUrl: api.url, profile, recorder, timeoutMs: 5_000 });
+      pacts: options.pacts.map((p) => p.file),
+    });
+    const client = new PaymentClient({ baseUrl: api.url, profile, recorder, timeoutMs: 5_000, signal: session.signal });
+    session.onClose(() => client.close());
     for (const [index, step] of plan.entries()) {
+      if (session.signal.aborted) break;
       recorder.setScenario(step.name);
-      const replay = await prepare(options.providerBaseUrl, profile, client, step.interaction, `${seed}-${index}`);
+      let replay: PreparedReplay;
+      try {
+        replay = await prepare(options.providerBaseUrl, profile, client, step.interaction, `${seed}-${index}`);
+      } catch (error) {
+        // A refused setup leaves this experiment with nothing to judge (the workload guard says so); the others still run.
+        if (!(error instanceof HarnessError) || error.code !== 'E_STATE_SETUP') throw error;
+        recorder.append({ kind: 'note', message: `provider state of "${step.interaction.description}" not set up: ${error.message}` });
+        continue;
+      }
       const requestPath = buildRequest(profile, step.interaction.op, replay.params).path.split('?')[0]!;
       await step.experiment.run({ client, recorder, nemesis, runId, index, concurrency: options.concurrency ?? 3, requestPath }, replay);
       await nemesis.pollDecisions().catch(() => undefined);
       const touched: TouchedPayment = { reference: replay.params.reference!, logicalId: replay.logicalId, resourceIds: new Set(replay.params.id ? [replay.params.id] : []) };
       // (The listing by reference is per logical create; the setup's create shares the reference.)
       for (const r of recorder.records) if (r.kind === 'complete' && r.scenario === step.name && r.resourceId) touched.resourceIds.add(r.resourceId);
-      await recordFinalReads(options.providerBaseUrl, profile, recorder, [touched]);
+      await recordFinalReads(options.providerBaseUrl, profile, recorder, [touched], { signal: session.signal });
     }
   } catch (error) {
     failure = error;
-  } finally {
-    recorder.setScenario(undefined);
-    if (nemesis) {
-      await nemesis.healAll();
-      await nemesis.deleteProxies().catch(() => undefined);
-    }
-    recorder.append({ kind: 'run-end', status: failure ? 'error' : 'completed', ...(failure ? { message: failure instanceof Error ? failure.message : String(failure) } : {}) });
-    await client?.close();
-    await toxiproxy.close();
-    await recorder.close();
   }
-  if (failure) throw failure;
-  const verdict = withSchemaCheck(judgeRun(recorder.records), recorder.records, profile);
-  const reports = await writeReports(runDir, { history: recorder.records, verdict });
-  return { runId, runDir, verdict, exitCode: exitCodeOf(verdict.verdict), skipped, reports };
+  return { ...(await session.finish(failure)), skipped };
 }
-

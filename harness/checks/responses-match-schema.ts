@@ -1,6 +1,6 @@
-import type { HistoryRecord, OperationComplete, OperationInvoke } from '../../history/types.js';
-import type { Check, Witness } from '../../checks/types.js';
-import { schemaProblems, type SchemaName } from '../../../contracts/schemas/index.js';
+import type { HistoryRecord, OperationComplete, OperationInvoke } from '../history/types.js';
+import type { Check, Witness } from './types.js';
+import { schemaProblems, type SchemaName } from '../../contracts/schemas/index.js';
 
 /** Which schema an answer must satisfy: success bodies by operation, errors as problem+json. */
 function schemaFor(invoke: OperationInvoke, complete: OperationComplete): SchemaName | undefined {
@@ -30,10 +30,12 @@ function schemaFor(invoke: OperationInvoke, complete: OperationComplete): Schema
 export const responsesMatchSchema: Check = {
   name: 'responses-match-schema',
   description: 'every answer matches the JSON Schema of contracts/schemas (payment, refund, list, problem+json); sandbox profile only',
+  inapplicable(profile) {
+    return profile.name === 'sandbox' ? undefined : `contracts/schemas describe the sandbox API, not profile "${profile.name}"`;
+  },
   run(history, context) {
-    if (context.profile.name !== 'sandbox') {
-      return { name: this.name, verdict: 'unknown', witnesses: [], error: `contracts/schemas describe the sandbox API, not profile "${context.profile.name}"` };
-    }
+    const inapplicable = this.inapplicable?.(context.profile);
+    if (inapplicable) return { name: this.name, verdict: 'unknown', witnesses: [], error: inapplicable, judged: 0, unit: 'answers' };
     const invokes = new Map<number, OperationInvoke>();
     const witnesses: Witness[] = [];
     let checked = 0;
@@ -49,6 +51,9 @@ export const responsesMatchSchema: Check = {
         witnesses.push({ summary: `${invoke.op} #${r.opId} (${invoke.method} ${invoke.path}) answered ${r.status} with a body that is not a valid ${schema}: ${problems.slice(0, 3).join('; ')}`, records: [invoke, r] });
       }
     }
-    return { name: this.name, verdict: witnesses.length > 0 ? 'fail' : 'pass', witnesses, stats: { checked } };
+    if (checked === 0) {
+      return { name: this.name, verdict: 'unknown', witnesses: [], error: 'no answer with a body to hold to a schema (no payment, refund, list or error answer was recorded)', stats: { checked }, judged: 0, unit: 'answers' };
+    }
+    return { name: this.name, verdict: witnesses.length > 0 ? 'fail' : 'pass', witnesses, stats: { checked }, judged: checked, unit: 'answers' };
   },
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryRecord } from '../../history/types.js';
-import { SANDBOX_PROFILE } from '../../config/sandbox-profile.js';
+import type { HistoryRecord } from '../history/types.js';
+import { SANDBOX_PROFILE } from '../config/sandbox-profile.js';
 import { responsesMatchSchema } from './responses-match-schema.js';
 
 const payment = { id: 'pay_1', status: 'succeeded', amount: 500, currency: 'EUR', amount_captured: 500, amount_refunded: 0, reference: 'r1', created_at: '2026-01-15T10:00:00.000Z' };

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { xmlEscape } from '../../report/junit.js';
-import { redactText } from '../../redact.js';
+import { xmlEscape } from '../report/junit.js';
+import { redactText } from '../redact.js';
 import type { StageResult } from './stage.js';
 
 /** `verdict.json` of a gate: one verdict, the exit code, and every stage with its cases. */

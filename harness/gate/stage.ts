@@ -1,4 +1,4 @@
-import { ExitCode, HarnessError } from '../../errors.js';
+import { ExitCode, HarnessError } from '../errors.js';
 
 /** One line of a stage's result: an interaction, a check of a scenario, a threshold. */
 export interface GateCase {

@@ -1,16 +1,18 @@
 import path from 'node:path';
-import type { ApiProfile } from '../../config/profile-types.js';
-import type { VerdictFile } from '../../run/verdict.js';
-import { runChaos } from '../../run/run-chaos.js';
-import { standardSuite } from '../../run/demo.js';
-import { runLoad } from '../../load/run-load.js';
-import { resolveBroker, resolveVersion } from '../broker-config.js';
-import { canIDeploy } from '../broker-commands.js';
-import { decisionExitCode, describeDecision } from '../broker-actions.js';
-import { runContractChaos } from '../chaos/run-contract-chaos.js';
-import { loadPactDir } from '../pact-file.js';
-import { verifyProvider, type PactSource } from '../verify.js';
-import { resolveBranch } from '../broker-config.js';
+import type { ApiProfile } from '../config/profile-types.js';
+import type { VerdictFile } from '../run/verdict.js';
+import { runChaos } from '../run/run-chaos.js';
+import { standardSuite } from '../run/demo.js';
+import { runLoad } from '../load/run-load.js';
+import { resolveBroker, resolveVersion } from '../contracts/broker-config.js';
+import { canIDeploy } from '../contracts/broker-commands.js';
+import { decisionExitCode, describeDecision } from '../contracts/broker-actions.js';
+import { runContractChaos } from '../contracts/chaos/run-contract-chaos.js';
+import { loadPactDir } from '../contracts/pact-file.js';
+import type { PactSource } from '../contracts/verify.js';
+import { verifyInWorker } from './verify-in-worker.js';
+import { colourAllowed, verifierDetail } from './verifier-log.js';
+import { resolveBranch } from '../contracts/broker-config.js';
 import type { GateConfig } from './gate-config.js';
 import { verdictOfExit, type GateCase, type StageResult } from './stage.js';
 
@@ -21,6 +23,12 @@ export interface GateContext {
   /** The provider with its provider-state endpoint (the user's target, or the sandbox the gate started). */
   providerUrl: string;
   out: string;
+  /** Aborted on SIGINT/SIGTERM: the running stage stops, heals and keeps its partial history. */
+  signal?: AbortSignal;
+  /** Print the Pact verifier's whole log, not only its failures. */
+  verbose?: boolean;
+  /** Where stage detail (the verifier's failures) goes; the CLI prints it to stdout. */
+  print?: (text: string) => void;
 }
 
 function casesOf(verdict: VerdictFile): GateCase[] {
@@ -50,9 +58,11 @@ export async function contractsStage(ctx: GateContext): Promise<StageResult> {
     source = { kind: 'files', files: loadPactDir(config.contracts.pactDir).map((p) => p.file) };
   }
   const publish = broker?.publish ? { providerVersion: await resolveVersion(broker.providerVersion, 'provider'), providerBranch: await resolveBranch(broker.providerBranch) } : undefined;
-  const result = await verifyProvider({ providerBaseUrl: ctx.providerUrl, provider: config.provider, profile: ctx.profile, source, publish });
+  const { result, log } = await verifyInWorker({ providerBaseUrl: ctx.providerUrl, provider: config.provider, profile: ctx.profile, source, publish }, ctx.signal);
   const failed = result.interactions.filter((i) => i.result === 'failed');
   const verdict = failed.length > 0 || !result.passed ? 'fail' : 'pass';
+  const detail = verifierDetail(log, { failed: verdict === 'fail', verbose: ctx.verbose === true, colour: colourAllowed(process.stdout) });
+  if (detail) ctx.print?.(detail);
   return {
     name: 'contracts',
     verdict,
@@ -74,6 +84,7 @@ export async function contractChaosStage(ctx: GateContext): Promise<StageResult>
     profile: ctx.profile,
     outDir: path.join(ctx.out, 'contract-chaos'),
     seed: ctx.config.seed,
+    signal: ctx.signal,
   });
   return { name: 'contract-chaos', verdict: result.verdict.verdict, exitCode: result.exitCode, summary: `${result.verdict.scenarios.length} interaction experiments: ${result.verdict.verdict}`, cases: casesOf(result.verdict), runDir: result.runDir };
 }
@@ -88,6 +99,7 @@ export async function chaosStage(ctx: GateContext): Promise<StageResult> {
     outDir: path.join(ctx.out, 'chaos'),
     allowTargets: config.allowTargets,
     bugs: config.target ? undefined : config.bugs,
+    signal: ctx.signal,
   });
   return { name: 'chaos', verdict: result.verdict.verdict, exitCode: result.exitCode, summary: `${result.verdict.scenarios.length} scenarios: ${result.verdict.verdict}`, cases: casesOf(result.verdict), runDir: result.runDir };
 }
@@ -104,12 +116,9 @@ export async function loadStage(ctx: GateContext): Promise<StageResult> {
     seed: config.seed,
     outDir: path.join(ctx.out, 'load'),
     bugs: config.target ? undefined : config.bugs,
+    signal: ctx.signal,
   });
-  const cases: GateCase[] = [
-    ...result.thresholds.map((t) => ({ name: `threshold ${t.metric}: ${t.threshold.source}`, verdict: t.ok ? ('pass' as const) : ('fail' as const), message: t.ok ? undefined : `observed ${t.observed}` })),
-    ...result.verdicts.map((c) => ({ name: `check ${c.name}`, verdict: c.verdict, message: c.verdict === 'fail' ? c.witnesses[0]?.summary : c.error })),
-  ];
-  return { name: 'load', verdict: verdictOfExit(result.exitCode), exitCode: result.exitCode, summary: `load smoke test ${load.scenario}: exit ${result.exitCode}`, cases, runDir: result.outDir };
+  return { name: 'load', verdict: verdictOfExit(result.exitCode), exitCode: result.exitCode, summary: `load smoke test ${load.scenario}: ${result.verdict.verdict}`, cases: casesOf(result.verdict), runDir: result.runDir };
 }
 
 export async function canIDeployStage(ctx: GateContext): Promise<StageResult> {

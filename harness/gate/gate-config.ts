@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { ConfigError, UsageError } from '../../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 
 /** `payharness gate --config FILE` (YAML). Every key is optional: the defaults gate the in-process sandbox. */
 export interface GateConfig {
@@ -12,8 +12,8 @@ export interface GateConfig {
   /** Provider name in the pacts / broker. */
   provider: string;
   bugs: string[];
-  /** Directory for verdict.json, junit.xml and each stage's own run directory. */
-  out: string;
+  /** Directory for verdict.json, junit.xml and each stage's own run directory; new or empty. Default `reports/<run-id>`. */
+  out?: string;
   seed: number;
   allowTargets: string[];
   contracts: {
@@ -85,7 +85,6 @@ const SCHEMA = {
 export const DEFAULT_GATE_CONFIG: GateConfig = {
   provider: 'payharness-sandbox',
   bugs: [],
-  out: 'reports/gate',
   seed: 1,
   allowTargets: [],
   contracts: { enabled: true, pactDir: 'contracts/pacts', chaos: true },
