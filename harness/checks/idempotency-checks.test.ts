@@ -56,6 +56,18 @@ describe('idempotent-replay', () => {
     expect(idempotentReplay.run(h.records, ctx)).toMatchObject({ verdict: 'fail', judged: 2 });
   });
 
+  it('does not take a 409 for a stored answer when the copy was sent just before the original it met', () => {
+    const h = new TestHistory();
+    const body = h.payment('pay_1', 'succeeded', 100, 100);
+    // The copy is sent first but arrives second: the provider says "in flight" while the original runs.
+    h.at(0).request('refund', { key: 'k1', resourceId: 'pay_1', amount: 100, intent: 'concurrent-copy', duration: 5 }, { status: 409, body: { code: 'in_flight' } });
+    h.at(1).request('refund', { key: 'k1', resourceId: 'pay_1', amount: 100, duration: 20 }, { status: 201, body, resourceId: 'pay_1' });
+    h.at(100).request('refund', { key: 'k1', resourceId: 'pay_1', amount: 100, intent: 'replay' }, { status: 201, body, resourceId: 'pay_1' });
+    const v = idempotentReplay.run(h.records, ctx);
+    expect(v.witnesses.map((w) => w.summary)).toEqual([]);
+    expect(v).toMatchObject({ verdict: 'pass', judged: 1 });
+  });
+
   it('compares a stored 409 (a state error, nothing in flight) but not a 409 that met a request in flight', () => {
     const h = new TestHistory();
     const conflict = { status: 409, code: 'invalid_state' };

@@ -3,16 +3,22 @@ import { canonical, describeExchange, MAX_WITNESSES, payloadOf, recordsOf, repea
 import { NotJudgedTally, verdictOf } from './verdict-of.js';
 
 /**
- * Whether another request with the key may still have been in flight when `exchanges[i]` was sent:
- * an earlier one had not been answered yet (or never was: a lost answer may hide a request still
- * running), or the proxy sent a copy of the key upstream.
+ * Whether another request with the key may have been in flight while `exchanges[i]` was: one sent
+ * before it was answered and not answered before it was sent (or never answered: a lost answer may
+ * hide a request still running), or the proxy sent a copy of the key upstream. Later requests count
+ * too: a concurrent copy sent first may meet the original that was sent a moment after it.
  */
 function mayMeetInFlight(exchanges: readonly Exchange[], i: number, duplicated: boolean): boolean {
   if (duplicated) return true;
-  const sentAt = exchanges[i]!.invoke.time;
-  for (let j = 0; j < i; j++) {
-    const c = exchanges[j]!.complete;
-    if (!c || c.status === undefined || c.time > sentAt) return true;
+  const ex = exchanges[i]!;
+  const sentAt = ex.invoke.time;
+  const answeredAt = ex.complete?.time ?? Infinity;
+  for (let j = 0; j < exchanges.length; j++) {
+    if (j === i) continue;
+    const other = exchanges[j]!;
+    const c = other.complete;
+    const otherDone = !c || c.status === undefined ? Infinity : c.time;
+    if (other.invoke.time <= answeredAt && otherDone >= sentAt) return true;
   }
   return false;
 }

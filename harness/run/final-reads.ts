@@ -3,6 +3,7 @@ import type { ApiProfile } from '../config/profile-types.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { buildRequest, readField } from '../workload/request.js';
 import { urlOnTarget } from '../safety.js';
+import { readAmount } from '../profile/amount-format.js';
 
 /** One logical create the workload made: its reference and the payments its answers named, if any. */
 export interface TouchedPayment {
@@ -18,7 +19,6 @@ export interface FinalReadOptions {
 }
 
 /** Amounts may come as numbers or numeric strings ("500"); anything else is unreadable. */
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined);
 /** Ids and statuses may come as strings or numbers (an integer primary key). */
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
@@ -81,9 +81,9 @@ export async function recordFinalReads(baseUrl: string, profile: ApiProfile, rec
     recorder.append({
       kind: 'final-read', resourceId: id, reference, outcome: ok ? 'ok' : res.status === undefined ? 'info' : 'fail', status: res.status, body,
       paymentStatus: ok ? str(readField(body, f.status)) : undefined,
-      amount: ok ? num(readField(body, f.amount)) : undefined,
-      amountCaptured: ok && f.amountCaptured ? num(readField(body, f.amountCaptured)) : undefined,
-      amountRefunded: ok && f.amountRefunded ? num(readField(body, f.amountRefunded)) : undefined,
+      amount: ok ? readAmount(profile, body, f.amount) : undefined,
+      amountCaptured: ok && f.amountCaptured ? readAmount(profile, body, f.amountCaptured) : undefined,
+      amountRefunded: ok && f.amountRefunded ? readAmount(profile, body, f.amountRefunded) : undefined,
       currency: ok && f.currency ? str(readField(body, f.currency)) : undefined,
     });
   });

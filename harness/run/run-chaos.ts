@@ -11,6 +11,7 @@ import { InfraError, UsageError } from '../errors.js';
 import { redactJson } from '../redact.js';
 import { runScenario } from './run-scenario.js';
 import { ProgressLine } from './progress.js';
+import { refuseInapplicableChecks } from '../checks/index.js';
 import { RunSession, type RunOutcome } from './run-session.js';
 
 export interface ChaosOptions {
@@ -61,6 +62,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     .concat(options.scenarios.filter((s): s is Scenario => typeof s !== 'string'));
   if (scenarios.length === 0) throw new UsageError('E_NO_SCENARIOS', 'no scenarios to run', { hint: 'pass one or more scenario files, e.g. scenarios/chaos/*.yaml' });
   const profile = resolveProfile(options, scenarios);
+  // A check that cannot apply to this API could only end `unknown`: refuse before anything starts.
+  for (const s of scenarios) refuseInapplicableChecks(profile, s.name, s.checks.map((c) => c.name));
   if (options.target) assertTargetAllowed(options.target, options.allowTargets ?? []);
   if (options.target && options.bugs?.length) throw new UsageError('E_BUGS_WITH_TARGET', '--bug only applies to the built-in sandbox', { hint: 'leave out --target to run against the sandbox with planted bugs' });
   const timeScale = options.timeScale ?? DEFAULT_SANDBOX_TIME_SCALE;

@@ -53,19 +53,21 @@ async function settleCallbacks(ctx: ScenarioRunContext, scenario: Scenario, crea
 export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): Promise<void> {
   const { recorder, nemesis, signal } = ctx;
   recorder.setScenario(scenario.name);
+  // Each scenario's consumer has its own patience: slow-responses times out where others wait.
+  ctx.client.useTimeout(scenario.workload.client.timeoutMs);
   ctx.sink?.setBehaviour(new ReceiverBehaviour(scenario.webhookReceiver));
   const plans = planFlows(scenario, ctx.index, ctx.rng);
   const touched = new Map<string, TouchedPayment>();
   const timers: NodeJS.Timeout[] = [];
   const faultErrors: Error[] = [];
   const healProblems: string[] = [];
-  const toxicName = (name: string): string => `${ctx.runId}-${ctx.index}-${name}`;
   // Faults that start with the workload are in place before its first request (same seed, same decisions).
   for (const fault of scenario.faults.filter((f) => f.startMs === 0)) await nemesis.apply(fault, ctx.index);
   const started = Date.now();
   for (const fault of scenario.faults) {
+    // The nemesis tracks every apply and heal from the call on, so a heal always finds what it must remove.
     if (fault.startMs > 0) timers.push(setTimeout(() => void nemesis.apply(fault, ctx.index).catch((e: Error) => faultErrors.push(e)), fault.startMs));
-    if (fault.healMs !== undefined) timers.push(setTimeout(() => void nemesis.heal(toxicName(fault.name!)).catch((e: Error) => faultErrors.push(e)), fault.healMs));
+    if (fault.healMs !== undefined) timers.push(setTimeout(() => void nemesis.heal(nemesis.toxicName(fault, ctx.index)).catch((e: Error) => faultErrors.push(e)), fault.healMs));
   }
   const poller = setInterval(() => void nemesis.pollDecisions().catch(() => undefined), 250);
   try {
@@ -94,9 +96,9 @@ export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): 
   } finally {
     timers.forEach(clearTimeout);
     clearInterval(poller);
-    // Let an apply that is in flight land before healing, so nothing is left behind.
-    await sleep(50, new AbortController().signal);
+    // healAll awaits applies still in flight and removes them too: nothing is left behind.
     healProblems.push(...(await nemesis.healAll()));
+    await nemesis.settle();
   }
   assertHealed(healProblems, scenario.name);
   if (faultErrors.length) {

@@ -43,10 +43,17 @@ export class PaymentClient {
   private readonly agent = new Agent({ connections: 64, keepAliveTimeout: 2_000, connect: { timeout: 2_000 } });
   private nextOpId = 1;
   private readonly keepHeaders: string[];
+  private timeoutMs: number;
 
   constructor(private readonly options: PaymentClientOptions) {
     const replayed = options.profile.idempotency.replayedHeader?.toLowerCase();
     this.keepHeaders = ['retry-after', 'content-type', ...(replayed ? [replayed] : [])];
+    this.timeoutMs = options.timeoutMs;
+  }
+
+  /** Called when a scenario starts: its consumer gives up on an answer after this long (its `client.timeoutMs`). */
+  useTimeout(ms: number): void {
+    this.timeoutMs = ms;
   }
 
   /** Requests sent so far (every attempt), for the progress line. */
@@ -68,7 +75,7 @@ export class PaymentClient {
       body: built.fields, amount: meta.amount, time: started,
     });
     const spec = operationSpec(profile, op);
-    const signals = [AbortSignal.timeout(this.options.timeoutMs), ...(this.options.signal ? [this.options.signal] : [])];
+    const signals = [AbortSignal.timeout(this.timeoutMs), ...(this.options.signal ? [this.options.signal] : [])];
     try {
       const res = await request(url, {
         method: built.method as 'GET', headers: built.headers, body: built.body, dispatcher: this.agent, signal: AbortSignal.any(signals),
