@@ -56,6 +56,21 @@ describe('idempotent-replay', () => {
     expect(idempotentReplay.run(h.records, ctx)).toMatchObject({ verdict: 'fail', judged: 2 });
   });
 
+  it('tells a stored state error from an in-flight 409 by the code the profile\'s error rules name', () => {
+    const coded = { ...profile, errors: [
+      { status: 409, codePath: '$.code', code: 'busy', class: 'in-flight' as const },
+      { status: 409, codePath: '$.code', code: 'invalid_state', class: 'invalid-state' as const },
+    ] };
+    const h = new TestHistory();
+    // The first answer was lost, so a request may still be running: only the code says the 409s are stored state errors.
+    h.at(0).request('capture', { key: 'k1', resourceId: 'pay_1', amount: 100 }, { status: undefined });
+    h.at(50).request('capture', { key: 'k1', resourceId: 'pay_1', amount: 100, intent: 'retry' }, { status: 409, body: { code: 'invalid_state' } });
+    h.at(60).request('capture', { key: 'k1', resourceId: 'pay_1', amount: 100, intent: 'replay' }, { status: 409, body: { code: 'invalid_state' } });
+    expect(idempotentReplay.run(h.records, { profile: coded })).toMatchObject({ verdict: 'pass', judged: 1 });
+    // By status alone (no rules) the same 409s may mean "in flight": nothing to compare.
+    expect(idempotentReplay.run(h.records, ctx).verdict).toBe('unknown');
+  });
+
   it('does not take a 409 for a stored answer when the copy was sent just before the original it met', () => {
     const h = new TestHistory();
     const body = h.payment('pay_1', 'succeeded', 100, 100);

@@ -1,4 +1,6 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
+import type { ApiProfile } from '../config/profile-types.js';
+import { classifyAnswer } from '../profile/error-classes.js';
 import { canonical, describeExchange, MAX_WITNESSES, payloadOf, recordsOf, repeatedKeys, viewOf, type Exchange } from './history-view.js';
 import { NotJudgedTally, verdictOf } from './verdict-of.js';
 
@@ -18,7 +20,7 @@ function mayMeetInFlight(exchanges: readonly Exchange[], i: number, duplicated: 
     const other = exchanges[j]!;
     const c = other.complete;
     const otherDone = !c || c.status === undefined ? Infinity : c.time;
-    if (other.invoke.time <= answeredAt && otherDone >= sentAt) return true;
+    if (other.invoke.time < answeredAt && otherDone > sentAt) return true;
   }
   return false;
 }
@@ -29,11 +31,13 @@ function mayMeetInFlight(exchanges: readonly Exchange[], i: number, duplicated: 
  * nothing in flight is a stored state error), rejected as a mismatch, or a server error / 429,
  * which are never stored.
  */
-function notComparable(ex: Exchange, inFlight: readonly number[], mismatch: readonly number[], couldBeInFlight: () => boolean): string | undefined {
+function notComparable(profile: ApiProfile, ex: Exchange, couldBeInFlight: () => boolean): string | undefined {
   const status = ex.complete?.status;
   if (status === undefined) return 'no status';
-  if (inFlight.includes(status) && couldBeInFlight()) return 'in flight';
-  if (mismatch.includes(status)) return 'rejected as a payload mismatch';
+  // The profile's error rules tell an "in flight" 409 from a stored state error where the status alone cannot.
+  const cls = classifyAnswer(profile, status, ex.complete!.body);
+  if (cls === 'in-flight' && couldBeInFlight()) return 'in flight';
+  if (cls === 'mismatch') return 'rejected as a payload mismatch';
   if (status >= 500 || status === 429) return 'server error or 429, never stored';
   return undefined;
 }
@@ -48,7 +52,6 @@ export const idempotentReplay: Check = {
   description: 'a repeated request with the same idempotency key and payload returns the stored result (same status, id and body)',
   run(history, { profile }): CheckVerdict {
     const view = viewOf(history, profile);
-    const { inFlightStatus, mismatchStatus } = profile.idempotency;
     const witnesses: Witness[] = [];
     const skipped = new NotJudgedTally();
     let compared = 0;
@@ -62,7 +65,7 @@ export const idempotentReplay: Check = {
         const payload = payloadOf(view, ex);
         const seen = firstByPayload.has(payload);
         const first = firstByPayload.get(payload) ?? undefined;
-        const why = notComparable(ex, inFlightStatus, mismatchStatus, () => mayMeetInFlight(exchanges, i, duplicatedKeys.has(key)));
+        const why = notComparable(profile, ex, () => mayMeetInFlight(exchanges, i, duplicatedKeys.has(key)));
         if (why) {
           if (seen) skipped.add(`repeat's answer not comparable (${why})`);
           else firstByPayload.set(payload, null);

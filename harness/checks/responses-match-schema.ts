@@ -29,6 +29,7 @@ function schemaFor(invoke: OperationInvoke, complete: OperationComplete): Schema
  */
 export const responsesMatchSchema: Check = {
   name: 'responses-match-schema',
+  runKinds: ['contracts'],
   description: 'every answer matches the JSON Schema of contracts/schemas (payment, refund, list, problem+json); sandbox profile only',
   inapplicable(profile) {
     return profile.name === 'sandbox' ? undefined : `contracts/schemas describe the sandbox API, not profile "${profile.name}"`;

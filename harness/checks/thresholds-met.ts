@@ -19,6 +19,7 @@ function blockOf(options: Record<string, unknown> | undefined): ThresholdBlock |
  */
 export const thresholdsMet: Check = {
   name: 'thresholds-met',
+  runKinds: ['load'],
   description: "a load run's thresholds (k6 syntax) hold on the metrics it recorded; load runs add it with the scenario's thresholds",
   run(history, context) {
     const base = { name: this.name, unit: 'thresholds' } as const;

@@ -56,4 +56,6 @@ export interface Check {
    * profile (signature `none`, no webhooks declared), or undefined when it can.
    */
   inapplicable?(profile: ApiProfile): string | undefined;
+  /** The run kinds whose histories hold this check's evidence; absent: every kind. */
+  runKinds?: readonly ('chaos' | 'load' | 'contracts')[];
 }

@@ -30,6 +30,14 @@ export const SANDBOX_PROFILE: ApiProfile = {
     inFlightStatus: [409],
     replayedHeader: 'Idempotent-Replayed',
   },
+  // One 409 status, two meanings: told apart by the problem's code.
+  errors: [
+    { status: 409, codePath: '$.code', code: 'idempotency_key_in_use', class: 'in-flight' },
+    { status: 409, codePath: '$.code', code: 'invalid_state', class: 'invalid-state' },
+    { status: 422, codePath: '$.code', code: 'idempotency_key_reused', class: 'mismatch' },
+    { status: 404, class: 'not-found' },
+    { status: 400, class: 'validation' },
+  ],
   operations: {
     create: {
       method: 'POST',

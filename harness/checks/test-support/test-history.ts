@@ -73,6 +73,8 @@ export class TestHistory {
 /** The sandbox profile with a compact retry policy (time scale 1: delays 100, 200, 400 ms). */
 export function testProfile(): ApiProfile {
   const p = structuredClone(SANDBOX_PROFILE);
+  // Hand-built histories answer by status alone; tests of code-based error rules add their own.
+  delete p.errors;
   p.webhooks!.retryPolicy = { initialIntervalMs: 100, multiplier: 2, maxIntervalMs: 1000, jitter: 0.1, maxAttempts: 4, honoursRetryAfter: true, stopOn: [410], timeScale: 1 };
   return p;
 }

@@ -12,6 +12,8 @@ export interface EffectfulInteraction {
   params: RequestParams;
   idempotencyKey: string;
   states: Array<{ name: string; params: Record<string, unknown> }>;
+  /** The status the contract expects (a 422 mismatch, a 409 state error…), when it says. */
+  expectedStatus?: number;
 }
 
 const WRITE_OPS = ['create', 'capture', 'refund', 'cancel'] as const;
@@ -77,6 +79,7 @@ export function effectfulInteractions(pact: PactFile, profile: ApiProfile): { ef
       params: paramsFrom(profile, op, body),
       idempotencyKey: key,
       states: statesOf(interaction).map((s) => ({ name: s.name, params: { ...(s.params ?? {}) } })),
+      ...(interaction.response?.status !== undefined ? { expectedStatus: interaction.response.status } : {}),
     });
   }
   return { effectful, skipped };

@@ -67,7 +67,7 @@ const concurrentCopies: Experiment = {
 
 const lostResponseRetry: Experiment = {
   name: 'lost-response-retry',
-  description: 'the provider executes the request but its response is lost; the client retries with the same key',
+  description: 'the provider executes the request but its response is lost; the client retries with the same key, then replays it once the answer is stored',
   checks: ['idempotent-replay', 'exactly-once', 'money-invariants'],
   applies: () => true,
   async run(ctx, replay) {
@@ -83,6 +83,8 @@ const lostResponseRetry: Experiment = {
       await ctx.nemesis.heal(`${ctx.runId}-${ctx.index}-${name}`);
     }
     await ctx.client.attempt(replay.interaction.op, replay.params, meta(replay, 'retry'), 2);
+    // The lost first answer leaves nothing to compare; a replay after the retry's stored answer does.
+    await ctx.client.attempt(replay.interaction.op, replay.params, meta(replay, 'replay'), 3);
   },
 };
 
