@@ -61,7 +61,7 @@ function exercised(check: CheckVerdict, siblings: readonly CheckVerdict[]): numb
 const hitByFault = (r: HistoryRecord): boolean => r.kind === 'complete' && (r.outcome === 'info' || /ECONNREFUSED/.test(r.error ?? ''));
 
 /** The scenarios whose API faults must show in the history on any machine: each must have cut some request. */
-const API_FAULT_SCENARIOS = ['lost-responses', 'slow-responses', 'outage'];
+const API_FAULT_SCENARIOS = ['lost-responses', 'slow-responses', 'black-hole', 'outage'];
 
 function problemsOfCleanRun(r: ChaosResult, history: readonly HistoryRecord[]): string[] {
   const problems: string[] = [];
@@ -147,13 +147,13 @@ describe('the TCP chaos suite', () => {
       expect(await resolveSuite('tcp', full.url)).toBe('tcp');
     });
     tcpSuite('on the TCP-only embedded proxy', () => proxy.url);
-    it('exposes no-idempotency through each API fault that loses an answer (reset_peer, latency past the timeout)', async () => {
+    it('exposes no-idempotency through each API fault that loses an answer (reset_peer, latency past the timeout, timeout)', async () => {
       const r = await runDemo({
         bugs: ['no-idempotency'], seed: 5, toxiproxyUrl: proxy.url, outDir: join(out, 'no-idempotency-api-faults'),
-        scenarios: ['lost-responses', 'slow-responses'].map((s) => join(suiteDir('tcp'), `${s}.yaml`)),
+        scenarios: ['lost-responses', 'slow-responses', 'black-hole'].map((s) => join(suiteDir('tcp'), `${s}.yaml`)),
       });
       const verdicts = r.verdict.scenarios.map((s) => `${s.name}: ${s.checks.find((c) => c.name === 'exactly-once')?.verdict}`);
-      expect(verdicts).toEqual(['lost-responses: fail', 'slow-responses: fail']);
+      expect(verdicts).toEqual(['lost-responses: fail', 'slow-responses: fail', 'black-hole: fail']);
     }, 120_000);
   });
 
