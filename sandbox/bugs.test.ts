@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { RETRY_POLICY } from './webhooks/policy.js';
-import { UsageError } from '../harness/errors.js';
+import { SandboxUsageError } from './errors.js';
 import { SANDBOX_BUGS, startSandbox, type RunningSandbox, type SandboxBug } from './index.js';
 import { apiClient, dropTestSchemas, registerEndpoint, start, startReceiver, STORAGES, type PaymentJson } from './test-support/index.js';
 
@@ -115,9 +115,9 @@ it('every planted bug has a demonstration here', () => {
 
 it('an unknown bug name is a usage error listing the valid ones', async () => {
   const error = await startSandbox({ bugs: ['refund-overdrawn'], quiet: true }).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(UsageError);
-  expect((error as UsageError).message).toContain('refund-overdrawn');
-  expect((error as UsageError).hint).toContain('refund-overdraw, capture-after-cancel');
+  expect(error).toBeInstanceOf(SandboxUsageError);
+  expect((error as SandboxUsageError).message).toContain('refund-overdrawn');
+  expect((error as SandboxUsageError).hint).toContain('refund-overdraw, capture-after-cancel');
 });
 
 for (const storage of STORAGES) {

@@ -1,4 +1,4 @@
-import { UsageError } from '../harness/errors.js';
+import { SandboxUsageError as UsageError } from './errors.js';
 
 /** Every planted bug, its name as users type it and what goes wrong when it is switched on. */
 export const SANDBOX_BUG_DESCRIPTIONS = {

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot, runCli } from '../test/cli-helpers.js';
 import { UsageError } from '../harness/errors.js';
+import { SandboxUsageError } from './errors.js';
 import { parseDuration } from '../harness/cli/sandbox.js';
 import { SANDBOX_BUGS, startSandbox } from './index.js';
 
@@ -35,8 +36,8 @@ describe('payharness sandbox (CLI)', () => {
   it('refuses a non-postgres --database and --database with --data-dir, before opening anything', async () => {
     await expect(startSandbox({ database: 'mysql://user:secret@x/db', quiet: true })).rejects.toThrow(/postgres:\/\/ URL/);
     await expect(startSandbox({ database: 'mysql://user:secret@x/db', quiet: true })).rejects.not.toThrow(/secret/);
-    await expect(startSandbox({ database: 'postgres://x/db', dataDir: '/tmp/x', quiet: true })).rejects.toThrow(UsageError);
-    await expect(startSandbox({ timeScale: 0, quiet: true })).rejects.toThrow(UsageError);
+    await expect(startSandbox({ database: 'postgres://x/db', dataDir: '/tmp/x', quiet: true })).rejects.toThrow(SandboxUsageError);
+    await expect(startSandbox({ timeScale: 0, quiet: true })).rejects.toThrow(SandboxUsageError);
     await expect(startSandbox({ seed: 1.5, quiet: true })).rejects.toThrow(/seed must be an integer/);
   });
 

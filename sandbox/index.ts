@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { InfraError, UsageError } from '../harness/errors.js';
+import { SandboxInfraError as InfraError, SandboxUsageError as UsageError } from './errors.js';
 import { BugSwitches } from './bugs.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open.js';

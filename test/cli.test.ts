@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from './cli-helpers.js';
 
 describe('payharness CLI', () => {
@@ -26,7 +29,8 @@ describe('an unreachable --target', () => {
     ['load', 'run', 'scenarios/load/standard.yaml', '--no-progress'],
   ]) {
     it(`\`${args.slice(0, 2).join(' ')}\` names the target and exits 4 before any workload runs`, async () => {
-      const result = await runCli([...args, '--target', 'http://127.0.0.1:1', '--out', `reports/test-unreachable-${args[0]}`]);
+      const out = mkdtempSync(join(tmpdir(), `payharness-unreachable-${args[0]}-`));
+      const result = await runCli([...args, '--target', 'http://127.0.0.1:1', '--out', out]);
       expect(result.code).toBe(4);
       expect(result.stderr).toContain('the target at http://127.0.0.1:1 is unreachable');
       expect(result.stderr).toContain('E_TARGET_UNREACHABLE');

@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { ExitCode, HarnessError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { asHarnessError } from '../sandbox-error.js';
 
 /**
  * Prints what went wrong and returns the exit code (DESIGN.md). A user's mistake or a broken
@@ -16,6 +17,7 @@ export function reportError(error: unknown, write: (text: string) => void = (tex
     }
     return ExitCode.badInput;
   }
+  error = asHarnessError(error);
   if (error instanceof HarnessError) {
     const where = error.location ? `${error.location}: ` : '';
     write(`payharness: ${where}${error.message} [${error.code}]\n`);

@@ -1,3 +1,4 @@
+import { asHarnessError } from '../sandbox-error.js';
 import { ExitCode, HarnessError } from '../errors.js';
 
 /** One line of a stage's result: an interaction, a check of a scenario, a threshold. */
@@ -25,7 +26,8 @@ export interface StageResult {
 export async function runStage(name: StageResult['name'], body: () => Promise<StageResult>): Promise<StageResult> {
   try {
     return await body();
-  } catch (error) {
+  } catch (thrown) {
+    const error = asHarnessError(thrown);
     if (!(error instanceof HarnessError)) throw error;
     return {
       name,
