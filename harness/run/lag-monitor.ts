@@ -11,6 +11,8 @@ export interface LagMonitorOptions {
 export interface LagMonitor {
   /** Appends the last (partial) window and stops sampling; safe to call twice. */
   stop(): void;
+  /** Total time the loop ran late so far, ms (the sum of the `stallMs` recorded). */
+  readonly stalledMs: number;
 }
 
 const NS_PER_MS = 1e6;
@@ -28,6 +30,7 @@ export function startLagMonitor(recorder: HistoryRecorder, options: LagMonitorOp
   const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
   histogram.enable();
   let windowStart = recorder.now();
+  let stalledMs = 0;
   // The histogram records each timer tick's whole interval; the delay is what exceeds the resolution.
   const lagOf = (ns: number): number => Math.max(0, Math.round((ns / NS_PER_MS - resolutionMs) * 10) / 10);
   const flush = (): void => {
@@ -36,11 +39,13 @@ export function startLagMonitor(recorder: HistoryRecorder, options: LagMonitorOp
     if (histogram.count > 0) {
       // Each tick records its whole interval; what exceeds the resolution, summed, is the time the loop ran late.
       const stallMs = Math.round(Math.max(0, (histogram.mean / NS_PER_MS - resolutionMs) * histogram.count) * 10) / 10;
+      stalledMs += stallMs;
       recorder.append({ kind: 'lag', time: now, windowMs, maxMs: lagOf(histogram.max), p99Ms: lagOf(histogram.percentile(99)), stallMs });
     } else if (windowMs > 0) {
       // Not one sampling tick ran: the loop was blocked for the whole window. Record it as such (the next
       // window's first tick reports the same stall again: counting it twice errs towards "unknown").
       const stalled = Math.max(0, windowMs - resolutionMs);
+      stalledMs += stalled;
       recorder.append({ kind: 'lag', time: now, windowMs, maxMs: stalled, p99Ms: stalled, stallMs: stalled });
     }
     histogram.reset();
@@ -51,6 +56,9 @@ export function startLagMonitor(recorder: HistoryRecorder, options: LagMonitorOp
   timer.unref();
   let stopped = false;
   return {
+    get stalledMs() {
+      return stalledMs;
+    },
     stop() {
       if (stopped) return;
       stopped = true;

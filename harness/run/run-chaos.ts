@@ -116,7 +116,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       if (session.signal.aborted) break;
       current = scenario.name;
       await runScenario({
-        runId, index, profile, recorder, nemesis, sink, client: paymentClient, targetUrl: target.url, rng, signal: session.signal, onFlowDone: () => undefined,
+        runId, index, profile, recorder, nemesis, sink, client: paymentClient, targetUrl: target.url, rng, signal: session.signal, onFlowDone: () => undefined, stalledMs: () => session.stalledMs,
       }, scenario);
     }
   } catch (error) {

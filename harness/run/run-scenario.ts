@@ -27,24 +27,30 @@ export interface ScenarioRunContext {
   rng: Prng;
   signal: AbortSignal;
   onFlowDone(): void;
+  /** How long the run's event loop has run late so far, ms: settling watches that much longer. */
+  stalledMs?(): number;
 }
 
 
 /** Waits until no callback is pending and none arrived for a quiet period, bounded by the horizon. */
-async function settleCallbacks(ctx: ScenarioRunContext, scenario: Scenario, created: readonly string[]): Promise<void> {
+async function settleCallbacks(ctx: ScenarioRunContext, scenario: Scenario, created: readonly string[], stalledAtStart: number): Promise<void> {
   const policy = ctx.profile.webhooks?.retryPolicy;
   if (!ctx.sink || !policy) return;
   const slack = slackFrom(scenario.checks.find((c) => c.name === 'retry-schedule')?.options);
-  const limit = Date.now() + (scenario.settleMs ?? retryHorizonMs(policy, slack) + 1_000);
+  const budget = scenario.settleMs ?? retryHorizonMs(policy, slack) + 1_000;
+  const settleStart = Date.now();
   const quietMs = Math.max(400, 3 * policy.initialIntervalMs * policy.timeScale);
   const delivered = scenario.checks.find((c) => c.name === 'callbacks-delivered');
   const expectNotified = delivered !== undefined && delivered.options?.everyPaymentNotified !== false;
-  while (!ctx.signal.aborted && Date.now() < limit) {
+  // A busy machine delays retries by as long as the loop ran late since the scenario began: watch that
+  // much longer, so a silence the checks must judge is watched on a free loop, not cut short.
+  const stalled = (): number => (ctx.stalledMs?.() ?? 0) - stalledAtStart;
+  while (!ctx.signal.aborted && Date.now() < settleStart + budget + stalled()) {
     await ctx.nemesis.pollDecisions().catch(() => undefined);
     const quietFor = ctx.recorder.now() - ctx.sink.lastDeliveryTime;
     // When the scenario checks that every payment is notified, give each one its chance first.
     const unnotified = expectNotified ? created.filter((id) => !ctx.sink!.seen(id)).length : 0;
-    if (ctx.sink.pending(slack) === 0 && unnotified === 0 && quietFor >= quietMs) return;
+    if (ctx.sink.pending(slack) === 0 && unnotified === 0 && quietFor >= quietMs + stalled()) return;
     await sleep(100, ctx.signal);
   }
 }
@@ -53,6 +59,7 @@ async function settleCallbacks(ctx: ScenarioRunContext, scenario: Scenario, crea
 export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): Promise<void> {
   const { recorder, nemesis, signal } = ctx;
   recorder.setScenario(scenario.name);
+  const stalledAtStart = ctx.stalledMs?.() ?? 0;
   // Each scenario's consumer has its own patience: slow-responses times out where others wait.
   ctx.client.useTimeout(scenario.workload.client.timeoutMs);
   ctx.sink?.setBehaviour(new ReceiverBehaviour(scenario.webhookReceiver));
@@ -107,7 +114,7 @@ export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): 
       hint: 'check the Toxiproxy server is reachable and supports these toxics (`payharness chaos list`)',
     });
   }
-  await settleCallbacks(ctx, scenario, [...touched.values()].flatMap((t) => [...t.resourceIds]));
+  await settleCallbacks(ctx, scenario, [...touched.values()].flatMap((t) => [...t.resourceIds]), stalledAtStart);
   await nemesis.pollDecisions().catch(() => undefined);
   if (!signal.aborted) await recordFinalReads(ctx.targetUrl, ctx.profile, recorder, touched.values(), { signal });
 }

@@ -129,6 +129,11 @@ export class RunSession {
     this.lagMonitor = startLagMonitor(this.recorder);
   }
 
+  /** How long this run's event loop has run late so far, ms (0 before `start`). */
+  get stalledMs(): number {
+    return this.lagMonitor?.stalledMs ?? 0;
+  }
+
   get started(): boolean {
     return this.recorder.records.some((r) => r.kind === 'run');
   }
