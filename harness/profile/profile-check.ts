@@ -56,6 +56,7 @@ export async function checkProfile(options: ProfileCheckOptions): Promise<Profil
   const created: Created[] = [];
   let answered = false;
   let receiver: CallbackReceiver | undefined;
+  let registered = false;
   const ops = profile.operations;
   // The payment can be created uncaptured only when the create template carries {captureMode}.
   const manual = JSON.stringify([ops.create.body, ops.create.query, ops.create.path]).includes('{captureMode}');
@@ -95,7 +96,8 @@ export async function checkProfile(options: ProfileCheckOptions): Promise<Profil
     if (hooks) {
       receiver = await startCallbackReceiver(hooks);
       const reg = await call('registerWebhook', 'registerWebhook', { url: receiver.url, events: hooks.events, idempotencyKey: `${tag}-wh` });
-      if (reg.outcome === 'ok') {
+      registered = reg.outcome === 'ok';
+      if (registered) {
         const secret = readField(reg.body, hooks.secretPath);
         const has = typeof secret === 'string' && secret !== '';
         // The secret is a credential: only its length is shown.
@@ -162,7 +164,8 @@ export async function checkProfile(options: ProfileCheckOptions): Promise<Profil
       }
     }
 
-    if (hooks && receiver) {
+    if (hooks && !registered) missingOp('callback', 'the webhook registration was refused, so no callback can arrive');
+    else if (hooks && receiver) {
       const wait = options.callbackWaitMs ?? 10_000;
       const ids = new Set(created.map((c) => c.id));
       if (ids.size > 0) lines.push(...inspectCallback(hooks, lifecycleStates(profile), await receiver.waitFor(ids, wait), wait));
