@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadProfile } from '../config/profile.js';
+import { UsageError } from '../errors.js';
 import { initProfile } from '../profile/profile-init.js';
 import { checkProfile } from '../profile/profile-check.js';
 import { formatLines } from '../profile/check-report.js';
@@ -34,6 +35,9 @@ export function registerProfile(program: Command): void {
     .option('--allow-target <host>', 'allow a non-loopback target host (repeatable); the check creates real payments', collect, [])
     .option('--callback-wait <ms>', 'how long to wait for a callback about the check\'s payments', (v) => Number(v), 10_000)
     .action(async (opts: { target: string; profile: string; allowTarget: string[]; callbackWait: number }) => {
+      if (!Number.isFinite(opts.callbackWait) || opts.callbackWait < 0) {
+        throw new UsageError('E_CALLBACK_WAIT', `--callback-wait must be 0 or more milliseconds, got ${String(opts.callbackWait)}`, { hint: 'e.g. --callback-wait 10000' });
+      }
       const result = await checkProfile({
         target: opts.target, profile: loadProfile(opts.profile), allowTargets: opts.allowTarget, callbackWaitMs: opts.callbackWait,
       });

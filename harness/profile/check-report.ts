@@ -1,6 +1,7 @@
 import type { ApiProfile } from '../config/profile-types.js';
 import { readField } from '../workload/request.js';
 import { readAmount } from './amount-format.js';
+import { redactJson } from '../redact.js';
 
 /**
  * What `profile check` found, line by line: per operation the request it built and the status it
@@ -24,10 +25,11 @@ export interface CheckLine {
   note?: string;
 }
 
-/** A value as one short line of text (JSON, cut at 120 characters). */
+/** A value as one short line of text (JSON, cut at 120 characters); card numbers and secrets masked first. */
 export function show(value: unknown): string {
   if (value === undefined) return '(absent)';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const safe = redactJson(value);
+  const text = typeof safe === 'string' ? safe : JSON.stringify(safe);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.js';
 import { startDecimalApi, type DecimalApi } from '../../test/fixtures/decimal-api/server.js';
+import { startFormApi } from '../../test/fixtures/form-api/server.js';
 import { loadProfile, parseProfile } from '../config/profile.js';
 import type { ApiProfile } from '../config/profile-types.js';
 import { HarnessError } from '../errors.js';
@@ -86,6 +87,22 @@ describe('profile check', () => {
     expect(result.exitCode).toBe(0);
     expect(lineOf(result, 'create', 'amount')?.value).toMatch(/"value":"12\.50".*→ 1250 minor units/);
     expect(lineOf(result, 'callback', 'signature')?.value).toBe('hmac X-Signature');
+  });
+
+  it('accepts the form-api fixture\'s profile (form bodies, key in the body, Stripe signatures) and never shows its card number', async () => {
+    process.env.FORM_API_KEY = 'fixture-key';
+    const form = await startFormApi();
+    try {
+      const profile = loadProfile(fileURLToPath(new URL('../../test/fixtures/form-api/profile.yaml', import.meta.url)));
+      const result = await checkProfile({ target: form.url, profile, callbackWaitMs: 10_000 });
+      expect(notOk(result)).toEqual([]);
+      expect(result.exitCode).toBe(0);
+      const card = JSON.stringify(profile.operations.create.body).match(/\d{13,19}/)?.[0];
+      expect(card).toBeDefined();
+      expect(formatLines(result.lines)).not.toContain(card);
+    } finally {
+      await form.close();
+    }
   });
 
   it('names the field when a mapping is wrong: a status path that resolves to nothing, minor units on a decimal API', async () => {

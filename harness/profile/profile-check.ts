@@ -232,7 +232,8 @@ export async function checkProfile(options: ProfileCheckOptions): Promise<Profil
   async function cleanUp(): Promise<void> {
     const terminal = new Set(profile.lifecycle.terminal);
     for (const p of created) {
-      if (p.status !== undefined && !terminal.has(p.status)) {
+      // An unreadable status (a wrong status path) is no reason to leave the payment open: try anyway.
+      if (p.status === undefined || !terminal.has(p.status)) {
         const captured = profile.fields.amountCaptured ? readAmount(profile, p.body, profile.fields.amountCaptured) : undefined;
         const refunded = profile.fields.amountRefunded ? readAmount(profile, p.body, profile.fields.amountRefunded) ?? 0 : 0;
         let done: AttemptResult | undefined;
