@@ -47,7 +47,6 @@ interface Created {
 export async function checkProfile(options: ProfileCheckOptions): Promise<ProfileCheckResult> {
   const { profile, target } = options;
   assertTargetAllowed(target, options.allowTargets ?? []);
-  urlOnTarget(target, '/');
   const recorder = new HistoryRecorder({ target: 'profile-check' });
   const client = new PaymentClient({ baseUrl: target, profile, recorder, timeoutMs: options.timeoutMs ?? 10_000 });
   const tag = `phc-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
