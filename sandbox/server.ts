@@ -4,6 +4,7 @@ import type { IdempotencyOptions } from './idempotency.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem } from './problem.js';
 import { registerPaymentRoutes } from './routes/payments.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
+import { registerOpenApiRoute } from './routes/openapi.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -115,6 +116,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   registerPaymentRoutes(app, options);
   registerWebhookRoutes(app, options);
+  registerOpenApiRoute(app);
   options.extraRoutes?.(app);
   return app;
 }

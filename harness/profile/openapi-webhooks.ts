@@ -1,4 +1,4 @@
-import { DraftBuilder, jsonContent, lastSegment, successSchema, type Found } from './openapi-match.js';
+import { DraftBuilder, jsonContent, lastSegment, successSchema, typeOf, type Found } from './openapi-match.js';
 
 /**
  * The webhooks section of a drafted profile: the registration operation and the secret's path can
@@ -16,7 +16,7 @@ export function draftWebhooks(b: DraftBuilder, all: Found[], draft: Record<strin
   if (url) body[url] = '{url}';
   if (events) {
     body[events] = '{events}';
-    if (typeof b.propertySchema(schema, events)?.type === 'string') {
+    if (typeOf(b.propertySchema(schema, events)) === 'string') {
       draft.placeholders = { ...(draft.placeholders as object), events: { join: ',' } };
       b.note(['placeholders'], `guessed: ${events} is one string, so the event list is comma-joined`);
     }
