@@ -42,15 +42,16 @@ async function settleCallbacks(ctx: ScenarioRunContext, scenario: Scenario, crea
   const quietMs = Math.max(400, 3 * policy.initialIntervalMs * policy.timeScale);
   const delivered = scenario.checks.find((c) => c.name === 'callbacks-delivered');
   const expectNotified = delivered !== undefined && delivered.options?.everyPaymentNotified !== false;
-  // A busy machine delays retries by as long as the loop ran late since the scenario began: watch that
-  // much longer, so a silence the checks must judge is watched on a free loop, not cut short.
+  // A busy machine delays retries by as long as the loop ran late since the scenario began: watch about
+  // twice that longer (a loop late half the time is free the other half), so a silence the checks
+  // must judge is watched on a free loop, not cut short into `unknown`.
   const stalled = (): number => (ctx.stalledMs?.() ?? 0) - stalledAtStart;
-  while (!ctx.signal.aborted && Date.now() < settleStart + budget + stalled()) {
+  while (!ctx.signal.aborted && Date.now() < settleStart + budget + 2 * stalled()) {
     await ctx.nemesis.pollDecisions().catch(() => undefined);
     const quietFor = ctx.recorder.now() - ctx.sink.lastDeliveryTime;
     // When the scenario checks that every payment is notified, give each one its chance first.
     const unnotified = expectNotified ? created.filter((id) => !ctx.sink!.seen(id)).length : 0;
-    if (ctx.sink.pending(slack) === 0 && unnotified === 0 && quietFor >= quietMs + stalled()) return;
+    if (ctx.sink.pending(slack) === 0 && unnotified === 0 && quietFor >= quietMs + 2 * stalled()) return;
     await sleep(100, ctx.signal);
   }
 }
