@@ -1,19 +1,8 @@
 import type { HistoryRecorder } from '../history/recorder.js';
+import type { FaultEvent } from '../proxy/events.js';
 
-/** One entry of the embedded proxy's `GET /events` (harness/proxy/events.ts), as it arrives over the wire. */
-interface FaultEventJson {
-  seq: number;
-  time: number;
-  proxy: string;
-  toxic: string;
-  type: string;
-  action: string;
-  method?: string;
-  path?: string;
-  idempotency_key?: string;
-  /** Which request of its key this was (1 = first), when the proxy reports it. */
-  occurrence?: number;
-}
+/** One entry of the embedded proxy's `GET /events`, as it arrives over the wire (its wire shape is the proxy's). */
+type FaultEventJson = Partial<Pick<FaultEvent, 'method' | 'path'>> & Omit<FaultEvent, 'method' | 'path' | 'action'> & { action: string };
 
 /**
  * Pulls HTTP toxics' decisions from `GET /events` into the history, one poll at a time.
