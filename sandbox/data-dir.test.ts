@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { InfraError } from '../harness/errors.js';
+import { SandboxInfraError } from './errors.js';
 import { startSandbox } from './index.js';
 import { apiClient } from './test-support/index.js';
 
@@ -18,8 +18,8 @@ describe('PGlite --data-dir', () => {
       const created = await api.createPayment({ reference: 'kept' });
       paymentId = created.json.id;
       const second = await startSandbox({ dataDir, quiet: true }).catch((error: unknown) => error);
-      expect(second).toBeInstanceOf(InfraError);
-      expect((second as InfraError).message).toContain('in use by another sandbox');
+      expect(second).toBeInstanceOf(SandboxInfraError);
+      expect((second as SandboxInfraError).message).toContain('in use by another sandbox');
     } finally {
       await first.close();
     }

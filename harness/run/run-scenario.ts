@@ -46,12 +46,18 @@ async function settleCallbacks(ctx: ScenarioRunContext, scenario: Scenario, crea
   // twice that longer (a loop late half the time is free the other half), so a silence the checks
   // must judge is watched on a free loop, not cut short into `unknown`.
   const stalled = (): number => (ctx.stalledMs?.() ?? 0) - stalledAtStart;
+  // When nothing was pending any more (the last promised retry came due); a silence is judged on the time after it.
+  let settledSince: number | undefined;
   while (!ctx.signal.aborted && Date.now() < settleStart + budget + 2 * stalled()) {
     await ctx.nemesis.pollDecisions().catch(() => undefined);
-    const quietFor = ctx.recorder.now() - ctx.sink.lastDeliveryTime;
+    const now = ctx.recorder.now();
+    const quietFor = now - ctx.sink.lastDeliveryTime;
     // When the scenario checks that every payment is notified, give each one its chance first.
     const unnotified = expectNotified ? created.filter((id) => !ctx.sink!.seen(id)).length : 0;
-    if (ctx.sink.pending(slack) === 0 && unnotified === 0 && quietFor >= quietMs + 2 * stalled()) return;
+    const settled = ctx.sink.pending(slack) === 0 && unnotified === 0;
+    settledSince = settled ? (settledSince ?? now) : undefined;
+    const margin = quietMs + 2 * stalled();
+    if (settled && quietFor >= margin && now - settledSince! >= 2 * stalled()) return;
     await sleep(100, ctx.signal);
   }
 }
