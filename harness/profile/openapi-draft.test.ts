@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejection } from './test-support/rejection.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,22 +9,13 @@ import { parseDocument } from 'yaml';
 import { startDecimalApi, type DecimalApi } from '../../test/fixtures/decimal-api/server.js';
 import { initProfile } from './profile-init.js';
 import { parseProfile } from '../config/profile.js';
-import { ConfigError, HarnessError, InfraError, UsageError } from '../errors.js';
+import { ConfigError, InfraError, UsageError } from '../errors.js';
 import { buildRequest, readField } from '../workload/request.js';
 import { readAmount } from './amount-format.js';
 import type { PaymentOperation } from '../history/types.js';
 import type { RequestParams } from '../workload/request.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ph-openapi-'));
-
-async function rejection(promise: Promise<unknown>): Promise<HarnessError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as HarnessError;
-  }
-  throw new Error('not rejected');
-}
 
 describe('profile init --openapi', () => {
   let api: DecimalApi;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejection } from './test-support/rejection.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,6 @@ import { startDecimalApi, type DecimalApi } from '../../test/fixtures/decimal-ap
 import { startFormApi } from '../../test/fixtures/form-api/server.js';
 import { loadProfile, parseProfile } from '../config/profile.js';
 import type { ApiProfile } from '../config/profile-types.js';
-import { HarnessError } from '../errors.js';
 import { initProfile } from './profile-init.js';
 import { checkProfile, type ProfileCheckResult } from './profile-check.js';
 import { formatLines } from './check-report.js';
@@ -20,15 +20,6 @@ const decimalFile = fileURLToPath(new URL('../../examples/profiles/decimal-api.y
 
 const notOk = (r: ProfileCheckResult): string[] => r.lines.filter((l) => l.mark !== 'ok').map((l) => `${l.op} ${l.what} ${l.mark}`);
 const lineOf = (r: ProfileCheckResult, op: string, what: string) => r.lines.find((l) => l.op === op && l.what === what);
-
-async function rejection(promise: Promise<unknown>): Promise<HarnessError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as HarnessError;
-  }
-  throw new Error('not rejected');
-}
 
 /** `profile init` on a served document, then only the TODOs filled (as a person would from the API's docs). */
 async function draftAndFill(openapiUrl: string, fill: Record<string, unknown>, env: Record<string, string>): Promise<ApiProfile> {
