@@ -57,9 +57,19 @@ export function registerContracts(program: Command): void {
       .option('--publish', 'publish verification results to the broker')
       .option('--enable-pending', 'pending pacts do not fail the verification (broker only)')
       .option('--include-wip-since <date>', 'also verify work-in-progress pacts since this date (broker only)')
-      .option('--allow-target <host>', 'allow a non-loopback provider host', collect),
+      .option('--allow-target <host>', 'allow a non-loopback provider host', collect)
+      .option('--verbose', "print the Pact verifier's whole log (by default it is shown only when a verification fails)"),
   ).action(async (flags) => {
-    process.exitCode = await verifyAction(flags, print);
+    const interrupt = new AbortController();
+    const onSignal = (): void => interrupt.abort();
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      process.exitCode = await verifyAction(flags, print, interrupt.signal);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
   });
 
   brokerOptions(

@@ -6,7 +6,9 @@ import type { Print } from './broker-actions.js';
 import { resolveBranch, resolveBroker, resolveVersion, type BrokerFlags } from './broker-config.js';
 import { loadPactDir, loadPactFile, type PactFile } from './pact-file.js';
 import { assertReachable } from '../reachable.js';
-import { verifyProvider, type PactSource, type VerifyResult } from './verify.js';
+import { type PactSource, type VerifyResult } from './verify.js';
+import { verifyInWorker } from './verify-in-worker.js';
+import { colourAllowed, verifierDetail } from './verifier-log.js';
 
 export interface VerifyFlags extends BrokerFlags {
   providerBaseUrl: string;
@@ -21,6 +23,8 @@ export interface VerifyFlags extends BrokerFlags {
   enablePending?: boolean;
   includeWipSince?: string;
   allowTarget?: string[];
+  /** Print the Pact verifier's whole log; by default only a failed verification shows it. */
+  verbose?: boolean;
 }
 
 type Selectors = Extract<PactSource, { kind: 'broker' }>['consumerVersionSelectors'];
@@ -60,7 +64,7 @@ export function reportVerification(result: VerifyResult, print: Print): number {
 }
 
 /** `payharness contracts verify`. */
-export async function verifyAction(flags: VerifyFlags, print: Print): Promise<number> {
+export async function verifyAction(flags: VerifyFlags, print: Print, signal?: AbortSignal): Promise<number> {
   assertTargetAllowed(flags.providerBaseUrl, flags.allowTarget ?? []);
   const profile = flags.profile ? loadProfile(flags.profile) : SANDBOX_PROFILE;
   const fromBroker = flags.brokerUrl !== undefined || flags.consumerVersionSelectors !== undefined;
@@ -97,6 +101,10 @@ export async function verifyAction(flags: VerifyFlags, print: Print): Promise<nu
   const publish = flags.publish
     ? { providerVersion: await resolveVersion(flags.providerVersion, 'provider'), providerBranch: await resolveBranch(flags.providerBranch) }
     : undefined;
-  const result = await verifyProvider({ providerBaseUrl: flags.providerBaseUrl, provider, profile, source, publish });
+  // The verifier runs in a child process so its own log (pino lines, Rust errors, colours) is ours to filter.
+  const { result, log } = await verifyInWorker({ providerBaseUrl: flags.providerBaseUrl, provider, profile, source, publish }, signal);
+  const failed = !result.passed || result.interactions.some((i) => i.result === 'failed');
+  const detail = verifierDetail(log, { failed, verbose: flags.verbose === true, colour: colourAllowed(process.stdout) });
+  if (detail) print(detail);
   return reportVerification(result, print);
 }

@@ -120,5 +120,20 @@ describe('payharness contracts verify: bad input and unreachable provider', () =
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('FAIL checkout-service: a retry of a completed create with the same idempotency key');
     expect(result.stdout).toContain('contract verification FAILED: 1 of 15 interactions failed');
+    // The verifier's own account of the mismatch is shown, its chatter (pino INFO lines) is not.
+    expect(result.stdout).toContain('Failures:');
+    expect(result.stdout).not.toMatch(/INFO \(\d+\): pact-core/);
+  });
+
+  it('prints one line per interaction on success, and the verifier log only with --verbose', async () => {
+    const url = await sandbox();
+    const quiet = await runCli(['contracts', 'verify', '--provider-base-url', url]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toContain('ok   order-service: a payment.captured webhook event');
+    expect(quiet.stdout).not.toContain('Verifying a pact between');
+    const verbose = await runCli(['contracts', 'verify', '--provider-base-url', url, '--verbose']);
+    expect(verbose.code).toBe(0);
+    expect(verbose.stdout).toContain('Verifying a pact between checkout-service and payharness-sandbox');
+    expect(verbose.stdout).not.toContain('\x1b['); // NO_COLOR (and a pipe) keep escape codes out
   });
 });

@@ -10,8 +10,8 @@ import { decisionExitCode, describeDecision } from '../contracts/broker-actions.
 import { runContractChaos } from '../contracts/chaos/run-contract-chaos.js';
 import { loadPactDir } from '../contracts/pact-file.js';
 import type { PactSource } from '../contracts/verify.js';
-import { verifyInWorker } from './verify-in-worker.js';
-import { colourAllowed, verifierDetail } from './verifier-log.js';
+import { verifyInWorker } from '../contracts/verify-in-worker.js';
+import { colourAllowed, verifierDetail } from '../contracts/verifier-log.js';
 import { resolveBranch } from '../contracts/broker-config.js';
 import type { GateConfig } from './gate-config.js';
 import { verdictOfExit, type GateCase, type StageResult } from './stage.js';

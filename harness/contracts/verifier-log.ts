@@ -10,7 +10,7 @@ export function stripAnsi(text: string): string {
 }
 
 /**
- * What of the Pact verifier's log a gate shows: everything with --verbose; otherwise, only when
+ * What of the Pact verifier's log `contracts verify` and the gate show: everything with --verbose; otherwise, only when
  * the verification failed, its "Failures:" section (the verifier's own account of each mismatch).
  * Empty on success. ANSI colours are removed unless `colour`.
  */

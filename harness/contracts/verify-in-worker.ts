@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { VerifyOptions, VerifyResult } from '../contracts/verify.js';
+import type { VerifyOptions, VerifyResult } from './verify.js';
 import { HarnessError, InterruptedError, type ExitCode } from '../errors.js';
 
 export interface WorkerVerification {
@@ -24,7 +24,7 @@ function workerEntry(): { file: string; execArgv: string[] } {
 
 /**
  * `verifyProvider` in a child process whose stdout and stderr are pipes: the verifier's own log is
- * captured instead of printed, so the gate decides what to show (failures only, or everything with
+ * captured instead of printed, so the caller (gate or `contracts verify`) decides what to show (failures only, or everything with
  * --verbose) and whether colours survive. Aborting the signal stops the verification.
  */
 export function verifyInWorker(options: VerifyOptions, signal?: AbortSignal): Promise<WorkerVerification> {

@@ -4,7 +4,7 @@ import { HarnessError } from '../errors.js';
 /**
  * Runs one Pact verification in a child process. The verifier (native code) writes its
  * interaction log straight to file descriptor 1, which no in-process hook can capture; run here,
- * its output is a pipe the gate reads, filters and prints (see verify-in-worker.ts).
+ * its output is a pipe that `contracts verify` and the gate read, filter and print (see verify-in-worker.ts).
  */
 process.once('message', (options: VerifyOptions) => {
   const reply = (message: unknown): void => void process.send?.(message, () => process.exit(0));
