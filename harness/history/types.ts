@@ -142,6 +142,8 @@ export interface FinalRead extends RecordBase {
   currency?: string;
   /** Reference / lookup key used to find it, when listed by reference. */
   reference?: string;
+  /** The refund list read for `amountRefunded` when the profile's refund ledger is a list (harness/profile/refund-ledger.ts). */
+  refundList?: { status?: number; body?: unknown; error?: string; listed?: number; counted?: number };
 }
 
 /** A listing by reference at the end of a run: how many payments exist for one logical create. */
