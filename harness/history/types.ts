@@ -111,6 +111,8 @@ export interface DeliveryRecord extends RecordBase {
   /** Event id from the payload / webhook-id header; retries must repeat it. */
   eventId: string;
   eventType?: string;
+  /** The abstract kind (`captured`, `refunded`…) the profile maps the type to (harness/profile/event-kinds.ts). */
+  eventKind?: string;
   /** Payment the event is about, read from the payload. */
   resourceId?: string;
   /** The status our sink answered (the scenario may make it fail the first N). */
