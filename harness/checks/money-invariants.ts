@@ -37,6 +37,8 @@ function readableOf(s: PaymentSnapshot, r: Readable): void {
 export const moneyInvariants: Check = {
   name: 'money-invariants',
   description: 'captured ≤ amount, refunded ≤ captured, amounts are integers in minor units, amount and currency never change',
+  describe: (profile) => `captured (${profile.fields.amountCaptured ?? 'unread'}) ≤ amount (${profile.fields.amount}), refunded (from ${describeRefundLedger(profile)}) `
+    + '≤ captured, amounts are integers in minor units, amount and currency never change',
   run(history, { profile }): CheckVerdict {
     const view = viewOf(history, profile);
     const witnesses: Witness[] = [];
