@@ -45,7 +45,7 @@ async function call(baseUrl: string, profile: ApiProfile, op: 'get' | 'list', pa
  * The refunded total from the payment's refund list, when the profile's ledger is a list: the list
  * answer is kept in the final read so a witness shows what was summed. Other ledgers: nothing to add.
  */
-async function readRefundList(baseUrl: string, profile: ApiProfile, id: string): Promise<Pick<FinalRead, 'amountRefunded' | 'refundList'>> {
+export async function readRefundList(baseUrl: string, profile: ApiProfile, id: string): Promise<Pick<FinalRead, 'amountRefunded' | 'refundList'>> {
   const ledger = refundLedgerOf(profile);
   if (ledger?.source !== 'list') return {};
   // The list is one more request template: built and sent exactly as the `get` template is.
