@@ -46,3 +46,19 @@ describe('event kinds and per-type paths', () => {
       .toThrow(/missing "resourceIdPath"/);
   });
 });
+
+describe('receiver rules naming a kind the profile does not map', () => {
+  it('are refused before a run, naming the kind and how to map it', async () => {
+    const { refuseUnmappedKinds } = await import('../run/receiver-kinds.js');
+    const scenario = { name: 's', file: 's.yaml', webhookReceiver: [{ status: 410, first: 1, per: 'event', eventTypes: ['authorized', 'payment.canceled'] }] };
+    const refuse = (): void => refuseUnmappedKinds(SANDBOX_PROFILE, scenario as never);
+    expect(refuse).toThrow(/event kind authorized, which profile "sandbox" does not map/);
+    try {
+      refuse();
+    } catch (error) {
+      expect((error as { hint?: string }).hint).toContain('webhooks.eventKinds: {authorized:');
+    }
+    // The sandbox maps canceled; an API's own name is never refused.
+    expect(() => refuseUnmappedKinds(SANDBOX_PROFILE, { ...scenario, webhookReceiver: [{ ...scenario.webhookReceiver[0]!, eventTypes: ['canceled', 'x.y'] }] } as never)).not.toThrow();
+  });
+});

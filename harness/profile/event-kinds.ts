@@ -64,3 +64,14 @@ export function readEvent(spec: WebhookSpec, payload: unknown): EventFacts {
 export function eventMatches(facts: Pick<EventFacts, 'eventType' | 'eventKind'>, names: readonly string[]): boolean {
   return names.some((name) => name === facts.eventType || (facts.eventKind !== undefined && name === facts.eventKind));
 }
+
+const KINDS: readonly EventKind[] = ['created', 'authorized', 'captured', 'canceled', 'refunded', 'failed'];
+
+/**
+ * Names in a scenario's receiver rules that are abstract kinds the profile does not map: such a rule
+ * would silently match no event (a 410 rule that never fires), so a run refuses it up front.
+ */
+export function unmappedKinds(webhooks: WebhookSpec | undefined, names: readonly string[]): EventKind[] {
+  const kinds = names.filter((n): n is EventKind => (KINDS as readonly string[]).includes(n));
+  return [...new Set(kinds.filter((k) => !webhooks || eventTypesOfKind(webhooks, k).length === 0))];
+}
