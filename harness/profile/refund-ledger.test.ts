@@ -105,6 +105,9 @@ describe('refund ledger: profile validation', () => {
     expect(parseProfile('p.yaml', stringify({ ...base, refundLedger: { source: 'answers', amount: '$.amount' } })).refundLedger?.source).toBe('answers');
     expect(() => parseProfile('p.yaml', stringify({ ...base, refundLedger: { source: 'list', items: '$.data', amount: '$.amount' } }))).toThrow(/missing "list"/);
     expect(() => parseProfile('p.yaml', stringify({ ...base, refundLedger: { source: 'answers', amount: '$.amount', status: '$.status' } }))).toThrow(/missing "counted"/);
+    // The list is a request like any other: a path that would leave the target is refused on load.
+    const offTarget = { ...LIST, list: { method: 'GET', path: '//evil.example/v1/refunds' } };
+    expect(() => parseProfile('p.yaml', stringify({ ...base, refundLedger: offTarget }))).toThrow(/operation "refundLedger.list" has path "\/\/evil.example\/v1\/refunds", which would leave the target/);
   });
 });
 
