@@ -1,4 +1,5 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
+import { idempotencyKeyWords } from '../profile/profile-words.js';
 import { exchangesIn, MAX_WITNESSES, repeatedKeys, viewOf, type Exchange } from './history-view.js';
 import { effectCount, effectsUnseen, keyEffects } from './effects.js';
 import { moneyRange } from './money-range.js';
@@ -21,6 +22,7 @@ function wasConcurrent(exchanges: readonly Exchange[], duplicatedKeys: Set<strin
 export const concurrentDuplicatesOnce: Check = {
   name: 'concurrent-duplicates-once',
   description: 'concurrent copies of one request (same idempotency key) execute at most once',
+  describe: (profile) => `concurrent copies of one request (same ${idempotencyKeyWords(profile)}) execute at most once`,
   run(history, { profile }): CheckVerdict {
     const view = viewOf(history, profile);
     const duplicatedKeys = new Set<string>();

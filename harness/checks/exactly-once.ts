@@ -1,4 +1,5 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
+import { idempotencyKeyWords } from '../profile/profile-words.js';
 import { describeExchange, forEachKey, isInfo, isSuccess, MAX_WITNESSES, recordsOf, viewOf } from './history-view.js';
 import { effectCount, effectsUnseen, keyEffects } from './effects.js';
 import { moneyRange } from './money-range.js';
@@ -11,6 +12,8 @@ import { NotJudgedTally, verdictOf } from './verdict-of.js';
 export const exactlyOnce: Check = {
   name: 'exactly-once',
   description: 'every idempotency key took effect at most once; acknowledged requests exactly once; info (unknown) outcomes zero or one',
+  describe: (profile) => `every idempotency key (${idempotencyKeyWords(profile)}) took effect at most once; acknowledged requests exactly once; `
+    + 'info (unknown) outcomes zero or one',
   run(history, { profile }): CheckVerdict {
     const view = viewOf(history, profile);
     const witnesses: Witness[] = [];

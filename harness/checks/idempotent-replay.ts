@@ -1,4 +1,5 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
+import { idempotencyKeyWords } from '../profile/profile-words.js';
 import type { ApiProfile } from '../config/profile-types.js';
 import { classifyAnswer } from '../profile/error-classes.js';
 import { canonical, describeExchange, MAX_WITNESSES, payloadOf, recordsOf, repeatedKeys, viewOf, type Exchange } from './history-view.js';
@@ -50,6 +51,7 @@ function notComparable(profile: ApiProfile, ex: Exchange, couldBeInFlight: () =>
 export const idempotentReplay: Check = {
   name: 'idempotent-replay',
   description: 'a repeated request with the same idempotency key and payload returns the stored result (same status, id and body)',
+  describe: (profile) => `a repeated request with the same idempotency key (${idempotencyKeyWords(profile)}) and payload returns the stored result (same status, id and body)`,
   run(history, { profile }): CheckVerdict {
     const view = viewOf(history, profile);
     const witnesses: Witness[] = [];

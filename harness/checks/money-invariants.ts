@@ -1,6 +1,7 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { MAX_WITNESSES, viewOf } from './history-view.js';
 import { NotJudgedTally, verdictOf } from './verdict-of.js';
+import { describeRefundLedger } from '../profile/refund-ledger.js';
 import { observationAt, paymentObservations, snapshotOf, snapshotRecords, type PaymentSnapshot } from './payment-snapshots.js';
 
 function minorUnits(problems: string[], name: string, v: number | undefined): void {
@@ -36,6 +37,8 @@ function readableOf(s: PaymentSnapshot, r: Readable): void {
 export const moneyInvariants: Check = {
   name: 'money-invariants',
   description: 'captured ≤ amount, refunded ≤ captured, amounts are integers in minor units, amount and currency never change',
+  describe: (profile) => `captured (${profile.fields.amountCaptured ?? 'unread'}) ≤ amount (${profile.fields.amount}), refunded (from ${describeRefundLedger(profile)}) `
+    + '≤ captured, amounts are integers in minor units, amount and currency never change',
   run(history, { profile }): CheckVerdict {
     const view = viewOf(history, profile);
     const witnesses: Witness[] = [];
@@ -48,12 +51,12 @@ export const moneyInvariants: Check = {
       const payment = byPayment.groupAt(p);
       const id = view.payments.strings[payment]!;
       const firstSlot = byPayment.firstSlot(payment);
-      const first = snapshotOf(profile, observationAt(view, byPayment.valueAt(firstSlot)), id);
+      const first = snapshotOf(profile, observationAt(view, byPayment.valueAt(firstSlot)), id, view);
       const readable: Readable = { amount: false, captured: false, refunded: false };
       let problem = false;
       for (let slot = firstSlot; slot >= 0; slot = byPayment.nextSlot(slot)) {
         snapshots++;
-        const s = slot === firstSlot ? first : snapshotOf(profile, observationAt(view, byPayment.valueAt(slot)), id);
+        const s = slot === firstSlot ? first : snapshotOf(profile, observationAt(view, byPayment.valueAt(slot)), id, view);
         readableOf(s, readable);
         const problems = problemsOf(s, first);
         if (!problems.length) continue;
@@ -68,7 +71,7 @@ export const moneyInvariants: Check = {
       payments++;
       if (problem) continue;
       if (!readable.captured) skipped.add('captured amount unreadable (captured ≤ amount not checked)');
-      if (!readable.refunded) skipped.add('refunded amount unreadable (refunded ≤ captured not checked)');
+      if (!readable.refunded) skipped.add(`refunded amount unreadable from ${describeRefundLedger(profile)} (refunded ≤ captured not checked)`);
     }
     return verdictOf(this.name, {
       witnesses, judged: payments, unit: 'payments', notJudged: skipped, stats: { snapshots },

@@ -1,6 +1,7 @@
 import type { NotJudged, Witness } from './types.js';
 import { NotJudgedTally } from './verdict-of.js';
 import type { FinalRead } from '../history/types.js';
+import { refundedAtEnd } from './refunded-total.js';
 import { exchangesIn, isInfo, isSuccess, recordsOf, type Exchange, type HistoryView } from './history-view.js';
 
 interface Bounds {
@@ -46,14 +47,6 @@ export interface MoneyRange {
   notJudged: NotJudged[];
 }
 
-/** Why a payment's refund total cannot be compared, or undefined when it can. */
-function unreadable(final: FinalRead | undefined): string | undefined {
-  if (!final) return "payment's refund total: no final read";
-  if (final.outcome !== 'ok') return "payment's refund total: final read failed";
-  if (final.amountRefunded === undefined) return "payment's refund total: refunded amount unreadable";
-  return undefined;
-}
-
 /**
  * Per payment: the final refunded amount must be explained by the requests — at least
  * what was acknowledged, at most that plus the requests whose outcome is unknown. More means a
@@ -71,20 +64,20 @@ export function moneyRange(view: HistoryView, only?: ReadonlySet<string>): Money
     if (only && !only.has(resourceId)) continue;
     const finalAt = view.finalReadAt.get(payment);
     const final = finalAt < 0 ? undefined : (view.history[finalAt] as FinalRead);
-    const why = unreadable(final);
-    if (why) {
-      skipped.add(why);
+    const total = refundedAtEnd(view, view.profile, payment, final);
+    if (total.amount === undefined) {
+      skipped.add(`payment's refund total: ${total.reason}`);
       continue;
     }
     judged++;
     const exchanges = exchangesIn(view, refunds, payment);
     // Captures are left to money-invariants: an automatic capture at creation has no request to explain it.
-    const actual = final!.amountRefunded!;
+    const actual = total.amount;
     const b = bounds(exchanges);
     if (actual > b.upper || actual < b.lower) {
       problems.push({
         summary: `Payment ${resourceId} ends with ${actual} refunded, but its refund requests explain between ${b.lower} and ${b.upper}: ${actual > b.upper ? 'a request took effect more than once' : 'an acknowledged request was lost'}.`,
-        records: [...recordsOf(...exchanges.slice(0, 6)), final!],
+        records: [...recordsOf(...exchanges.slice(0, 6)), ...(final ? [final] : [])],
       });
     }
   }

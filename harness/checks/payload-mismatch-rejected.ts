@@ -1,4 +1,5 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
+import { idempotencyKeyWords } from '../profile/profile-words.js';
 import { describeExchange, MAX_WITNESSES, payloadOf, recordsOf, repeatedKeys, viewOf, type Exchange } from './history-view.js';
 import { NotJudgedTally, verdictOf } from './verdict-of.js';
 
@@ -10,6 +11,8 @@ import { NotJudgedTally, verdictOf } from './verdict-of.js';
 export const payloadMismatchRejected: Check = {
   name: 'payload-mismatch-rejected',
   description: 'a request reusing an idempotency key with a different payload is rejected, never executed or served',
+  describe: (profile) => `a request reusing an idempotency key (${idempotencyKeyWords(profile)}) with a different payload is rejected `
+    + `(${profile.idempotency.mismatchStatus.join('/')}), never executed or served`,
   run(history, { profile }): CheckVerdict {
     const view = viewOf(history, profile);
     const { mismatchStatus, inFlightStatus } = profile.idempotency;

@@ -68,7 +68,7 @@ describe('money-invariants', () => {
     const v = moneyInvariants.run(h.records, ctx);
     expect(v).toMatchObject({ verdict: 'pass', judged: 2, unit: 'payments' });
     expect(v.notJudged).toEqual([
-      { reason: 'refunded amount unreadable (refunded ≤ captured not checked)', count: 1 },
+      { reason: "refunded amount unreadable from the payment's $.amount_refunded (refunded ≤ captured not checked)", count: 1 },
       { reason: 'payment with no readable amount', count: 1 },
     ]);
   });

@@ -4,6 +4,8 @@ import { readField } from '../workload/request.js';
 import { readAmount } from '../profile/amount-format.js';
 import { exchangeAt, type Exchange, type HistoryView } from './history-view.js';
 import { IntGroups } from './int-groups.js';
+import { refundLedgerOf } from '../profile/refund-ledger.js';
+import { refundedAtEnd } from './refunded-total.js';
 
 /** A payment as one answer (or the final read) showed it. */
 export interface PaymentSnapshot {
@@ -54,11 +56,24 @@ const cache = new WeakMap<HistoryView, PaymentObservations>();
 
 const isFinal = (o: Observation): o is FinalRead => (o as FinalRead).kind === 'final-read';
 
-/** Reads one observation's payment fields through the profile (transient; nothing is kept). */
-export function snapshotOf(profile: ApiProfile, o: Observation, resourceId: string): PaymentSnapshot {
+/**
+ * The refunded total a final read stands for: what it read (the payment's field, or the refund list
+ * it fetched), or, when refund answers are the profile's only ledger, their sum up to the end.
+ */
+function finalRefunded(profile: ApiProfile, final: FinalRead, view: HistoryView | undefined): number | undefined {
+  if (refundLedgerOf(profile)?.source !== 'answers' || !view) return final.amountRefunded;
+  const payment = view.payments.find(final.resourceId);
+  return payment < 0 ? undefined : refundedAtEnd(view, profile, payment, final).amount;
+}
+
+/**
+ * Reads one observation's payment fields through the profile (transient; nothing is kept). With the
+ * view, a final read's refunded total follows the profile's refund ledger even when that is the answers.
+ */
+export function snapshotOf(profile: ApiProfile, o: Observation, resourceId: string, view?: HistoryView): PaymentSnapshot {
   if (isFinal(o)) {
     return {
-      resourceId, status: o.paymentStatus, amount: o.amount, amountCaptured: o.amountCaptured, amountRefunded: o.amountRefunded,
+      resourceId, status: o.paymentStatus, amount: o.amount, amountCaptured: o.amountCaptured, amountRefunded: finalRefunded(profile, o, view),
       currency: o.currency, time: o.time, startedAt: o.time, finalRead: o,
     };
   }

@@ -1,4 +1,5 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
+import { eventIdWords } from '../profile/profile-words.js';
 import type { ApiProfile } from '../config/profile-types.js';
 import { MAX_WITNESSES, viewOf } from './history-view.js';
 import { callbackAttempts, delivered, type CallbackAttempt } from './callback-attempts.js';
@@ -11,7 +12,8 @@ import { ReasonTally } from './reason-tally.js';
  */
 export const retriesKeepEventId: Check = {
   name: 'retries-keep-event-id',
-  description: 'callback retries carry the same event id (webhook-id) as the failed attempt',
+  description: 'callback retries carry the same event id as the failed attempt',
+  describe: (profile) => `callback retries carry the same event id${profile.webhooks ? ` (${eventIdWords(profile.webhooks)})` : ''} as the failed attempt`,
   inapplicable(profile: ApiProfile) {
     return profile.webhooks ? undefined : 'the profile declares no webhooks, so there are no callback retries to check';
   },
@@ -24,6 +26,10 @@ export const retriesKeepEventId: Check = {
     const groupOf = (attempts: CallbackAttempt[]): string | undefined => {
       const d = attempts.find((a) => a.delivery)?.delivery;
       return d?.resourceId ? `${d.resourceId}|${d.eventType ?? ''}|${d.paymentStatus ?? ''}` : undefined;
+    };
+    const typeOf = (attempts: CallbackAttempt[]): string => {
+      const type = attempts.find((a) => a.delivery?.eventType)?.delivery?.eventType;
+      return type ? ` (${type})` : '';
     };
     const stopped = (a: CallbackAttempt): boolean => a.status !== undefined && policy.stopOn.includes(a.status);
     const failedOnce = (attempts: CallbackAttempt[]): boolean => attempts.some((a) => !delivered(a) && !stopped(a));
@@ -71,7 +77,8 @@ export const retriesKeepEventId: Check = {
         const next = events[i + 1]!;
         const d = next.attempts[0]!;
         witnesses.push({
-          summary: `Event ${failed.eventId} failed (${last.status ?? 'transport error'}) and was retried as a new event ${next.eventId} for the same payment and type; retries must keep the event id.`,
+          summary: `Event ${failed.eventId} failed (${last.status ?? 'transport error'}) and was retried as a new event ${next.eventId} (event id at ${eventIdWords(profile.webhooks!)}) `
+            + `for the same payment and type${typeOf(failed.attempts)}; retries must keep the event id.`,
           records: [last.record, d.record],
         });
       }

@@ -1,4 +1,5 @@
 import { signatureSchemeName } from '../webhooks/signature.js';
+import { signatureWords } from '../profile/profile-words.js';
 import type { Check, CheckVerdict, Witness } from './types.js';
 import type { ApiProfile } from '../config/profile-types.js';
 import { MAX_WITNESSES, viewOf } from './history-view.js';
@@ -7,6 +8,9 @@ import { MAX_WITNESSES, viewOf } from './history-view.js';
 export const signaturesValid: Check = {
   name: 'signatures-valid',
   description: 'every callback signature verifies and its timestamp is fresh (within the profile tolerance)',
+  describe: (profile) => (profile.webhooks
+    ? `every callback's ${signatureWords(profile.webhooks)} signature verifies and its timestamp is fresh (within ${profile.webhooks.toleranceSeconds} s)`
+    : 'every callback signature verifies and its timestamp is fresh (within the profile tolerance)'),
   inapplicable(profile: ApiProfile) {
     if (!profile.webhooks) return 'the profile declares no webhooks, so there are no signatures to check';
     if (profile.webhooks.signature === 'none') return 'the profile says callbacks are not signed (webhooks.signature: none), so no signature can be verified';

@@ -49,6 +49,8 @@ export interface Check {
   name: string;
   /** One line for `chaos list` and the scenario schema. */
   description: string;
+  /** Called by reports that know the run's profile: `description` in the API's own words (its key header, event id path). */
+  describe?(profile: ApiProfile): string;
   /** Called after a run (or by `payharness check`); returns data, not text. */
   run(history: readonly HistoryRecord[], context: CheckContext): CheckVerdict;
   /**

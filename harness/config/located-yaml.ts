@@ -88,6 +88,22 @@ function knownKeys(error: ErrorObject): string[] {
   return schema?.properties ? Object.keys(schema.properties) : [];
 }
 
+/**
+ * What a pattern asks for, in words with an example that fits the field: the profile and scenario
+ * schemas use a few patterns, each for one kind of value. Others say the pattern itself.
+ */
+const PATTERN_HINTS: Record<string, string> = {
+  '^\\$': 'a JSON path starts with "$", e.g. $.id, $.data[0].amount or $.error.code',
+  '^/': 'a path on the target starts with "/", e.g. /v1/payments/{id}/capture; the host comes from --target',
+  '^[A-Z]{3}$': 'an ISO 4217 currency code in upper case, e.g. EUR or JPY; to send it as "eur", add placeholders: {currency: {case: lower}}',
+  '^[a-z0-9][a-z0-9-]*$': 'a name of lower-case letters, digits and dashes, e.g. lost-responses',
+  '^[A-Za-z0-9_-]+$': 'a name of letters, digits, "_" and "-", e.g. drop-callbacks',
+};
+
+export function patternHint(pattern: string): string {
+  return PATTERN_HINTS[pattern] ?? `it must match ${pattern}`;
+}
+
 /** One located, human sentence per ajv error, with a hint; noise from `oneOf`/`if` branches dropped. */
 export function describeAjvErrors(located: LocatedDocument, errors: readonly ErrorObject[]): string[] {
   const out = new Set<string>();
@@ -109,7 +125,7 @@ export function describeAjvErrors(located: LocatedDocument, errors: readonly Err
     } else if (e.keyword === 'type') {
       line = `${locate(located, e.instancePath)}: ${where} must be ${String(params.type)} (hint: got ${JSON.stringify(valueAt(located.value, e.instancePath)) ?? 'nothing'})`;
     } else if (e.keyword === 'pattern') {
-      line = `${locate(located, e.instancePath)}: ${where} is ${JSON.stringify(valueAt(located.value, e.instancePath))}, which does not have the expected form (hint: it must match ${String(params.pattern)}, e.g. lower-case words joined by dashes for names)`;
+      line = `${locate(located, e.instancePath)}: ${where} is ${JSON.stringify(valueAt(located.value, e.instancePath))}, which does not have the expected form (hint: ${patternHint(String(params.pattern))})`;
     } else {
       line = `${locate(located, e.instancePath)}: ${where} ${e.message ?? 'is invalid'} (hint: got ${JSON.stringify(valueAt(located.value, e.instancePath)) ?? 'nothing'})`;
     }

@@ -102,6 +102,30 @@ const hmacSignature = {
   },
 } as const;
 
+/** Where the refunded total comes from: the payment's field, a refund list per payment, or refund answers. */
+const refundLedger = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['source'],
+  properties: {
+    source: { enum: ['field', 'list', 'answers'] },
+    list: operation,
+    items: jsonPath,
+    amount: jsonPath,
+    status: jsonPath,
+    counted: { type: 'array', items: { type: 'string' }, minItems: 1 },
+  },
+  allOf: [
+    { if: { properties: { source: { const: 'list' } } }, then: { required: ['list', 'items', 'amount'] } },
+    { if: { properties: { source: { const: 'answers' } } }, then: { required: ['amount'] } },
+    { if: { required: ['status'] }, then: { required: ['counted'] } },
+  ],
+} as const;
+
+export const EVENT_KINDS = ['created', 'authorized', 'captured', 'canceled', 'refunded', 'failed'] as const;
+
+const eventTypeNames = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] } as const;
+
 export const RETRY_POLICY_SCHEMA = {
   type: 'object',
   additionalProperties: false,
@@ -184,10 +208,18 @@ export const PROFILE_SCHEMA = {
         resourceIdPath: jsonPath,
         resourceStatusPath: jsonPath,
         events: { type: 'array', items: { type: 'string' }, minItems: 1 },
+        eventKinds: { type: 'object', additionalProperties: false, properties: Object.fromEntries(EVENT_KINDS.map((k) => [k, eventTypeNames])) },
+        eventTypes: {
+          type: 'object',
+          additionalProperties: {
+            type: 'object', additionalProperties: false, required: ['resourceIdPath'], properties: { resourceIdPath: jsonPath, resourceStatusPath: jsonPath },
+          },
+        },
         retryPolicy: RETRY_POLICY_SCHEMA,
         toleranceSeconds: { type: 'number', minimum: 0 },
       },
     },
+    refundLedger,
     providerStatesPath: { type: 'string', pattern: '^/' },
   },
 } as const;

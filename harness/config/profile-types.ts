@@ -151,6 +151,10 @@ export interface WebhookSpec {
   resourceStatusPath?: string;
   /** Events to subscribe to (`["*"]` for all). */
   events: string[];
+  /** Abstract kinds → the API's event type name(s), so scenarios name kinds (`canceled`) on any API. */
+  eventKinds?: Partial<Record<EventKind, string | string[]>>;
+  /** Per event type (the API's name): where its payload holds the payment, overriding the paths above. */
+  eventTypes?: Record<string, EventTypePaths>;
   retryPolicy: RetryPolicy;
   /** Oldest signature timestamp accepted, seconds. */
   toleranceSeconds: number;
@@ -189,6 +193,39 @@ export interface HmacSignatureSpec {
   secretPrefix?: string;
 }
 
+/**
+ * Where a payment's refunded total comes from (harness/profile/refund-ledger.ts). Absent: the
+ * payment's own `fields.amountRefunded` when declared, else unreadable.
+ */
+export type RefundLedgerSpec =
+  /** The payment carries it at `fields.amountRefunded`. */
+  | { source: 'field' }
+  /** Refunds are their own objects, listed per payment: the sum of the listed refunds that succeeded. */
+  | ({ source: 'list'; list: OperationSpec; items: string } & RefundItemPaths)
+  /** Nothing lists them: the sum of the refund answers the run saw succeed, one per refund id. */
+  | ({ source: 'answers' } & RefundItemPaths);
+
+/** How to read one refund object (a listed item or a refund answer). */
+export interface RefundItemPaths {
+  /** JSON path of the refund's amount, read with the profile's amount format (`$.amount`). */
+  amount: string;
+  /** JSON path of the refund's status (`$.status`); absent: every refund counts. */
+  status?: string;
+  /** Statuses that count as refunded money (`[succeeded, pending]`); needed with `status`. */
+  counted?: string[];
+}
+
+/** The API's own names for one abstract event kind; a scenario's receiver rules may use either. */
+export type EventKind = 'created' | 'authorized' | 'captured' | 'canceled' | 'refunded' | 'failed';
+
+/** Where one event type's payload holds its payment, when it differs from the webhook-wide paths. */
+export interface EventTypePaths {
+  /** Path to the payment id (`$.data.object.payment_intent` for a refund event). */
+  resourceIdPath: string;
+  /** Path to the payment status; absent: this event type carries no payment status. */
+  resourceStatusPath?: string;
+}
+
 export interface ApiProfile {
   name: string;
   /** Request encoding for bodies. */
@@ -216,6 +253,8 @@ export interface ApiProfile {
   /** What error answers mean, first match wins; `idempotency.*Status` are the shorthand. */
   errors?: ErrorRule[];
   webhooks?: WebhookSpec;
+  /** Where the refunded total comes from; default `field` when `fields.amountRefunded` is declared. */
+  refundLedger?: RefundLedgerSpec;
   /** Endpoint for Pact provider states, if the provider has one. */
   providerStatesPath?: string;
 }

@@ -62,6 +62,9 @@ function declaredPaths(value: unknown): { pointer: string; what: string; path: u
   if (isPlainObject(value.webhooks) && isPlainObject(value.webhooks.register)) {
     found.push({ pointer: '/webhooks/register/path', what: 'operation "webhooks.register"', path: value.webhooks.register.path });
   }
+  if (isPlainObject(value.refundLedger) && isPlainObject(value.refundLedger.list)) {
+    found.push({ pointer: '/refundLedger/list/path', what: 'operation "refundLedger.list"', path: value.refundLedger.list.path });
+  }
   found.push({ pointer: '/providerStatesPath', what: 'providerStatesPath', path: value.providerStatesPath });
   return found.filter((f) => typeof f.path === 'string');
 }

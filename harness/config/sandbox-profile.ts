@@ -84,6 +84,8 @@ export const SANDBOX_PROFILE: ApiProfile = {
     resourceIdPath: '$.data.object.id',
     resourceStatusPath: '$.data.object.status',
     events: ['*'],
+    // The sandbox has no separate authorization or failure events: a manual payment's creation is its authorization.
+    eventKinds: { created: 'payment.created', captured: 'payment.captured', canceled: 'payment.canceled', refunded: 'payment.refunded' },
     retryPolicy: { ...SANDBOX_RETRY_POLICY, stopOn: [...SANDBOX_RETRY_POLICY.stopOn] },
     toleranceSeconds: 300,
   },

@@ -5,6 +5,7 @@ import type { ApiProfile } from '../config/profile-types.js';
 import type { PaymentOperation } from '../history/types.js';
 import { buildRequest, readField, type RequestParams } from '../workload/request.js';
 import { verifySignature } from '../webhooks/signature.js';
+import { readEvent } from '../profile/event-kinds.js';
 
 /** A produced message: the payload plus its metadata (the delivery's headers). */
 export interface ProducedMessage {
@@ -77,7 +78,10 @@ export class WebhookMessageProducer {
         amount = Number(readField(answer, this.profile.fields.amount) ?? amount);
       }
     }
-    const delivery = await this.waitFor((d) => readField(d.body, this.spec().eventTypePath) === eventType && readField(d.body, this.spec().resourceIdPath) === paymentId);
+    const delivery = await this.waitFor((d) => {
+      const event = readEvent(this.spec(), d.body);
+      return event.eventType === eventType && event.resourceId === paymentId;
+    });
     const signature = verifySignature(this.spec().signature, this.secret, delivery.raw, delivery.headers, delivery.arrivedMs);
     if (!signature.valid) throw new Error(`the ${eventType} delivery carries an invalid signature: ${signature.error ?? 'unknown reason'}`);
     const metadata: Record<string, string> = {};

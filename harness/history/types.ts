@@ -111,6 +111,8 @@ export interface DeliveryRecord extends RecordBase {
   /** Event id from the payload / webhook-id header; retries must repeat it. */
   eventId: string;
   eventType?: string;
+  /** The abstract kind (`captured`, `refunded`…) the profile maps the type to (harness/profile/event-kinds.ts). */
+  eventKind?: string;
   /** Payment the event is about, read from the payload. */
   resourceId?: string;
   /** The status our sink answered (the scenario may make it fail the first N). */
@@ -142,6 +144,8 @@ export interface FinalRead extends RecordBase {
   currency?: string;
   /** Reference / lookup key used to find it, when listed by reference. */
   reference?: string;
+  /** The refund list read for `amountRefunded` when the profile's refund ledger is a list (harness/profile/refund-ledger.ts). */
+  refundList?: { status?: number; body?: unknown; error?: string; listed?: number; counted?: number };
 }
 
 /** A listing by reference at the end of a run: how many payments exist for one logical create. */

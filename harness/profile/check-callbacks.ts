@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebhookSpec } from '../config/profile-types.js';
 import { readField } from '../workload/request.js';
+import { eventPaths, readEvent } from './event-kinds.js';
 import { verifySignature, type SignatureResult } from '../webhooks/signature.js';
 import { show, type CheckLine } from './check-report.js';
 
@@ -47,8 +48,8 @@ export async function startCallbackReceiver(spec: WebhookSpec): Promise<Callback
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const about = (ids: ReadonlySet<string>): Callback | undefined => all.find((c) => {
-    const id = readField(c.payload, spec.resourceIdPath);
-    return (typeof id === 'string' || typeof id === 'number') && ids.has(String(id));
+    const id = readEvent(spec, c.payload).resourceId;
+    return id !== undefined && ids.has(id);
   });
   return {
     url: `http://127.0.0.1:${port}/payharness-profile-check`,
@@ -98,8 +99,9 @@ export function inspectCallback(spec: WebhookSpec, states: ReadonlySet<string>, 
   };
   path('eventId', spec.eventIdPath);
   path('eventType', spec.eventTypePath, (v) => (typeof v === 'string' ? undefined : 'not a string'));
-  path('resourceId', spec.resourceIdPath);
-  path('resourceStatus', spec.resourceStatusPath, (v) => (typeof v === 'string' && states.has(v) ? undefined : 'not a lifecycle state'));
+  const own = eventPaths(spec, readEvent(spec, match.payload).eventType);
+  path('resourceId', own.resourceIdPath);
+  path('resourceStatus', own.resourceStatusPath, (v) => (typeof v === 'string' && states.has(v) ? undefined : 'not a lifecycle state'));
   const sig = match.signature;
   const scheme = typeof spec.signature === 'object' ? `hmac ${spec.signature.header}` : spec.signature;
   lines.push({ op, what: 'signature', value: scheme, mark: sig.valid ? 'ok' : 'suspicious', ...(sig.valid ? {} : { note: `does not verify: ${sig.error ?? 'no signature matches'}` }) });

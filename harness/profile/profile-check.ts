@@ -10,6 +10,7 @@ import { readAmount } from './amount-format.js';
 import { classifyAnswer } from './error-classes.js';
 import { inspectCallback, startCallbackReceiver, type CallbackReceiver } from './check-callbacks.js';
 import { inspectPayment, lifecycleStates, show, type CheckLine, type Expected } from './check-report.js';
+import { inspectRefundList } from './inspect-refund-list.js';
 
 /**
  * `payharness profile check`: one real flow per operation the profile declares, so a wrong mapping
@@ -138,6 +139,7 @@ export async function checkProfile(options: ProfileCheckOptions): Promise<Profil
           if (snapshot === undefined) lines.push({ op: 'refund', what: 'refundPayment', path: profile.fields.refundPayment, value: '(absent)', mark: 'missing' });
           else inspect('refund', snapshot, { id: idA, amountRefunded: PARTIAL_REFUND, from: a.status });
         }
+        if (ref.outcome === 'ok') lines.push(...await inspectRefundList(target, profile, idA, PARTIAL_REFUND));
         const after = await call('get (after refund)', 'get', { id: idA });
         if (after.outcome === 'ok') {
           a.status = inspect('get (after refund)', after.body, { id: idA, amount: AMOUNT, amountRefunded: ref.outcome === 'ok' ? PARTIAL_REFUND : undefined }) ?? a.status;

@@ -3,6 +3,7 @@ import type { HistoryRecord, RunStart } from '../history/types.js';
 import type { CheckVerdict } from '../checks/types.js';
 import type { Reporter } from './types.js';
 import { CHECKS } from '../checks/index.js';
+import { checkDescription } from '../checks/check-description.js';
 import { esc } from './html-escape.js';
 import { renderTimeline } from './html-timeline.js';
 import { renderRetrySchedule } from './html-retries.js';
@@ -48,8 +49,9 @@ function judgedCell(c: CheckVerdict): string {
   return `${judged ? `<div class="judged">${esc(judged)}</div>` : ''}${skipped}${stats}`;
 }
 
-function checkRow(c: CheckVerdict): string {
-  const description = CHECKS.find((k) => k.name === c.name)?.description ?? '';
+function checkRow(c: CheckVerdict, profile: ApiProfile | undefined): string {
+  const check = CHECKS.find((k) => k.name === c.name);
+  const description = check ? checkDescription(check, profile) : '';
   const witnesses = c.witnesses.length
     ? `<ul class="witnesses">${c.witnesses.map((w) => `<li class="witness">${esc(w.summary)}<details><summary>${w.records.length} record${w.records.length === 1 ? '' : 's'}</summary><pre>${esc(w.records.map((r) => JSON.stringify(r)).join('\n'))}</pre></details></li>`).join('')}</ul>`
     : '';
@@ -95,7 +97,7 @@ ${renderTimeline(records)}
 <h3>Callback retries against the promised schedule</h3>
 ${renderRetrySchedule(records, profile)}
 <h3>Checks</h3>
-<table><thead><tr><th>verdict</th><th>check and witnesses</th><th>judged</th></tr></thead><tbody>${s.checks.map(checkRow).join('')}</tbody></table>
+<table><thead><tr><th>verdict</th><th>check and witnesses</th><th>judged</th></tr></thead><tbody>${s.checks.map((c) => checkRow(c, profile)).join('')}</tbody></table>
 </section>`;
     });
     return `<!doctype html>

@@ -4,6 +4,8 @@ import type { HistoryRecorder } from '../history/recorder.js';
 import { buildRequest, readField } from '../workload/request.js';
 import { urlOnTarget } from '../safety.js';
 import { readAmount } from '../profile/amount-format.js';
+import { refundLedgerOf, sumListedRefunds } from '../profile/refund-ledger.js';
+import type { FinalRead } from '../history/types.js';
 
 /** One logical create the workload made: its reference and the payments its answers named, if any. */
 export interface TouchedPayment {
@@ -22,7 +24,9 @@ export interface FinalReadOptions {
 /** Ids and statuses may come as strings or numbers (an integer primary key). */
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
-async function call(baseUrl: string, profile: ApiProfile, op: 'get' | 'list', params: { id?: string; reference?: string }): Promise<{ status?: number; body?: unknown; error?: string }> {
+type Answer = { status?: number; body?: unknown; error?: string };
+
+async function call(baseUrl: string, profile: ApiProfile, op: 'get' | 'list', params: { id?: string; reference?: string }): Promise<Answer> {
   try {
     const built = buildRequest(profile, op, params);
     const res = await request(urlOnTarget(baseUrl, built.path), { method: 'GET', headers: built.headers, signal: AbortSignal.timeout(5_000) });
@@ -35,6 +39,25 @@ async function call(baseUrl: string, profile: ApiProfile, op: 'get' | 'list', pa
   } catch (error) {
     return { error: (error as Error).message };
   }
+}
+
+/**
+ * The refunded total from the payment's refund list, when the profile's ledger is a list: the list
+ * answer is kept in the final read so a witness shows what was summed. Other ledgers: nothing to add.
+ */
+export async function readRefundList(baseUrl: string, profile: ApiProfile, id: string): Promise<Pick<FinalRead, 'amountRefunded' | 'refundList'>> {
+  const ledger = refundLedgerOf(profile);
+  if (ledger?.source !== 'list') return {};
+  // The list is one more request template: built and sent exactly as the `get` template is.
+  const res = await call(baseUrl, { ...profile, operations: { ...profile.operations, get: ledger.list } }, 'get', { id });
+  if (res.status === undefined || res.status >= 300) {
+    return { amountRefunded: undefined, refundList: { status: res.status, body: res.body, error: res.error ?? `status ${res.status}` } };
+  }
+  const sum = sumListedRefunds(profile, ledger, res.body);
+  return {
+    amountRefunded: sum.amount,
+    refundList: { status: res.status, body: res.body, listed: sum.listed, counted: sum.counted, ...(sum.problem ? { error: sum.problem } : {}) },
+  };
 }
 
 /** Runs `work` over `items` with at most `concurrency` in flight, stopping early on abort. */
@@ -78,6 +101,7 @@ export async function recordFinalReads(baseUrl: string, profile: ApiProfile, rec
     const res = await call(baseUrl, profile, 'get', { id });
     const ok = res.status !== undefined && res.status < 300;
     const body = res.body;
+    const refunds = ok ? await readRefundList(baseUrl, profile, id) : {};
     recorder.append({
       kind: 'final-read', resourceId: id, reference, outcome: ok ? 'ok' : res.status === undefined ? 'info' : 'fail', status: res.status, body,
       paymentStatus: ok ? str(readField(body, f.status)) : undefined,
@@ -85,6 +109,8 @@ export async function recordFinalReads(baseUrl: string, profile: ApiProfile, rec
       amountCaptured: ok && f.amountCaptured ? readAmount(profile, body, f.amountCaptured) : undefined,
       amountRefunded: ok && f.amountRefunded ? readAmount(profile, body, f.amountRefunded) : undefined,
       currency: ok && f.currency ? str(readField(body, f.currency)) : undefined,
+      // A refund list, when that is where the refunded total lives, overrides the payment's field.
+      ...refunds,
     });
   });
 }

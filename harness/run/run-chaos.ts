@@ -12,6 +12,7 @@ import { redactJson } from '../redact.js';
 import { runScenario } from './run-scenario.js';
 import { ProgressLine } from './progress.js';
 import { refuseInapplicableChecks } from '../checks/index.js';
+import { refuseUnmappedKinds } from './receiver-kinds.js';
 import { RunSession, type RunOutcome } from './run-session.js';
 
 export interface ChaosOptions {
@@ -64,6 +65,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const profile = resolveProfile(options, scenarios);
   // A check that cannot apply to this API could only end `unknown`: refuse before anything starts.
   for (const s of scenarios) refuseInapplicableChecks(profile, s.name, s.checks.map((c) => c.name));
+  for (const s of scenarios) refuseUnmappedKinds(profile, s);
   if (options.target) assertTargetAllowed(options.target, options.allowTargets ?? []);
   if (options.target && options.bugs?.length) throw new UsageError('E_BUGS_WITH_TARGET', '--bug only applies to the built-in sandbox', { hint: 'leave out --target to run against the sandbox with planted bugs' });
   const timeScale = options.timeScale ?? DEFAULT_SANDBOX_TIME_SCALE;

@@ -1,4 +1,5 @@
 import type { ReceiverRule } from '../config/scenario-types.js';
+import { eventMatches, type EventFacts } from '../profile/event-kinds.js';
 
 /** What the sink answers to one delivery. */
 export interface ReceiverAnswer {
@@ -14,11 +15,12 @@ export class ReceiverBehaviour {
 
   constructor(private readonly rules: readonly ReceiverRule[] = []) {}
 
-  answer(eventId: string, eventType: string | undefined): ReceiverAnswer {
+  /** A rule's `eventTypes` may name abstract kinds (`canceled`) or the API's own type names. */
+  answer(eventId: string, event: Pick<EventFacts, 'eventType' | 'eventKind'>): ReceiverAnswer {
     const seen = this.perEvent.get(eventId) ?? 0;
     this.perEvent.set(eventId, seen + 1);
     for (const rule of this.rules) {
-      if (rule.eventTypes && (!eventType || !rule.eventTypes.includes(eventType))) continue;
+      if (rule.eventTypes && !eventMatches(event, rule.eventTypes)) continue;
       const count = rule.per === 'event' ? seen : (this.perRule.get(rule) ?? 0);
       if (count >= rule.first) continue;
       if (rule.per === 'scenario') this.perRule.set(rule, count + 1);

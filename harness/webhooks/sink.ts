@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { WebhookSpec } from '../config/profile-types.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { readField } from '../workload/request.js';
+import { readEvent } from '../profile/event-kinds.js';
 import { ReceiverBehaviour } from './receiver-rules.js';
 import { verifySignature } from './signature.js';
 import { promisedDelay, type RetrySlack } from '../checks/retry-timing.js';
@@ -67,25 +68,22 @@ export async function startWebhookSink(spec: WebhookSpec, recorder: HistoryRecor
     }
     const headerId = req.headers['webhook-id'];
     const eventId = String(readField(payload, spec.eventIdPath) ?? (Array.isArray(headerId) ? headerId[0] : headerId) ?? 'unknown');
-    const eventType = readField(payload, spec.eventTypePath);
-    const resourceId = readField(payload, spec.resourceIdPath);
-    const paymentStatus = spec.resourceStatusPath ? readField(payload, spec.resourceStatusPath) : undefined;
+    const { eventType, eventKind, resourceId, paymentStatus } = readEvent(spec, payload);
     const sig = verifySignature(spec.signature, secret, body, req.headers, arrivedMs);
-    const answer = behaviour.answer(eventId, typeof eventType === 'string' ? eventType : undefined);
+    const answer = behaviour.answer(eventId, { eventType, eventKind });
     received++;
     lastDeliveryTime = time;
     const state = events.get(eventId) ?? { attempts: 0, lastTime: 0, lastStatus: 0 };
     events.set(eventId, { attempts: state.attempts + 1, lastTime: time, lastStatus: answer.status });
-    if (typeof resourceId === 'string') seenResources.add(resourceId);
-    const owner = typeof resourceId === 'string' ? owners.get(resourceId) : undefined;
+    if (resourceId !== undefined) seenResources.add(resourceId);
+    const owner = resourceId !== undefined ? owners.get(resourceId) : undefined;
     recorder.append({
       kind: 'delivery', time, eventId, ...(owner ? { scenario: owner } : {}),
-      eventType: typeof eventType === 'string' ? eventType : undefined,
-      resourceId: typeof resourceId === 'string' ? resourceId : undefined,
+      eventType, ...(eventKind ? { eventKind } : {}), resourceId,
       answeredStatus: answer.status, retryAfterSeconds: answer.retryAfterSeconds,
       ...(answer.delayMs ? { answerDelayMs: answer.delayMs } : {}),
       signatureValid: sig.valid, signatureAgeSeconds: sig.ageSeconds, signatureError: sig.error,
-      paymentStatus: typeof paymentStatus === 'string' ? paymentStatus : undefined,
+      paymentStatus,
     });
     if (answer.delayMs) await sleep(answer.delayMs);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
