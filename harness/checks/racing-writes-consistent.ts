@@ -72,7 +72,8 @@ function seenAfter(t: PaymentTimeline, race: readonly WriteRequest[]): StatusSee
   const settled = Math.max(...race.filter((w) => !w.lost).map(stopsAt), ...race.map((w) => w.sentAt));
   const s = t.seen.find((x) => x.sentAt >= settled);
   if (!s) return undefined;
-  const moved = t.writes.some((x) => !race.includes(x) && mayHaveTakenEffect(x) && x.sentAt < s.seenAt);
+  // Writes sent before the race ended before it began (races are maximal); a later one may have moved the payment first.
+  const moved = t.writes.some((x) => !race.includes(x) && mayHaveTakenEffect(x) && x.sentAt >= race[0]!.sentAt && x.sentAt < s.seenAt);
   return moved ? undefined : s;
 }
 
