@@ -43,7 +43,7 @@ describe('forbidden-writes-refused', () => {
     h.at(200).request('refund', { key: 'r1', resourceId: 'pay_1', amount: 2500 }, { status: 201, body: { payment: h.payment('pay_1', 'requires_capture', 2500, 0) } });
     const v = forbiddenWritesRefused.run(h.records, ctx);
     expect(v.verdict).toBe('fail');
-    expect(v.witnesses[0]!.summary).toBe('Payment pay_1 was "requires_capture" (as create #6 answered at 110 ms) when refund #7 of 2500 was sent at 200 ms, '
+    expect(v.witnesses[0]!.summary).toBe('Payment pay_1 was "requires_capture" (as create #6 answered at 110 ms: amount 2500, captured 0, refunded 0) when refund #7 of 2500 was sent at 200 ms, '
       + 'and it was accepted (201 at 210 ms); the lifecycle forbids that: refund leads to "partially_refunded", and the lifecycle allows only "succeeded", "canceled" from "requires_capture".');
     // The answer that showed the state, and the accepted write.
     expect(v.witnesses[0]!.records.map((r) => r.kind)).toEqual(['invoke', 'complete', 'invoke', 'complete']);
@@ -70,7 +70,7 @@ describe('forbidden-writes-refused', () => {
     h.request('cancel', { key: 'x2', resourceId: 'pay_2' }, { status: 200, body: h.payment('pay_2', 'succeeded', 1000, 1000) });
     const v = forbiddenWritesRefused.run(h.records, ctx);
     expect(v.witnesses).toHaveLength(2);
-    expect(v.witnesses[0]!.summary).toMatch(/^Payment pay_1 was "succeeded" \(as capture #7 answered at \d+ ms\) when capture #8 of 1000/);
+    expect(v.witnesses[0]!.summary).toMatch(/^Payment pay_1 was "succeeded" \(as capture #7 answered at \d+ ms: amount 1000, captured 1000, refunded 0\) when capture #8 of 1000/);
     expect(v.witnesses[0]!.summary).toContain('capture leads to "succeeded", and the lifecycle allows only "partially_refunded", "refunded" from "succeeded"');
     expect(v.witnesses[1]!.summary).toContain('cancel leads to "canceled"');
   });

@@ -7,7 +7,7 @@ import { observationAt, snapshotRecords, snapshotOf } from './payment-snapshots.
 function witness(view: HistoryView, t: PaymentTimeline, w: WriteRequest, status: string, seen: PaymentTimeline['seen'][number], why: string): Witness {
   const accepted = exchangeAt(view, w.accepted);
   const amount = w.amount !== undefined ? ` of ${w.amount}` : '';
-  const summary = `Payment ${t.payment} was "${status}" (as ${seenBy(view, seen)}) when ${w.op} #${accepted.invoke.opId}${amount} `
+  const summary = `Payment ${t.payment} was "${status}" (as ${seenBy(view, seen, t.payment)}) when ${w.op} #${accepted.invoke.opId}${amount} `
     + `was sent ${at(w.sentAt)}, and it was accepted (${accepted.complete!.status} ${at(accepted.complete!.time)}); `
     + `the lifecycle forbids that: ${why}.`;
   const shown = snapshotRecords(snapshotOf(view.profile, observationAt(view, seen.entry), t.payment));

@@ -1,7 +1,7 @@
 import type { ApiProfile, LifecycleSpec } from '../config/profile-types.js';
 import type { PaymentOperation } from '../history/types.js';
 import { exchangeAt, type Exchange, type HistoryView } from './history-view.js';
-import { observedAtEntry, paymentObservations, requestedAtEntry, statusAt } from './payment-snapshots.js';
+import { observationAt, observedAtEntry, paymentObservations, requestedAtEntry, snapshotOf, statusAt } from './payment-snapshots.js';
 
 /** The writes on an existing payment whose effect the lifecycle governs. */
 export const STATE_WRITES: ReadonlySet<PaymentOperation> = new Set(['capture', 'refund', 'cancel']);
@@ -157,9 +157,14 @@ export function ruleFor(lifecycle: LifecycleSpec, effects: LearnedEffects, op: P
 /** A time for sentences: "at 1234 ms". */
 export const at = (ms: number): string => (Number.isFinite(ms) ? `at ${Math.round(ms)} ms` : 'with no answer');
 
-/** How a status was seen: "get #12 answered at 340 ms". */
-export function seenBy(view: HistoryView, s: StatusSeen): string {
-  if (s.entry < 0) return `the final read ${at(s.seenAt)}`;
-  const { invoke } = exchangeAt(view, s.entry);
-  return `${invoke.op} #${invoke.opId} answered ${at(s.seenAt)}`;
+/**
+ * How a status was seen, with the amounts that answer showed, in minor units: "get #12 answered at
+ * 340 ms: amount 2500, captured 0, refunded 0".
+ */
+export function seenBy(view: HistoryView, s: StatusSeen, payment: string): string {
+  const snap = snapshotOf(view.profile, observationAt(view, s.entry), payment);
+  const amounts = [['amount', snap.amount], ['captured', snap.amountCaptured], ['refunded', snap.amountRefunded]] as const;
+  const shown = amounts.filter(([, v]) => v !== undefined).map(([name, v]) => `${name} ${v}`).join(', ');
+  const by = s.entry < 0 ? `the final read ${at(s.seenAt)}` : `${exchangeAt(view, s.entry).invoke.op} #${exchangeAt(view, s.entry).invoke.opId} answered ${at(s.seenAt)}`;
+  return shown ? `${by}: ${shown}` : by;
 }

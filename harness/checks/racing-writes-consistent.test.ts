@@ -36,7 +36,7 @@ describe('racing-writes-consistent', () => {
       ['capture', { key: 'k2', amount: 2500 }, { status: 200, body: h.payment('pay_1', 'succeeded', 2500, 2500) }]);
     const v = racingWritesConsistent.run(h.records, ctx);
     expect(v.verdict).toBe('fail');
-    expect(v.witnesses[0]!.summary).toBe('2 writes raced on payment pay_1 ("requires_capture" as create #1 answered at 10 ms): '
+    expect(v.witnesses[0]!.summary).toBe('2 writes raced on payment pay_1 ("requires_capture" as create #1 answered at 10 ms: amount 2500, captured 0, refunded 0): '
       + 'capture #2 of 2500 (200 at 140 ms → "succeeded"), capture #3 of 2500 (200 at 145 ms → "succeeded"); '
       + '2 were accepted, but no order of them is one the lifecycle allows from "requires_capture" (at most one of them may take effect).');
     expect(v.witnesses[0]!.records).toHaveLength(4);
@@ -60,7 +60,7 @@ describe('racing-writes-consistent', () => {
     h.at(300).request('get', { resourceId: 'pay_1' }, { status: 200, body: h.payment('pay_1', 'canceled', 1000, 0) });
     const v = racingWritesConsistent.run(h.records, ctx);
     expect(v.verdict).toBe('fail');
-    expect(v.witnesses[0]!.summary).toContain('their answers leave the payment "succeeded", but it was "canceled" when get #4 answered at 310 ms.');
+    expect(v.witnesses[0]!.summary).toContain('their answers leave the payment "succeeded", but it was "canceled" when get #4 answered at 310 ms: amount 1000, captured 0, refunded 0.');
   });
 
   it('checks the end state of a race that followed earlier writes, and skips it when a later write may have moved the payment', () => {

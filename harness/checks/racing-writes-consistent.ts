@@ -123,7 +123,7 @@ export const racingWritesConsistent: Check = {
         const accepted = race.filter((w) => w.accepted >= 0);
         const lost = race.filter((w) => w.lost);
         const found = orders(t, lifecycle, effects, before.status, accepted, lost);
-        const head = `${race.length} writes raced on payment ${t.payment} ("${before.status}" as ${seenBy(view, before.seen)}): `
+        const head = `${race.length} writes raced on payment ${t.payment} ("${before.status}" as ${seenBy(view, before.seen, t.payment)}): `
           + `${race.map((w) => describeWrite(view, t, w)).join(', ')}`;
         if (found.ends.size === 0) {
           if (found.unsure) {
@@ -143,7 +143,7 @@ export const racingWritesConsistent: Check = {
         settledChecked++;
         if (found.ends.has(after.status)) continue;
         witnesses.push({
-          summary: `${head}; their answers leave the payment ${[...found.ends].map((s) => `"${s}"`).join(' or ')}, but it was "${after.status}" when ${seenBy(view, after)}.`,
+          summary: `${head}; their answers leave the payment ${[...found.ends].map((s) => `"${s}"`).join(' or ')}, but it was "${after.status}" when ${seenBy(view, after, t.payment)}.`,
           records: [...recordsOfRace(view, race), ...(after.entry >= 0 ? recordsOf(exchangeAt(view, after.entry)) : [view.history[-after.entry - 1]!])],
         });
       }
