@@ -46,8 +46,12 @@ export interface PaymentTimeline {
 
 export const mayHaveTakenEffect = (w: WriteRequest): boolean => w.accepted >= 0 || w.lost;
 
-/** Every payment that had a capture, refund or cancel sent to it, with its writes and the statuses seen of it. */
+const cache = new WeakMap<HistoryView, PaymentTimeline[]>();
+
+/** Every payment that had a capture, refund or cancel sent to it, with its writes and the statuses seen of it (built once per view). */
 export function paymentTimelines(view: HistoryView, profile: ApiProfile): PaymentTimeline[] {
+  const hit = cache.get(view);
+  if (hit) return hit;
   const byPayment = new Map<string, Map<string, WriteRequest>>();
   for (let e = 0; e < view.invokeAt.length; e++) {
     const ex = exchangeAt(view, e);
@@ -76,6 +80,7 @@ export function paymentTimelines(view: HistoryView, profile: ApiProfile): Paymen
     }
     out.push({ payment, writes: [...writes.values()].sort((a, b) => a.sentAt - b.sentAt), seen });
   }
+  cache.set(view, out);
   return out;
 }
 
@@ -165,6 +170,7 @@ export function seenBy(view: HistoryView, s: StatusSeen, payment: string): strin
   const snap = snapshotOf(view.profile, observationAt(view, s.entry), payment);
   const amounts = [['amount', snap.amount], ['captured', snap.amountCaptured], ['refunded', snap.amountRefunded]] as const;
   const shown = amounts.filter(([, v]) => v !== undefined).map(([name, v]) => `${name} ${v}`).join(', ');
-  const by = s.entry < 0 ? `the final read ${at(s.seenAt)}` : `${exchangeAt(view, s.entry).invoke.op} #${exchangeAt(view, s.entry).invoke.opId} answered ${at(s.seenAt)}`;
+  const invoke = s.entry < 0 ? undefined : exchangeAt(view, s.entry).invoke;
+  const by = invoke ? `${invoke.op} #${invoke.opId} answered ${at(s.seenAt)}` : `the final read ${at(s.seenAt)}`;
   return shown ? `${by}: ${shown}` : by;
 }
