@@ -98,6 +98,17 @@ const DEFECTS: Record<SandboxBug, (url: string) => Promise<boolean>> = {
     await api.post(`/v1/payments/${payment.id}/cancel`);
     return (await api.post(`/v1/payments/${payment.id}/capture`, {})).status === 200;
   },
+  'refund-uncaptured': async (url) => {
+    const api = apiClient(url);
+    const { json: payment } = await api.createPayment({ capture: 'manual' });
+    return (await api.post(`/v1/payments/${payment.id}/refunds`, { amount: 100 })).status === 201;
+  },
+  'capture-race': async (url) => {
+    const api = apiClient(url);
+    const { json: payment } = await api.createPayment({ capture: 'manual' });
+    const answers = await Promise.all([0, 1].map(() => api.post(`/v1/payments/${payment.id}/capture`, {})));
+    return answers.every((a) => a.status === 200);
+  },
 };
 
 /**
@@ -107,6 +118,7 @@ const DEFECTS: Record<SandboxBug, (url: string) => Promise<boolean>> = {
 const BUGGY_OPTIONS: Partial<Record<SandboxBug, { processingDelayMs: number }>> = {
   'idempotency-race': { processingDelayMs: 200 },
   'refund-overdraw': { processingDelayMs: 200 },
+  'capture-race': { processingDelayMs: 200 },
 };
 
 it('every planted bug has a demonstration here', () => {

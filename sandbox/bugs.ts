@@ -12,6 +12,8 @@ export const SANDBOX_BUG_DESCRIPTIONS = {
   'webhook-bad-signature': 'signatures are computed over a differently serialised payload and do not verify',
   'refund-overdraw': 'refunds check the balance without a row lock: concurrent refunds can exceed the captured amount',
   'capture-after-cancel': 'a canceled payment can still be captured',
+  'refund-uncaptured': 'a refund of an authorised, never captured payment is accepted (201) and recorded; the payment is left as it was',
+  'capture-race': 'a capture checks the status without a row lock: two concurrent captures, or a capture and a cancel, both succeed',
 } as const;
 
 export type SandboxBug = keyof typeof SANDBOX_BUG_DESCRIPTIONS;

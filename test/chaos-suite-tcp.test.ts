@@ -30,6 +30,8 @@ export const TCP_BUG_TO_CHECK: Record<string, { scenario: string; check: string;
   'webhook-bad-signature': { scenario: 'callbacks', check: 'signatures-valid', by: 'receiver answers' },
   'refund-overdraw': { scenario: 'refund-races', check: 'money-invariants', by: 'workload' },
   'capture-after-cancel': { scenario: 'illegal-transitions', check: 'lifecycle-transitions', by: 'workload' },
+  'refund-uncaptured': { scenario: 'illegal-transitions', check: 'forbidden-writes-refused', by: 'workload' },
+  'capture-race': { scenario: 'refund-races', check: 'racing-writes-consistent', by: 'workload' },
 };
 
 /**

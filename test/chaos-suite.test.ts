@@ -22,6 +22,8 @@ export const BUG_TO_CHECK: Record<string, { scenario: string; check: string; als
   'webhook-bad-signature': { scenario: 'callbacks', check: 'signatures-valid' },
   'refund-overdraw': { scenario: 'refund-races', check: 'money-invariants' },
   'capture-after-cancel': { scenario: 'illegal-transitions', check: 'lifecycle-transitions' },
+  'refund-uncaptured': { scenario: 'illegal-transitions', check: 'forbidden-writes-refused' },
+  'capture-race': { scenario: 'refund-races', check: 'racing-writes-consistent' },
 };
 
 const CLEAN_SEEDS = [11, 22, 33, 44, 55];

@@ -51,6 +51,11 @@ export class PaymentClient {
     this.timeoutMs = options.timeoutMs;
   }
 
+  /** The profile requests are shaped by: flows that follow the lifecycle read it. */
+  get profile(): ApiProfile {
+    return this.options.profile;
+  }
+
   /** Called when a scenario starts: its consumer gives up on an answer after this long (its `client.timeoutMs`). */
   useTimeout(ms: number): void {
     this.timeoutMs = ms;

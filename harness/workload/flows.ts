@@ -4,6 +4,8 @@ import type { ClientRetryPolicy } from '../config/scenario-types.js';
 import type { RequestParams } from './request.js';
 import type { AttemptResult, PaymentClient } from './client.js';
 import type { DuplicatePlan, FlowPlan } from './plan.js';
+import { runForbiddenWalk } from './flows-forbidden.js';
+import { runCaptureRace } from './flows-capture-race.js';
 
 /** What a flow needs from the run around it. */
 export interface FlowContext {
@@ -46,7 +48,8 @@ async function write(
 /** Runs one planned flow to its end (or until the run is interrupted). */
 export async function runFlow(ctx: FlowContext, plan: FlowPlan): Promise<void> {
   const reference = `${ctx.runId}-${plan.id}`;
-  const manual = plan.flow === 'authorize-capture' || plan.flow === 'cancel' || plan.flow === 'capture-after-cancel';
+  const manual = plan.flow === 'authorize-capture' || plan.flow === 'cancel' || plan.flow === 'capture-after-cancel'
+    || plan.flow === 'forbidden-transitions' || plan.flow === 'capture-race';
   const createParams: RequestParams = { amount: plan.amount, currency: ctx.currency, reference, captureMode: manual ? 'manual' : 'automatic' };
   const created = await write(ctx, 'create', 0, plan, createParams, { amount: plan.amount });
   ctx.touched(reference, `${plan.id}-0`, created.resourceId);
@@ -74,6 +77,12 @@ export async function runFlow(ctx: FlowContext, plan: FlowPlan): Promise<void> {
       break;
     case 'refund-race':
       await Promise.all(plan.refunds.map((amount, i) => write(ctx, 'refund', 1 + i, plan, { ...on, amount }, { resourceId: id, amount })));
+      break;
+    case 'forbidden-transitions':
+      await runForbiddenWalk(ctx, plan, on, write);
+      break;
+    case 'capture-race':
+      await runCaptureRace(ctx, plan, on, write);
       break;
     default:
       break;

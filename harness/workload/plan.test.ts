@@ -44,3 +44,23 @@ describe('outcomes', () => {
     expect(classifyError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })).failure).toBe('refused');
   });
 });
+
+describe('forbidden-transitions and capture-race plans', () => {
+  const walks = parseScenario('w.yaml', `name: w
+workload: {flows: 40, mix: {forbidden-transitions: 1, capture-race: 1, charge: 1}, amount: {min: 100, max: 200}}
+checks: [forbidden-writes-refused, racing-writes-consistent]
+`);
+
+  it('each forbidden-transitions flow names its walk and each capture race its racers, both kinds drawn', () => {
+    const plans = planFlows(walks, 0, new Prng(3));
+    const forbidden = plans.filter((p) => p.flow === 'forbidden-transitions');
+    const races = plans.filter((p) => p.flow === 'capture-race');
+    expect(new Set(forbidden.map((p) => p.walk))).toEqual(new Set(['capture-walk', 'cancel-walk']));
+    for (const p of races) {
+      expect(p.race!.filter((op) => op === 'capture').length).toBeGreaterThanOrEqual(1);
+      expect(p.race!.length).toBeGreaterThanOrEqual(2);
+    }
+    expect(new Set(races.map((p) => p.race!.join('+'))).size).toBeGreaterThan(1);
+    expect(plans.filter((p) => p.flow === 'charge').every((p) => p.walk === undefined && p.race === undefined)).toBe(true);
+  });
+});

@@ -1,5 +1,7 @@
 import type { FlowName, Scenario } from '../config/scenario-types.js';
 import type { Prng } from './prng.js';
+import { FORBIDDEN_WRITE_STEPS, planForbiddenWalk, type ForbiddenWalk } from './flows-forbidden.js';
+import { CAPTURE_RACE_WRITE_STEPS, planCaptureRace, type CaptureRace } from './flows-capture-race.js';
 
 /** Deliberate duplicates of one write, decided up front from the seed. */
 export interface DuplicatePlan {
@@ -19,6 +21,10 @@ export interface FlowPlan {
   refunds: number[];
   /** Duplicates per write step, by step index. */
   duplicates: DuplicatePlan[];
+  /** forbidden-transitions: which states the flow walks through. */
+  walk?: ForbiddenWalk;
+  /** capture-race: the writes that race, each with its own key. */
+  race?: CaptureRace;
 }
 
 const WRITE_STEPS: Record<FlowName, number> = {
@@ -28,6 +34,8 @@ const WRITE_STEPS: Record<FlowName, number> = {
   cancel: 2,
   'capture-after-cancel': 3,
   'refund-race': 4,
+  'forbidden-transitions': FORBIDDEN_WRITE_STEPS,
+  'capture-race': CAPTURE_RACE_WRITE_STEPS,
 };
 
 function duplicatesFor(scenario: Scenario, rng: Prng): DuplicatePlan {
@@ -55,8 +63,10 @@ export function planFlows(scenario: Scenario, scenarioIndex: number, rng: Prng):
       const racers = rng.int(2, 3);
       refunds = Array.from({ length: racers }, () => Math.ceil(amount * 0.6));
     }
+    const walk = flow === 'forbidden-transitions' ? planForbiddenWalk(rng) : undefined;
+    const race = flow === 'capture-race' ? planCaptureRace(rng) : undefined;
     const duplicates = Array.from({ length: WRITE_STEPS[flow] }, () => duplicatesFor(scenario, rng));
-    plans.push({ id: `${scenarioIndex}-${i}`, flow, amount, refunds, duplicates });
+    plans.push({ id: `${scenarioIndex}-${i}`, flow, amount, refunds, duplicates, ...(walk ? { walk } : {}), ...(race ? { race } : {}) });
   }
   return plans;
 }

@@ -74,9 +74,19 @@ export function createPayment(ctx: Context, input: CreatePaymentInput): Operatio
 }
 
 export function capturePayment(ctx: Context, id: string, amount: number | undefined): Operation {
+  const unlocked = ctx.bugs.has('capture-race');
+  let staleRead: Payment | undefined;
   return {
+    prepare: unlocked
+      ? async (db) => {
+          staleRead = await findPayment(db, ctx.merchant, id);
+          await sleep(STALE_READ_WINDOW_MS);
+        }
+      : undefined,
     async run(tx) {
-      const payment = await lockPayment(tx, ctx.merchant, id);
+      // Correct: decide on the locked row. Bugged: decide on the read taken before the transaction.
+      const payment = unlocked ? staleRead : await lockPayment(tx, ctx.merchant, id);
+      if (!payment) throw new ProblemError(404, 'payment_not_found', `no payment ${id}`);
       const capturable = payment.status === 'requires_capture' || (payment.status === 'canceled' && ctx.bugs.has('capture-after-cancel'));
       if (!capturable) illegal(payment, 'capture');
       const captureAmount = amount ?? payment.amount;
@@ -116,6 +126,7 @@ export function refundPayment(ctx: Context, id: string, amount: number | undefin
       // Correct: decide on the locked row. Bugged: decide on the read taken before the transaction.
       const payment = overdraw ? staleRead : await findPayment(tx, ctx.merchant, id, true);
       if (!payment) throw new ProblemError(404, 'payment_not_found', `no payment ${id}`);
+      if (payment.status === 'requires_capture' && ctx.bugs.has('refund-uncaptured')) return acceptUncaptured(tx, ctx, payment, amount);
       if (payment.status !== 'succeeded' && payment.status !== 'partially_refunded') illegal(payment, 'refund');
       const remaining = payment.amount_captured - payment.amount_refunded;
       const refundAmount = amount ?? remaining;
@@ -132,4 +143,11 @@ export function refundPayment(ctx: Context, id: string, amount: number | undefin
       return { status: 201, body: refund, resourceId: id };
     },
   };
+}
+
+/** The refund-uncaptured bug: the refund is recorded and acknowledged, and the payment it names is left untouched. */
+async function acceptUncaptured(tx: Queryable, ctx: Context, payment: Payment, amount: number | undefined): Promise<OperationResult> {
+  const refund: Refund = { id: newId('re'), payment_id: payment.id, amount: amount ?? payment.amount, status: 'succeeded', created_at: new Date().toISOString(), payment };
+  await insertRefund(tx, ctx.merchant, refund);
+  return { status: 201, body: refund, resourceId: payment.id };
 }
