@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ApiProfile } from '../config/profile-types.js';
 import type { Scenario } from '../config/scenario-types.js';
 import { loadProfile } from '../config/profile.js';
+import { loadScenarios } from '../config/scenario.js';
 import { readHistory } from '../history/recorder.js';
 import { UsageError } from '../errors.js';
 import { runChaos } from '../run/run-chaos.js';
@@ -68,9 +69,11 @@ export interface DiffManifest {
 
 export const DIFF_MANIFEST = 'diff.json';
 
-function sideProfile(side: DiffSide, timeScale: number | undefined): string | ApiProfile | undefined {
-  if (timeScale === undefined || side.profile === undefined) return side.profile;
-  const profile = typeof side.profile === 'string' ? loadProfile(side.profile) : structuredClone(side.profile);
+/** A side's profile; with `timeScale`, loaded (the scenarios' own when the side names none) and scaled. */
+function sideProfile(side: DiffSide, timeScale: number | undefined, scenarios: readonly Scenario[]): string | ApiProfile | undefined {
+  if (timeScale === undefined) return side.profile;
+  const named = side.profile ?? scenarios.find((s) => s.profile !== undefined)?.profile ?? 'sandbox';
+  const profile = typeof named === 'string' ? loadProfile(named) : structuredClone(named);
   if (profile.webhooks) profile.webhooks.retryPolicy.timeScale = timeScale;
   return profile;
 }
@@ -93,6 +96,10 @@ export async function runDiff(options: DiffOptions): Promise<DiffResult> {
     if (side?.url && side.bugs?.length) throw new UsageError('E_BUGS_WITH_TARGET', 'planted bugs only apply to an in-process sandbox, not to a URL', { hint: 'leave out the URL of the side with bugs' });
   }
   const map = typeof options.map === 'string' ? loadVocabularyMap(options.map) : options.map;
+  // Loaded once, before anything starts: every problem in every file is reported at once, and every side runs the same plan.
+  const scenarios = loadScenarios(options.scenarios.filter((s): s is string => typeof s === 'string'))
+    .concat(options.scenarios.filter((s): s is Scenario => typeof s !== 'string'));
+  if (scenarios.length === 0) throw new UsageError('E_NO_SCENARIOS', 'no scenarios to run', { hint: 'pass one or more scenario files' });
   const seed = options.seed ?? randomSeed();
   const runDir = prepareRunDir(options.outDir, newRunId());
   const plan: { name: SideName; side: DiffSide }[] = [
@@ -111,7 +118,7 @@ export async function runDiff(options: DiffOptions): Promise<DiffResult> {
     if (options.signal?.aborted) break;
     options.progress?.write(`diff: ${name} → ${side.url ?? 'in-process sandbox'}${side.bugs?.length ? ` (bugs: ${side.bugs.join(', ')})` : ''}\n`);
     const result = await runChaos({
-      scenarios: options.scenarios, target: side.url, profile: sideProfile(side, options.timeScale), seed, outDir: join(runDir, name),
+      scenarios, target: side.url, profile: sideProfile(side, options.timeScale, scenarios), seed, outDir: join(runDir, name),
       toxiproxyUrl: options.toxiproxyUrl, allowTargets: options.allowTargets, bugs: side.bugs, timeScale: options.timeScale,
       signal: options.signal, targetName: name,
     });
