@@ -5,7 +5,7 @@
  * 2. Every planted bug, on the candidate and then on the baseline (the legacy shape is the baseline,
  *    the sandbox the candidate): each must exit 1, naming the operation kinds and fields it changed.
  * Prints one line per run. Options (env): DIFF_SEEDS (default 11,22,33,44,55), DIFF_BUG_SEED (11),
- * DIFF_SCENARIOS (default the two in test/fixtures/diff/), DIFF_PARTS (clean,shapes,bugs).
+ * DIFF_SCENARIOS (default the two in test/fixtures/diff/), DIFF_PARTS (clean,shapes,bugs), DIFF_BUGS (default all), DIFF_BUG_SIDES (candidate,baseline).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,8 @@ async function shapes(label: string, seed: number, legacyBugs: string[], modernB
 if (parts.has('clean')) for (const seed of seeds) await report(`clean sandbox vs clean sandbox, seed ${seed}`, { seed, baseline: {}, candidate: {} });
 if (parts.has('shapes')) for (const seed of seeds) await shapes(`legacy shape vs sandbox, seed ${seed}`, seed, [], []);
 if (parts.has('bugs')) {
-  for (const bug of SANDBOX_BUGS) await shapes(`bug ${bug} on the candidate, seed ${bugSeed}`, bugSeed, [], [bug]);
-  for (const bug of SANDBOX_BUGS) await shapes(`bug ${bug} on the baseline, seed ${bugSeed}`, bugSeed, [bug], []);
+  const bugs = process.env.DIFF_BUGS ? process.env.DIFF_BUGS.split(',') : SANDBOX_BUGS;
+  const sides = (process.env.DIFF_BUG_SIDES ?? 'candidate,baseline').split(',');
+  if (sides.includes('candidate')) for (const bug of bugs) await shapes(`bug ${bug} on the candidate, seed ${bugSeed}`, bugSeed, [], [bug]);
+  if (sides.includes('baseline')) for (const bug of bugs) await shapes(`bug ${bug} on the baseline, seed ${bugSeed}`, bugSeed, [bug], []);
 }

@@ -5,6 +5,7 @@ import { loadProfile } from '../config/profile.js';
 import { exitCodeOf, judgeRun, nothingJudged } from '../run/verdict.js';
 import { writeReports, renderConsole } from '../report/index.js';
 import { findCheck } from '../checks/index.js';
+import { UsageError } from '../errors.js';
 import { isDiffRun, rejudgeDiff } from '../diff/rejudge-diff.js';
 import { renderDiffConsole } from '../diff/diff-reports.js';
 
@@ -19,7 +20,8 @@ export function registerCheck(program: Command): void {
       opts.check?.forEach(findCheck);
       const runDir = resolve(dir);
       if (isDiffRun(runDir)) {
-        // A differential run: every side is re-judged, then the comparison.
+        // A differential run: every side is re-judged with its own stored profile and checks, then the comparison.
+        if (opts.profile || opts.check) throw new UsageError('E_CHECK_DIFF_OPTIONS', '--profile and --check do not apply to a differential run', { hint: `run \`payharness check ${dir}\` alone; each side is judged with the profile it ran with` });
         const diff = await rejudgeDiff(runDir);
         process.stdout.write(renderDiffConsole(diff.verdict, runDir));
         process.exitCode = diff.exitCode;

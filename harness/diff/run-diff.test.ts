@@ -82,6 +82,10 @@ describe('payharness diff: one seeded workload against two implementations, comp
     const first = result.verdict.differences[0]!;
     expect(first.values[0]).toMatchObject({ baseline: 'refused (payload mismatch)', other: 'replayed' });
     expect(first.witnesses[0]!.otherRecords.length).toBeGreaterThan(0);
+    // The report shows the two exchanges of a differing operation side by side.
+    const html = readFileSync(join(result.runDir, 'report.html'), 'utf8');
+    expect(html).toContain('class="side-by-side"');
+    expect(html).toContain(first.witnesses[0]!.key);
     expect(result.verdict.checks.find((c) => c.check === 'payload-mismatch-rejected')!.status).toBe('regression');
     expect(readFileSync(join(result.runDir, 'junit.xml'), 'utf8')).toMatch(/<failure message="[a-z]+ differs in idempotency.payload-change"/);
   }, 400_000);
