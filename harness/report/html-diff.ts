@@ -16,7 +16,8 @@ h2{font-size:18px;margin:6px 0}h3{font-size:15px;margin:14px 0 6px}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;text-transform:uppercase}
 .badge.pass{background:#2e7d32}.badge.fail{background:#c62828}.badge.unknown{background:#6d4c41}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:4px 8px;border-bottom:1px solid #eee;vertical-align:top}
-td.side{width:50%}.muted{color:#757575}
+table.side-by-side{table-layout:fixed}td.side{width:50%}.muted{color:#757575}
+td.side pre{white-space:pre-wrap;word-break:break-all}
 pre{background:#f5f5f5;padding:8px;overflow:auto;max-height:320px;font-size:12px;margin:0}
 tr.regression td,tr.undecided td{background:#ffebee}
 `;
