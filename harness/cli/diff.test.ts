@@ -16,7 +16,7 @@ writeFileSync(scenario, [
 ].join('\n'));
 
 describe('payharness diff (CLI)', () => {
-  it('refuses bad input with exit 3 before anything runs', async () => {
+  it('refuses bad input with exit 3 before anything runs, and an unreachable side with exit 4', async () => {
     const missing = await runCli(['diff', scenario, '--baseline', 'http://127.0.0.1:9']);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('--candidate');
@@ -26,7 +26,12 @@ describe('payharness diff (CLI)', () => {
     expect(map.code).toBe(3);
     expect(map.stderr).toContain('unknown section "colours"');
     expect(existsSync(join(dir, 'never'))).toBe(false);
-  }, 60_000);
+    // Port 1 on loopback: nothing listens; the baseline is named and the exit code is infrastructure's.
+    const unreachable = await runCli(['diff', scenario, '--baseline', 'http://127.0.0.1:1', '--candidate', 'http://127.0.0.1:1', '--out', join(dir, 'unreachable')]);
+    expect(unreachable.code).toBe(4);
+    expect(unreachable.stderr).toContain('http://127.0.0.1:1');
+    expect(unreachable.stderr).not.toMatch(/\n\s+at /);
+  }, 90_000);
 
   it('compares two running sandboxes (exit 0) and `payharness check` re-judges the run to the same exit code', async () => {
     const a = await startSandbox({ quiet: true, timeScale: 0.05 });
