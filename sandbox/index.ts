@@ -7,6 +7,8 @@ import { registerProviderStates } from './provider-states.js';
 import { buildApp } from './server.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { randomJitterSeed } from './webhooks/jitter.js';
+import { SANDBOX_FLAVOURS, type SandboxFlavour } from './legacy/install.js';
+import { toLegacyEvent } from './legacy/shape.js';
 
 export { SANDBOX_BUGS, SANDBOX_BUG_DESCRIPTIONS, type SandboxBug } from './bugs.js';
 
@@ -38,6 +40,8 @@ export interface SandboxOptions {
   processingDelayMs?: number;
   /** No request log on stderr. */
   quiet?: boolean;
+  /** `legacy`: the same payments in an older service's API shape (docs/diff.md); default the sandbox's own. */
+  flavour?: SandboxFlavour;
 }
 
 export interface RunningSandbox {
@@ -67,6 +71,9 @@ function checkOptions(options: SandboxOptions): void {
   if (!Number.isFinite(delay) || delay < 0) {
     throw new UsageError('E_SANDBOX_PROCESSING_DELAY', `processing delay must be 0 or more milliseconds, got ${delay}`);
   }
+  if (options.flavour !== undefined && !(SANDBOX_FLAVOURS as readonly string[]).includes(options.flavour)) {
+    throw new UsageError('E_SANDBOX_FLAVOUR', `unknown flavour ${JSON.stringify(options.flavour)}`, { hint: `flavours: ${SANDBOX_FLAVOURS.join(', ')}` });
+  }
   const retention = options.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
   if (!Number.isFinite(retention) || retention <= 0) {
     throw new UsageError('E_SANDBOX_RETENTION', `idempotency retention must be greater than 0, got ${retention}`);
@@ -89,11 +96,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       cause: error,
     });
   }
-  const dispatcher = new WebhookDispatcher(db, { timeScale, bugs, log, seed: options.seed ?? randomJitterSeed() });
+  const dispatcher = new WebhookDispatcher(db, { timeScale, bugs, log, seed: options.seed ?? randomJitterSeed(),
+    ...(options.flavour === 'legacy' ? { renderPayload: toLegacyEvent } : {}),
+  });
   const retentionMs = options.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
   const app = buildApp({
     db, bugs, timeScale, log, retentionMs,
-    processingDelayMs: options.processingDelayMs ?? 0,
+    processingDelayMs: options.processingDelayMs ?? 0, flavour: options.flavour,
     onChange: () => dispatcher.kick(),
     extraRoutes: options.providerStates ? (instance) => registerProviderStates(instance, { db, bugs, retentionMs }) : undefined,
   });

@@ -5,6 +5,7 @@ import { PROBLEM_CONTENT_TYPE, ProblemError, problem } from './problem.js';
 import { registerPaymentRoutes } from './routes/payments.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerOpenApiRoute } from './routes/openapi.js';
+import { installLegacyShape, legacyRewriteUrl, type SandboxFlavour } from './legacy/install.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -49,6 +50,8 @@ export interface AppOptions extends IdempotencyOptions {
   log?: (line: string) => void;
   /** Extra routes (provider states) registered by the caller. */
   extraRoutes?: (app: FastifyInstance) => void;
+  /** The API shape it speaks: the sandbox's own (default) or the legacy service's (sandbox/legacy/). */
+  flavour?: SandboxFlavour;
 }
 
 const FASTIFY_CODES: Record<string, string> = {
@@ -60,6 +63,7 @@ const FASTIFY_CODES: Record<string, string> = {
 export function buildApp(options: AppOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES, logger: false, forceCloseConnections: true, return503OnClosing: true,
+    ...(options.flavour === 'legacy' ? { rewriteUrl: legacyRewriteUrl } : {}),
     // Errors before routing (a URL that does not decode) get the same problem+json as the rest.
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
@@ -114,6 +118,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   });
 
+  if (options.flavour === 'legacy') installLegacyShape(app);
   registerPaymentRoutes(app, options);
   registerWebhookRoutes(app, options);
   registerOpenApiRoute(app);

@@ -8,6 +8,7 @@ import { registerLoad } from './load.js';
 import { registerGate } from './gate.js';
 import { registerDemo } from './demo.js';
 import { registerProfile } from './profile.js';
+import { registerDiff } from './diff.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
       'after',
       '\nExit codes: 0 pass · 1 a contract, check or threshold failed · 2 inconclusive · 3 bad input · 4 infrastructure failed · 70 payharness crashed (a bug: please report it) · 130 interrupted',
     );
-  for (const register of [registerDemo, registerSandbox, registerProxy, registerChaos, registerCheck, registerContracts, registerLoad, registerGate, registerProfile]) {
+  for (const register of [registerDemo, registerSandbox, registerProxy, registerChaos, registerCheck, registerContracts, registerLoad, registerGate, registerProfile, registerDiff]) {
     register(program);
   }
   // Subcommands inherit exitOverride only when set on each; do it once for the whole tree.

@@ -14,6 +14,7 @@ interface SandboxCliOptions {
   idempotencyRetention: string;
   processingDelay: string;
   quiet?: boolean;
+  flavour: string;
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -53,6 +54,7 @@ export function registerSandbox(program: Command): void {
     .option('--idempotency-retention <duration>', 'how long idempotency keys are remembered', '24h')
     .option('--processing-delay <duration>', 'simulated processor latency of every POST (makes in-flight duplicates visible)', '0ms')
     .option('--quiet', 'do not log requests')
+    .option('--flavour <name>', 'API shape: standard (default) or legacy (/api/charges, decimal amounts, other state names, X-Request-Id; docs/diff.md)', 'standard')
     .addHelpText('after', `\nPlanted bugs (--bug NAME):\n${bugHelp}`)
     .action(async (options: SandboxCliOptions) => {
       // Imported here so `payharness --help` does not load PGlite and Fastify.
@@ -69,6 +71,7 @@ export function registerSandbox(program: Command): void {
         idempotencyRetentionMs: parseDuration(options.idempotencyRetention, '--idempotency-retention'),
         processingDelayMs: options.processingDelay === '0ms' ? 0 : parseDuration(options.processingDelay, '--processing-delay'),
         quiet: options.quiet === true,
+        flavour: options.flavour as 'standard' | 'legacy',
       });
       const storage = options.database ? 'PostgreSQL (--database)' : options.dataDir ? `PGlite in ${options.dataDir}` : 'PGlite in memory';
       process.stdout.write(`payharness sandbox listening on ${sandbox.url}\n`);

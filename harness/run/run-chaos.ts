@@ -39,6 +39,8 @@ export interface ChaosOptions {
   handleSignals?: boolean;
   /** Aborting it interrupts the run like SIGINT does. */
   signal?: AbortSignal;
+  /** Stamped as `target` on every history record (a differential run names its sides). */
+  targetName?: string;
 }
 
 /** What a chaos run ends with (the one run core's outcome). */
@@ -71,7 +73,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const timeScale = options.timeScale ?? DEFAULT_SANDBOX_TIME_SCALE;
   if (!options.target && profile.webhooks) profile.webhooks.retryPolicy.timeScale = timeScale;
 
-  const session = new RunSession({ kind: 'chaos', seed: options.seed ?? randomSeed(), outDir: options.outDir, handleSignals: options.handleSignals, signal: options.signal });
+  const session = new RunSession({ kind: 'chaos', seed: options.seed ?? randomSeed(), outDir: options.outDir, handleSignals: options.handleSignals, signal: options.signal, targetName: options.targetName });
   const { runId, recorder, seed } = session;
   let sink: WebhookSink | undefined;
   let client: PaymentClient | undefined;

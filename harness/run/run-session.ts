@@ -25,6 +25,8 @@ export interface RunSessionOptions {
   signal?: AbortSignal;
   /** Scenario stamped on every record (a load run has one). */
   scenario?: string;
+  /** Name stamped as `target` on every record (a differential run names each side); default `default`. */
+  targetName?: string;
 }
 
 /** What every run kind ends with: the judgement of its history, written as reports. */
@@ -63,7 +65,9 @@ export class RunSession {
     this.kind = options.kind;
     this.seed = options.seed;
     this.runDir = prepareRunDir(options.outDir, this.runId);
-    this.recorder = new HistoryRecorder({ file: join(this.runDir, 'history.jsonl'), ...(options.scenario ? { scenario: options.scenario } : {}) });
+    this.recorder = new HistoryRecorder({
+      file: join(this.runDir, 'history.jsonl'), ...(options.scenario ? { scenario: options.scenario } : {}), ...(options.targetName ? { target: options.targetName } : {}),
+    });
     this.signal = this.abort.signal;
     // Many listeners at once is expected (one per request in flight), not a leak.
     setMaxListeners(0, this.abort.signal);

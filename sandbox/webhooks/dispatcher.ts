@@ -13,6 +13,8 @@ export interface DispatcherOptions {
   /** Seeds the retry jitter: the same seed gives each delivery attempt the same delay. */
   seed: number;
   log?: (line: string) => void;
+  /** Rewrites each payload before it is signed and sent (the legacy flavour's event shape). */
+  renderPayload?: (payload: string) => string;
 }
 
 /** The longest the dispatcher sleeps without looking at the outbox (other sandboxes may share it). */
@@ -123,6 +125,7 @@ export class WebhookDispatcher {
       eventId = newId('evt');
       payload = JSON.stringify({ ...(JSON.parse(payload) as object), id: eventId });
     }
+    if (this.options.renderPayload) payload = this.options.renderPayload(payload);
     // The bad-signature bug signs a pretty-printed copy while sending the compact bytes.
     const signedBytes = bugs.has('webhook-bad-signature') ? JSON.stringify(JSON.parse(payload), null, 2) : payload;
     const timestamp = new Date();
