@@ -12,6 +12,9 @@ export const SANDBOX_BUG_DESCRIPTIONS = {
   'webhook-bad-signature': 'signatures are computed over a differently serialised payload and do not verify',
   'refund-overdraw': 'refunds check the balance without a row lock: concurrent refunds can exceed the captured amount',
   'capture-after-cancel': 'a canceled payment can still be captured',
+  'replay-error-reexecutes': 'a refusal (4xx) is not stored under its key: a replay runs the request again and may succeed',
+  'idempotency-short-retention': 'keys are forgotten 1 s after use: a late replay runs the request again',
+  'replay-unmarked': 'replays are served without the Idempotent-Replayed header',
 } as const;
 
 export type SandboxBug = keyof typeof SANDBOX_BUG_DESCRIPTIONS;

@@ -1,9 +1,9 @@
 /** A chaos scenario (`scenarios/chaos/*.yaml`), after validation and defaults. */
 
 /** A logical payment flow the workload runs; each becomes one or more operations on one payment. */
-export type FlowName = 'charge' | 'authorize-capture' | 'refund' | 'cancel' | 'capture-after-cancel' | 'refund-race';
+export type FlowName = 'charge' | 'authorize-capture' | 'refund' | 'cancel' | 'capture-after-cancel' | 'refund-race' | 'early-refund';
 
-export const FLOW_NAMES: readonly FlowName[] = ['charge', 'authorize-capture', 'refund', 'cancel', 'capture-after-cancel', 'refund-race'];
+export const FLOW_NAMES: readonly FlowName[] = ['charge', 'authorize-capture', 'refund', 'cancel', 'capture-after-cancel', 'refund-race', 'early-refund'];
 
 /** What the client retries on: transport failures and answer classes. */
 export type RetryOn = 'timeout' | 'reset' | '5xx' | '409' | '429';
@@ -35,6 +35,16 @@ export interface DuplicatesSpec {
   delayedReplays?: { probability: number; delayMs: number };
   /** Reuse a completed write's key with a different amount (must be rejected). */
   payloadChange?: { probability: number };
+  /**
+   * Replay a write's key once its flow has run every step, after later writes changed the payment
+   * (the create after the capture, the capture after the refund): the answer must still be the stored one.
+   */
+  endOfFlowReplays?: { probability: number };
+  /**
+   * Replay every write of a flow `afterMs` after the flow's first answer (never later than 90% of the
+   * profile's `idempotency.retentionSeconds`): a retained key must still return its stored answer.
+   */
+  lateReplays?: { probability: number; afterMs: number };
 }
 
 export interface FaultSpec {

@@ -8,6 +8,8 @@ export interface DuplicatePlan {
   replayAfterMs?: number;
   /** Reuse the key with a different amount after it completes. */
   payloadChange: boolean;
+  /** Replay the key once the flow has run its last step (after later writes changed the payment). */
+  replayAtEnd?: boolean;
 }
 
 export interface FlowPlan {
@@ -19,6 +21,8 @@ export interface FlowPlan {
   refunds: number[];
   /** Duplicates per write step, by step index. */
   duplicates: DuplicatePlan[];
+  /** Replay every write of the flow this many ms after its first answer (undefined: no late replay). */
+  lateReplayAfterMs?: number;
 }
 
 const WRITE_STEPS: Record<FlowName, number> = {
@@ -28,6 +32,7 @@ const WRITE_STEPS: Record<FlowName, number> = {
   cancel: 2,
   'capture-after-cancel': 3,
   'refund-race': 4,
+  'early-refund': 4,
 };
 
 function duplicatesFor(scenario: Scenario, rng: Prng): DuplicatePlan {
@@ -36,6 +41,8 @@ function duplicatesFor(scenario: Scenario, rng: Prng): DuplicatePlan {
     concurrentCopies: d.concurrentCopies && rng.chance(d.concurrentCopies.probability) ? (d.concurrentCopies.copies ?? 1) : 0,
     replayAfterMs: d.delayedReplays && rng.chance(d.delayedReplays.probability) ? (d.delayedReplays.delayMs ?? 0) : undefined,
     payloadChange: d.payloadChange ? rng.chance(d.payloadChange.probability) : false,
+    // Drawn only when asked for, so scenarios without it keep the plans (and fault decisions) their seeds gave before.
+    ...(d.endOfFlowReplays ? { replayAtEnd: rng.chance(d.endOfFlowReplays.probability) } : {}),
   };
 }
 
@@ -50,13 +57,18 @@ export function planFlows(scenario: Scenario, scenarioIndex: number, rng: Prng):
     if (flow === 'refund') {
       const first = Math.max(1, Math.floor(amount * (0.2 + rng.next() * 0.5)));
       refunds = rng.chance(0.5) ? [first, amount - first] : [first];
+    } else if (flow === 'early-refund') {
+      // Refused before the capture, it would fit after it: a replay that runs it again then moves money.
+      refunds = [Math.max(1, Math.floor(amount * 0.3)), Math.max(1, Math.floor(amount * 0.4))];
     } else if (flow === 'refund-race') {
       // Each refund alone fits; together they exceed the captured amount: only some may succeed.
       const racers = rng.int(2, 3);
       refunds = Array.from({ length: racers }, () => Math.ceil(amount * 0.6));
     }
     const duplicates = Array.from({ length: WRITE_STEPS[flow] }, () => duplicatesFor(scenario, rng));
-    plans.push({ id: `${scenarioIndex}-${i}`, flow, amount, refunds, duplicates });
+    const late = scenario.duplicates.lateReplays;
+    const lateReplayAfterMs = late && rng.chance(late.probability) ? late.afterMs : undefined;
+    plans.push({ id: `${scenarioIndex}-${i}`, flow, amount, refunds, duplicates, ...(lateReplayAfterMs !== undefined ? { lateReplayAfterMs } : {}) });
   }
   return plans;
 }
