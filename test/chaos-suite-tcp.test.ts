@@ -30,6 +30,9 @@ export const TCP_BUG_TO_CHECK: Record<string, { scenario: string; check: string;
   'webhook-bad-signature': { scenario: 'callbacks', check: 'signatures-valid', by: 'receiver answers' },
   'refund-overdraw': { scenario: 'refund-races', check: 'money-invariants', by: 'workload' },
   'capture-after-cancel': { scenario: 'illegal-transitions', check: 'lifecycle-transitions', by: 'workload' },
+  'replay-error-reexecutes': { scenario: 'late-replays', check: 'idempotent-replay', by: 'client duplicates' },
+  'idempotency-short-retention': { scenario: 'late-replays', check: 'keys-retained', by: 'client duplicates' },
+  'replay-unmarked': { scenario: 'late-replays', check: 'replay-marked', by: 'client duplicates' },
 };
 
 /**

@@ -22,6 +22,9 @@ export const BUG_TO_CHECK: Record<string, { scenario: string; check: string; als
   'webhook-bad-signature': { scenario: 'callbacks', check: 'signatures-valid' },
   'refund-overdraw': { scenario: 'refund-races', check: 'money-invariants' },
   'capture-after-cancel': { scenario: 'illegal-transitions', check: 'lifecycle-transitions' },
+  'replay-error-reexecutes': { scenario: 'late-replays', check: 'idempotent-replay' },
+  'idempotency-short-retention': { scenario: 'late-replays', check: 'keys-retained', also: ['idempotent-replay'] },
+  'replay-unmarked': { scenario: 'late-replays', check: 'replay-marked' },
 };
 
 const CLEAN_SEEDS = [11, 22, 33, 44, 55];

@@ -161,7 +161,9 @@ export function answerDifferences(profile: ApiProfile, stored: Exchange, replay:
   const b = replay.complete!;
   const out: string[] = [];
   if (a.status !== b.status) out.push(`status ${a.status} then ${b.status}`);
-  if (!isSuccessStatus(a.status) || !isSuccessStatus(b.status)) {
+  // A refusal answered with a success (or the reverse) differs in kind: the status says it, the answers show what ran.
+  if (isSuccessStatus(a.status) !== isSuccessStatus(b.status)) return out;
+  if (!isSuccessStatus(a.status)) {
     const clsA = classifyAnswer(profile, a.status!, a.body);
     const clsB = classifyAnswer(profile, b.status!, b.body);
     if (clsA !== clsB) out.push(`error class ${clsA ?? '(none)'} then ${clsB ?? '(none)'}`);

@@ -96,8 +96,10 @@ describe('keys-retained', () => {
     h.at(2_510).request('create', { key: 'k1', amount: 1250, intent: 'replay' }, { status: 201, body: h.payment('pay_2', 'succeeded', 1250, 1250), resourceId: 'pay_2' });
     const v = keysRetained.run(h.records, { profile });
     expect(v).toMatchObject({ verdict: 'fail', judged: 1, unit: 'late replays' });
-    expect(v.witnesses[0]!.summary).toContain('replayed 2.50 s after its stored answer (no retention declared)');
+    expect(v.witnesses[0]!.summary).toContain('replayed 2.50 s after its stored answer (inside the declared retention of 86400 s)');
     expect(v.witnesses[0]!.summary).toContain('id pay_1 then pay_2');
+    const undeclared: ApiProfile = { ...profile, idempotency: { ...profile.idempotency, retentionSeconds: undefined } };
+    expect(keysRetained.run(h.records, { profile: undeclared }).witnesses[0]!.summary).toContain('(no retention declared)');
   });
 
   it('passes a late replay that returns the stored answer, and ignores early replays', () => {
