@@ -43,8 +43,10 @@ export interface DuplicatesSpec {
   /**
    * Replay every write of a flow `afterMs` after the flow's first answer (never later than 90% of the
    * profile's `idempotency.retentionSeconds`): a retained key must still return its stored answer.
+   * With `retentionShare` and a declared retention, the delay is that share of the retention instead
+   * (for an API run with a short retention, e.g. `payharness sandbox --idempotency-retention 5s`).
    */
-  lateReplays?: { probability: number; afterMs: number };
+  lateReplays?: { probability: number; afterMs: number; retentionShare?: number };
 }
 
 export interface FaultSpec {

@@ -23,6 +23,8 @@ export interface FlowPlan {
   duplicates: DuplicatePlan[];
   /** Replay every write of the flow this many ms after its first answer (undefined: no late replay). */
   lateReplayAfterMs?: number;
+  /** With a declared retention: replay at this share of it instead of `lateReplayAfterMs`. */
+  lateReplayRetentionShare?: number;
 }
 
 const WRITE_STEPS: Record<FlowName, number> = {
@@ -68,7 +70,8 @@ export function planFlows(scenario: Scenario, scenarioIndex: number, rng: Prng):
     const duplicates = Array.from({ length: WRITE_STEPS[flow] }, () => duplicatesFor(scenario, rng));
     const late = scenario.duplicates.lateReplays;
     const lateReplayAfterMs = late && rng.chance(late.probability) ? late.afterMs : undefined;
-    plans.push({ id: `${scenarioIndex}-${i}`, flow, amount, refunds, duplicates, ...(lateReplayAfterMs !== undefined ? { lateReplayAfterMs } : {}) });
+    const lateShare = lateReplayAfterMs !== undefined && late?.retentionShare !== undefined ? { lateReplayRetentionShare: late.retentionShare } : {};
+    plans.push({ id: `${scenarioIndex}-${i}`, flow, amount, refunds, duplicates, ...(lateReplayAfterMs !== undefined ? { lateReplayAfterMs } : {}), ...lateShare });
   }
   return plans;
 }

@@ -43,5 +43,8 @@ describe('replays planned after a flow', () => {
     expect(new FlowReplays(plan, 86_400).lateDelayMs()).toBe(2500);
     expect(new FlowReplays(plan, 2).lateDelayMs()).toBe(1800);
     expect(new FlowReplays({ ...plan, lateReplayAfterMs: undefined }, 2).lateDelayMs()).toBeUndefined();
+    // A share of a declared (short) retention replaces the fixed delay; without a declared one the delay stands.
+    expect(new FlowReplays({ ...plan, lateReplayRetentionShare: 0.8 }, 5).lateDelayMs()).toBe(4000);
+    expect(new FlowReplays({ ...plan, lateReplayRetentionShare: 0.8 }).lateDelayMs()).toBe(2500);
   });
 });

@@ -41,7 +41,10 @@ export class FlowReplays {
   lateDelayMs(): number | undefined {
     const planned = this.plan.lateReplayAfterMs;
     if (planned === undefined) return undefined;
-    return this.retentionSeconds === undefined ? planned : Math.min(planned, this.retentionSeconds * 1000 * RETENTION_SHARE);
+    if (this.retentionSeconds === undefined) return planned;
+    const retentionMs = this.retentionSeconds * 1000;
+    const share = this.plan.lateReplayRetentionShare;
+    return share !== undefined ? share * retentionMs : Math.min(planned, retentionMs * RETENTION_SHARE);
   }
 
   /**
