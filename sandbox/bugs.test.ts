@@ -109,6 +109,29 @@ const DEFECTS: Record<SandboxBug, (url: string) => Promise<boolean>> = {
     const answers = await Promise.all([0, 1].map(() => api.post(`/v1/payments/${payment.id}/capture`, {})));
     return answers.every((a) => a.status === 200);
   },
+  'replay-error-reexecutes': async (url) => {
+    const api = apiClient(url);
+    const key = randomUUID();
+    const { json: payment } = await api.createPayment({ capture: 'manual' });
+    const early = await api.post(`/v1/payments/${payment.id}/refunds`, { amount: 300 }, key);
+    await api.post(`/v1/payments/${payment.id}/capture`, {});
+    const replay = await api.post(`/v1/payments/${payment.id}/refunds`, { amount: 300 }, key);
+    return early.status === 409 && replay.status !== 409;
+  },
+  'idempotency-short-retention': async (url) => {
+    const api = apiClient(url);
+    const key = randomUUID();
+    const first = await api.createPayment({}, key);
+    // Past the bug's 1 s; the clean sandbox keeps keys 24 h.
+    await settle(1_500);
+    return (await api.createPayment({}, key)).json.id !== first.json.id;
+  },
+  'replay-unmarked': async (url) => {
+    const api = apiClient(url);
+    const key = randomUUID();
+    await api.createPayment({}, key);
+    return (await api.createPayment({}, key)).headers.get('idempotent-replayed') !== 'true';
+  },
 };
 
 /**

@@ -14,6 +14,9 @@ export const SANDBOX_BUG_DESCRIPTIONS = {
   'capture-after-cancel': 'a canceled payment can still be captured',
   'refund-uncaptured': 'a refund of an authorised, never captured payment is accepted (201) and recorded; the payment is left as it was',
   'capture-race': 'a capture checks the status without a row lock: two concurrent captures, or a capture and a cancel, both succeed',
+  'replay-error-reexecutes': 'a refusal (4xx) is not stored under its key: a replay runs the request again and may succeed',
+  'idempotency-short-retention': 'keys are forgotten 1 s after use: a late replay runs the request again',
+  'replay-unmarked': 'replays are served without the Idempotent-Replayed header',
 } as const;
 
 export type SandboxBug = keyof typeof SANDBOX_BUG_DESCRIPTIONS;

@@ -36,6 +36,8 @@ export interface IdempotencyOptions {
 const ABANDONED_CLAIM_MS = 60_000;
 /** The look-up-then-insert window of the idempotency-race bug: real, if short. */
 const RACE_WINDOW_MS = 25;
+/** How long the idempotency-short-retention bug keeps a key: long past a retry, short of any late replay. */
+const SHORT_RETENTION_MS = 1_000;
 
 interface KeyRow {
   request_hash: string;
@@ -85,13 +87,14 @@ export async function runIdempotently(options: IdempotencyOptions, request: Idem
   const hash = requestHash(request.method, request.path, request.body);
   const now = Date.now();
   const at = { merchant: request.merchant, key };
+  const retentionMs = bugs.has('idempotency-short-retention') ? Math.min(options.retentionMs, SHORT_RETENTION_MS) : options.retentionMs;
 
   if (bugs.has('idempotency-race')) {
     // Look up, then do the work, then remember the key: nothing stops a second request in between.
     const existing = await findKey(db, at, now);
     if (existing) return answerExisting(options, request, existing, hash);
     await sleep(RACE_WINDOW_MS);
-    return execute(db, operation, delay, (tx, response) => storeResponse(tx, at, hash, now + options.retentionMs, response, true));
+    return execute(db, operation, delay, (tx, response) => storeResponse(tx, at, hash, now + retentionMs, response, true));
   }
 
   // One atomic statement: claim a new key, or take over one that expired or was abandoned by a
@@ -104,7 +107,7 @@ export async function runIdempotently(options: IdempotencyOptions, request: Idem
        created_at_ms = EXCLUDED.created_at_ms, expires_at_ms = EXCLUDED.expires_at_ms
      WHERE idempotency_keys.expires_at_ms <= $4 OR (idempotency_keys.state = 'in_flight' AND idempotency_keys.created_at_ms <= $6)
      RETURNING key`,
-    [at.merchant, at.key, hash, now, now + options.retentionMs, now - ABANDONED_CLAIM_MS],
+    [at.merchant, at.key, hash, now, now + retentionMs, now - ABANDONED_CLAIM_MS],
   );
   if (claimed.length === 0) {
     const existing = await findKey(db, at, now);
@@ -113,7 +116,11 @@ export async function runIdempotently(options: IdempotencyOptions, request: Idem
     return answerExisting(options, request, existing, hash);
   }
   try {
-    return await execute(db, operation, delay, (tx, response) => storeResponse(tx, at, hash, now + options.retentionMs, response, false));
+    return await execute(db, operation, delay, (tx, response) => {
+      // The bug: a refusal is not kept under the key, so a replay runs the request again.
+      if (bugs.has('replay-error-reexecutes') && response.status >= 400) return forgetKey(tx, at);
+      return storeResponse(tx, at, hash, now + retentionMs, response, false);
+    });
   } catch (error) {
     // Nothing committed (a 5xx): free the key so a retry can execute.
     await db.query(`DELETE FROM idempotency_keys WHERE merchant = $1 AND key = $2 AND state = 'in_flight'`, [at.merchant, at.key]).catch(() => undefined);
@@ -159,6 +166,10 @@ async function storeResponse(tx: Queryable, at: { merchant: string; key: string 
   }
 }
 
+async function forgetKey(tx: Queryable, at: { merchant: string; key: string }): Promise<void> {
+  await tx.query('DELETE FROM idempotency_keys WHERE merchant = $1 AND key = $2', [at.merchant, at.key]);
+}
+
 async function findKey(db: Queryable, at: { merchant: string; key: string }, now: number): Promise<KeyRow | undefined> {
   const rows = await db.query<KeyRow>(
     'SELECT request_hash, state, status, content_type, body, resource_id FROM idempotency_keys WHERE merchant = $1 AND key = $2 AND expires_at_ms > $3',
@@ -179,5 +190,5 @@ async function answerExisting(options: IdempotencyOptions, request: IdempotentRe
     const payment = await findPayment(options.db, request.merchant, row.resource_id);
     if (payment) return respond(200, payment, true);
   }
-  return { status: toNumber(row.status), contentType: row.content_type ?? 'application/json', body: row.body, replayed: true };
+  return { status: toNumber(row.status), contentType: row.content_type ?? 'application/json', body: row.body, replayed: !options.bugs.has('replay-unmarked') };
 }

@@ -32,6 +32,9 @@ export const TCP_BUG_TO_CHECK: Record<string, { scenario: string; check: string;
   'capture-after-cancel': { scenario: 'illegal-transitions', check: 'lifecycle-transitions', by: 'workload' },
   'refund-uncaptured': { scenario: 'illegal-transitions', check: 'forbidden-writes-refused', by: 'workload' },
   'capture-race': { scenario: 'refund-races', check: 'racing-writes-consistent', by: 'workload' },
+  'replay-error-reexecutes': { scenario: 'late-replays', check: 'idempotent-replay', by: 'client duplicates' },
+  'idempotency-short-retention': { scenario: 'late-replays', check: 'keys-retained', by: 'client duplicates' },
+  'replay-unmarked': { scenario: 'late-replays', check: 'replay-marked', by: 'client duplicates' },
 };
 
 /**

@@ -24,6 +24,9 @@ export const BUG_TO_CHECK: Record<string, { scenario: string; check: string; als
   'capture-after-cancel': { scenario: 'illegal-transitions', check: 'lifecycle-transitions' },
   'refund-uncaptured': { scenario: 'illegal-transitions', check: 'forbidden-writes-refused' },
   'capture-race': { scenario: 'refund-races', check: 'racing-writes-consistent' },
+  'replay-error-reexecutes': { scenario: 'late-replays', check: 'idempotent-replay' },
+  'idempotency-short-retention': { scenario: 'late-replays', check: 'keys-retained', also: ['idempotent-replay'] },
+  'replay-unmarked': { scenario: 'late-replays', check: 'replay-marked' },
 };
 
 const CLEAN_SEEDS = [11, 22, 33, 44, 55];

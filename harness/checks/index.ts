@@ -16,6 +16,8 @@ import { responsesMatchSchema } from './responses-match-schema.js';
 import { thresholdsMet } from './thresholds-met.js';
 import { forbiddenWritesRefused } from './forbidden-writes-refused.js';
 import { racingWritesConsistent } from './racing-writes-consistent.js';
+import { keysRetained } from './keys-retained.js';
+import { replayMarked } from './replay-marked.js';
 
 /** Every check users can name in a scenario; `chaos list` and the scenario schema come from here. */
 export const CHECKS: readonly Check[] = [
@@ -33,6 +35,8 @@ export const CHECKS: readonly Check[] = [
   thresholdsMet,
   forbiddenWritesRefused,
   racingWritesConsistent,
+  keysRetained,
+  replayMarked,
 ];
 
 export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);

@@ -132,6 +132,8 @@ export function paymentObservations(view: HistoryView, profile: ApiProfile): Pay
     const c = history[completed] as OperationComplete;
     if (c.outcome !== 'ok') continue;
     const invoke = history[invokeAt.get(e)] as OperationInvoke;
+    // A deliberate replay answers with the stored result: the payment as it was then, not an observation of now.
+    if (invoke.intent === 'replay') continue;
     const body = paymentBodyOf(profile, invoke.op, c.body);
     if (body === undefined || body === null || typeof body !== 'object') continue;
     // The client already read the id through the profile; a refund's answer names the refund, so use the request's payment.

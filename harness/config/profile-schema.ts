@@ -164,6 +164,7 @@ export const PROFILE_SCHEMA = {
         mismatchStatus: statuses,
         inFlightStatus: statuses,
         replayedHeader: { type: 'string' },
+        retentionSeconds: { type: 'number', exclusiveMinimum: 0 },
       },
     },
     operations: {

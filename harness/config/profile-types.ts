@@ -96,6 +96,11 @@ export interface IdempotencySpec {
   inFlightStatus: number[];
   /** Response header that marks a replay, if the API sets one (`Idempotent-Replayed`). */
   replayedHeader?: string;
+  /**
+   * How long the API keeps a key's stored answer, in seconds (Stripe: 24 h). A replay within it must
+   * return the stored answer; a replay after it is not judged. Absent: every replay a run makes is judged.
+   */
+  retentionSeconds?: number;
 }
 
 export interface LifecycleSpec {

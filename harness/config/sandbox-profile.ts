@@ -29,6 +29,8 @@ export const SANDBOX_PROFILE: ApiProfile = {
     mismatchStatus: [422],
     inFlightStatus: [409],
     replayedHeader: 'Idempotent-Replayed',
+    // The sandbox's default (DEFAULT_IDEMPOTENCY_RETENTION_MS): 24 hours.
+    retentionSeconds: 86_400,
   },
   // One 409 status, two meanings: told apart by the problem's code.
   errors: [

@@ -80,6 +80,8 @@ export function scenarioSchema(): Record<string, unknown> {
           concurrentCopies: { type: 'object', additionalProperties: false, required: ['probability'], properties: { probability: { type: 'number', minimum: 0, maximum: 1 }, copies: { type: 'integer', minimum: 1, maximum: 10 } } },
           delayedReplays: { type: 'object', additionalProperties: false, required: ['probability'], properties: { probability: { type: 'number', minimum: 0, maximum: 1 }, delayMs: positive } },
           payloadChange: { type: 'object', additionalProperties: false, required: ['probability'], properties: { probability: { type: 'number', minimum: 0, maximum: 1 } } },
+          endOfFlowReplays: { type: 'object', additionalProperties: false, required: ['probability'], properties: { probability: { type: 'number', minimum: 0, maximum: 1 } } },
+          lateReplays: { type: 'object', additionalProperties: false, required: ['probability', 'afterMs'], properties: { probability: { type: 'number', minimum: 0, maximum: 1 }, afterMs: positive, retentionShare: { type: 'number', exclusiveMinimum: 0, maximum: 0.9 } } },
         },
       },
       faults: {

@@ -2,10 +2,10 @@
 
 /** A logical payment flow the workload runs; each becomes one or more operations on one payment. */
 export type FlowName = 'charge' | 'authorize-capture' | 'refund' | 'cancel' | 'capture-after-cancel' | 'refund-race'
-  | 'forbidden-transitions' | 'capture-race';
+  | 'forbidden-transitions' | 'capture-race' | 'early-refund';
 
 export const FLOW_NAMES: readonly FlowName[] = [
-  'charge', 'authorize-capture', 'refund', 'cancel', 'capture-after-cancel', 'refund-race', 'forbidden-transitions', 'capture-race',
+  'charge', 'authorize-capture', 'refund', 'cancel', 'capture-after-cancel', 'refund-race', 'forbidden-transitions', 'capture-race', 'early-refund',
 ];
 
 /** What the client retries on: transport failures and answer classes. */
@@ -38,6 +38,18 @@ export interface DuplicatesSpec {
   delayedReplays?: { probability: number; delayMs: number };
   /** Reuse a completed write's key with a different amount (must be rejected). */
   payloadChange?: { probability: number };
+  /**
+   * Replay a write's key once its flow has run every step, after later writes changed the payment
+   * (the create after the capture, the capture after the refund): the answer must still be the stored one.
+   */
+  endOfFlowReplays?: { probability: number };
+  /**
+   * Replay every write of a flow `afterMs` after the flow's first answer (never later than 90% of the
+   * profile's `idempotency.retentionSeconds`): a retained key must still return its stored answer.
+   * With `retentionShare` and a declared retention, the delay is that share of the retention instead
+   * (for an API run with a short retention, e.g. `payharness sandbox --idempotency-retention 5s`).
+   */
+  lateReplays?: { probability: number; afterMs: number; retentionShare?: number };
 }
 
 export interface FaultSpec {

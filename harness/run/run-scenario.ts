@@ -93,6 +93,7 @@ export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): 
       onFlowDone: () => ctx.onFlowDone(),
       context: (process) => ({
         client: ctx.client, retry: scenario.workload.client.retry, runId: ctx.runId, currency: ctx.profile.currency, process, signal,
+        retentionSeconds: ctx.profile.idempotency.retentionSeconds,
         touched(reference, logicalId, resourceId) {
           const t = touched.get(reference) ?? { reference, logicalId, resourceIds: new Set<string>() };
           if (resourceId) {

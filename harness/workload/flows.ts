@@ -6,6 +6,7 @@ import type { AttemptResult, PaymentClient } from './client.js';
 import type { DuplicatePlan, FlowPlan } from './plan.js';
 import { runForbiddenWalk } from './flows-forbidden.js';
 import { runCaptureRace } from './flows-capture-race.js';
+import { FlowReplays } from './replays.js';
 
 /** What a flow needs from the run around it. */
 export interface FlowContext {
@@ -17,6 +18,10 @@ export interface FlowContext {
   signal?: AbortSignal;
   /** Called with every payment a create answered with, and every reference used (for final reads). */
   touched(reference: string, logicalId: string, resourceId?: string): void;
+  /** The profile's `idempotency.retentionSeconds`: late replays stay inside it. */
+  retentionSeconds?: number;
+  /** The running flow's writes, for the replays after its last step (set by runFlow). */
+  replays?: FlowReplays;
 }
 
 
@@ -33,6 +38,7 @@ async function write(
     ctx.client.attempt(op, full, { ...meta, intent: 'concurrent-copy' }, 1 + i),
   );
   const [main] = await Promise.all([ctx.client.perform(op, full, meta, ctx.retry), ...copies]);
+  ctx.replays?.sent(op, full, meta, step);
   if (ctx.signal?.aborted) return main;
   if (dup.replayAfterMs !== undefined) {
     await sleep(dup.replayAfterMs, ctx.signal);
@@ -45,11 +51,26 @@ async function write(
   return main;
 }
 
+/**
+ * Authorised, a refund is tried before any capture (the API must refuse it: nothing is captured),
+ * then the payment is captured and part of it refunded. The refused refund's key is the one a later
+ * replay must answer with the stored refusal, though by then the same refund would succeed.
+ */
+async function earlyRefund(ctx: FlowContext, plan: FlowPlan, on: RequestParams, id: string): Promise<void> {
+  const [early, later] = plan.refunds as [number, number];
+  await write(ctx, 'refund', 1, plan, { ...on, amount: early }, { resourceId: id, amount: early });
+  if (ctx.signal?.aborted) return;
+  const captured = await write(ctx, 'capture', 2, plan, { ...on, amount: plan.amount }, { resourceId: id, amount: plan.amount });
+  if (captured.outcome !== 'ok' || ctx.signal?.aborted) return;
+  await write(ctx, 'refund', 3, plan, { ...on, amount: later }, { resourceId: id, amount: later });
+}
+
 /** Runs one planned flow to its end (or until the run is interrupted). */
-export async function runFlow(ctx: FlowContext, plan: FlowPlan): Promise<void> {
+export async function runFlow(worker: FlowContext, plan: FlowPlan): Promise<void> {
+  const ctx: FlowContext = { ...worker, replays: new FlowReplays(plan, worker.retentionSeconds) };
   const reference = `${ctx.runId}-${plan.id}`;
   const manual = plan.flow === 'authorize-capture' || plan.flow === 'cancel' || plan.flow === 'capture-after-cancel'
-    || plan.flow === 'forbidden-transitions' || plan.flow === 'capture-race';
+    || plan.flow === 'forbidden-transitions' || plan.flow === 'capture-race' || plan.flow === 'early-refund';
   const createParams: RequestParams = { amount: plan.amount, currency: ctx.currency, reference, captureMode: manual ? 'manual' : 'automatic' };
   const created = await write(ctx, 'create', 0, plan, createParams, { amount: plan.amount });
   ctx.touched(reference, `${plan.id}-0`, created.resourceId);
@@ -84,8 +105,12 @@ export async function runFlow(ctx: FlowContext, plan: FlowPlan): Promise<void> {
     case 'capture-race':
       await runCaptureRace(ctx, plan, on, write);
       break;
+    case 'early-refund':
+      await earlyRefund(ctx, plan, on, id);
+      break;
     default:
       break;
   }
+  if (!ctx.signal?.aborted) await ctx.replays!.replay(ctx.client, ctx.signal);
   if (!ctx.signal?.aborted) await ctx.client.attempt('get', on, { process: ctx.process, logicalId: `${plan.id}-get`, resourceId: id }, 1);
 }

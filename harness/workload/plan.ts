@@ -10,6 +10,8 @@ export interface DuplicatePlan {
   replayAfterMs?: number;
   /** Reuse the key with a different amount after it completes. */
   payloadChange: boolean;
+  /** Replay the key once the flow has run its last step (after later writes changed the payment). */
+  replayAtEnd?: boolean;
 }
 
 export interface FlowPlan {
@@ -25,6 +27,10 @@ export interface FlowPlan {
   walk?: ForbiddenWalk;
   /** capture-race: the writes that race, each with its own key. */
   race?: CaptureRace;
+  /** Replay every write of the flow this many ms after its first answer (undefined: no late replay). */
+  lateReplayAfterMs?: number;
+  /** With a declared retention: replay at this share of it instead of `lateReplayAfterMs`. */
+  lateReplayRetentionShare?: number;
 }
 
 const WRITE_STEPS: Record<FlowName, number> = {
@@ -36,6 +42,7 @@ const WRITE_STEPS: Record<FlowName, number> = {
   'refund-race': 4,
   'forbidden-transitions': FORBIDDEN_WRITE_STEPS,
   'capture-race': CAPTURE_RACE_WRITE_STEPS,
+  'early-refund': 4,
 };
 
 function duplicatesFor(scenario: Scenario, rng: Prng): DuplicatePlan {
@@ -44,6 +51,8 @@ function duplicatesFor(scenario: Scenario, rng: Prng): DuplicatePlan {
     concurrentCopies: d.concurrentCopies && rng.chance(d.concurrentCopies.probability) ? (d.concurrentCopies.copies ?? 1) : 0,
     replayAfterMs: d.delayedReplays && rng.chance(d.delayedReplays.probability) ? (d.delayedReplays.delayMs ?? 0) : undefined,
     payloadChange: d.payloadChange ? rng.chance(d.payloadChange.probability) : false,
+    // Drawn only when asked for, so scenarios without it keep the plans (and fault decisions) their seeds gave before.
+    ...(d.endOfFlowReplays ? { replayAtEnd: rng.chance(d.endOfFlowReplays.probability) } : {}),
   };
 }
 
@@ -58,6 +67,9 @@ export function planFlows(scenario: Scenario, scenarioIndex: number, rng: Prng):
     if (flow === 'refund') {
       const first = Math.max(1, Math.floor(amount * (0.2 + rng.next() * 0.5)));
       refunds = rng.chance(0.5) ? [first, amount - first] : [first];
+    } else if (flow === 'early-refund') {
+      // Refused before the capture, it would fit after it: a replay that runs it again then moves money.
+      refunds = [Math.max(1, Math.floor(amount * 0.3)), Math.max(1, Math.floor(amount * 0.4))];
     } else if (flow === 'refund-race') {
       // Each refund alone fits; together they exceed the captured amount: only some may succeed.
       const racers = rng.int(2, 3);
@@ -66,7 +78,14 @@ export function planFlows(scenario: Scenario, scenarioIndex: number, rng: Prng):
     const walk = flow === 'forbidden-transitions' ? planForbiddenWalk(rng) : undefined;
     const race = flow === 'capture-race' ? planCaptureRace(rng) : undefined;
     const duplicates = Array.from({ length: WRITE_STEPS[flow] }, () => duplicatesFor(scenario, rng));
-    plans.push({ id: `${scenarioIndex}-${i}`, flow, amount, refunds, duplicates, ...(walk ? { walk } : {}), ...(race ? { race } : {}) });
+    const late = scenario.duplicates.lateReplays;
+    const lateReplayAfterMs = late && rng.chance(late.probability) ? late.afterMs : undefined;
+    const lateShare = lateReplayAfterMs !== undefined && late?.retentionShare !== undefined ? { lateReplayRetentionShare: late.retentionShare } : {};
+    plans.push({
+      id: `${scenarioIndex}-${i}`, flow, amount, refunds, duplicates,
+      ...(walk ? { walk } : {}), ...(race ? { race } : {}),
+      ...(lateReplayAfterMs !== undefined ? { lateReplayAfterMs } : {}), ...lateShare,
+    });
   }
   return plans;
 }
