@@ -44,20 +44,27 @@ async function settleCallbacks(ctx: ScenarioRunContext, scenario: Scenario, crea
   const expectNotified = delivered !== undefined && delivered.options?.everyPaymentNotified !== false;
   // A busy machine delays retries by as long as the loop ran late since the scenario began: watch about
   // twice that longer (a loop late half the time is free the other half), so a silence the checks
-  // must judge is watched on a free loop, not cut short into `unknown`.
+  // must judge is watched on a free loop, not cut short into `unknown`. The figure is frozen when
+  // nothing is pending any more and only free time counts toward it: a loop that keeps running late
+  // while we watch would otherwise push the end away as fast as we approach it. The extension is
+  // capped at twice the budget, so a machine that never frees up still ends the settle.
   const stalled = (): number => (ctx.stalledMs?.() ?? 0) - stalledAtStart;
-  // When nothing was pending any more (the last promised retry came due); a silence is judged on the time after it.
+  const deadline = (): number => settleStart + budget + Math.min(2 * stalled(), 2 * budget);
+  // When nothing was pending any more (the last promised retry came due), and the stall by then.
   let settledSince: number | undefined;
-  while (!ctx.signal.aborted && Date.now() < settleStart + budget + 2 * stalled()) {
+  let stallWhenSettled = 0;
+  while (!ctx.signal.aborted && Date.now() < deadline()) {
     await ctx.nemesis.pollDecisions().catch(() => undefined);
     const now = ctx.recorder.now();
     const quietFor = now - ctx.sink.lastDeliveryTime;
     // When the scenario checks that every payment is notified, give each one its chance first.
     const unnotified = expectNotified ? created.filter((id) => !ctx.sink!.seen(id)).length : 0;
     const settled = ctx.sink.pending(slack) === 0 && unnotified === 0;
+    if (settled && settledSince === undefined) stallWhenSettled = stalled();
     settledSince = settled ? (settledSince ?? now) : undefined;
-    const margin = quietMs + 2 * stalled();
-    if (settled && quietFor >= margin && now - settledSince! >= 2 * stalled()) return;
+    const margin = 2 * stallWhenSettled;
+    const freeWatched = settled ? now - settledSince! - (stalled() - stallWhenSettled) : 0;
+    if (settled && quietFor >= quietMs + margin && freeWatched >= margin) return;
     await sleep(100, ctx.signal);
   }
 }
