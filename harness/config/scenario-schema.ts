@@ -113,7 +113,10 @@ export function scenarioSchema(): Record<string, unknown> {
             status: { type: 'integer', minimum: 200, maximum: 599 },
             first: { type: 'integer', minimum: 1 },
             per: { enum: ['event', 'scenario'] },
-            eventTypes: { type: 'array', items: { type: 'string' } },
+            eventTypes: {
+              type: 'array', items: { type: 'string' },
+              description: 'events the rule applies to: abstract kinds (created, authorized, captured, canceled, refunded, failed) the profile maps in webhooks.eventKinds, or the API\'s own event type names',
+            },
             retryAfterSeconds: positive,
             delayMs: positive,
           },

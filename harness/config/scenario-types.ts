@@ -74,7 +74,7 @@ export interface ReceiverRule {
   /** Apply to the first N attempts (of each event, or of the scenario). */
   first: number;
   per: 'event' | 'scenario';
-  /** Only events of these types (all when absent). */
+  /** Only events of these kinds (`canceled`, mapped by the profile's `webhooks.eventKinds`) or API type names (all when absent). */
   eventTypes?: string[];
   retryAfterSeconds?: number;
   /** Answer after this delay (a slow receiver). */
