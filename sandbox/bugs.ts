@@ -12,6 +12,9 @@ export const SANDBOX_BUG_DESCRIPTIONS = {
   'webhook-bad-signature': 'signatures are computed over a differently serialised payload and do not verify',
   'refund-overdraw': 'refunds check the balance without a row lock: concurrent refunds can exceed the captured amount',
   'capture-after-cancel': 'a canceled payment can still be captured',
+  'idempotency-after-commit': 'the idempotency key is saved after the payment commits, in a transaction of its own: a lost database connection or a crash in between, and the retry pays again',
+  'event-before-db-commit': 'webhooks are sent from inside the database transaction, before it commits: when the commit then fails, the merchant was told about a change that never happened',
+  'outbox-not-durable': 'events wait in process memory and are written to the outbox a moment after the change commits: a crash loses them',
 } as const;
 
 export type SandboxBug = keyof typeof SANDBOX_BUG_DESCRIPTIONS;
