@@ -51,6 +51,7 @@ export async function startDependencies(session: RunSession, nemesis: Nemesis, o
   if (options.targetCommand && options.target) {
     const provider = new ProviderProcess({
       command: options.targetCommand, url: options.target, logFile: join(session.runDir, 'provider.log'), recorder: session.recorder,
+      onUnexpectedExit: (message) => options.progress?.write(`chaos: ${message}\n`),
       ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     });
     session.onBeforeEnd(() => provider.stop());

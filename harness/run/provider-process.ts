@@ -14,6 +14,8 @@ export interface ProviderProcessOptions {
   recorder: HistoryRecorder;
   /** How long one start may take to answer, ms. Default 60 s (a loaded CI machine starts slowly). */
   readyTimeoutMs?: number;
+  /** Told when the provider exits without being asked to (the run goes on; the checks judge what followed). */
+  onUnexpectedExit?: (message: string) => void;
 }
 
 /** Credentials in URLs (`postgres://user:secret@…`) never reach the log header, the history or messages. */
@@ -48,6 +50,10 @@ export class ProviderProcess {
   private logFd?: number;
   /** How many times the command was started. */
   generation = 0;
+  private stopping = false;
+  private killing = false;
+  /** Generations that answered once (an exit before that is reported by `start`). */
+  private readonly readyOnce = new Set<number>();
 
   constructor(private readonly options: ProviderProcessOptions) {}
 
@@ -70,6 +76,11 @@ export class ProviderProcess {
         exitCode = code;
         exitSignal = sig;
         if (child.pid) live.delete(child.pid);
+        // Exits nobody asked for (not a crash fault, not the end of the run) belong in the history.
+        if (this.child === child && !this.stopping && !this.killing && this.readyOnce.has(generation)) {
+          this.options.recorder.append({ kind: 'process', event: 'exited', pid: child.pid, generation, exitCode: code, signal: sig });
+          this.options.onUnexpectedExit?.(`the provider (--target-command) exited on its own ${sig ? `on ${sig}` : `with code ${code}`}; its output is in ${this.options.logFile}`);
+        }
         resolve();
       });
       child.once('error', () => resolve());
@@ -98,6 +109,7 @@ export class ProviderProcess {
       }
       await sleep(100, signal);
     }
+    this.readyOnce.add(generation);
     this.options.recorder.append({ kind: 'process', event: 'ready', pid: child.pid, generation });
   }
 
@@ -116,16 +128,19 @@ export class ProviderProcess {
   async kill(details: { toxic?: string; afterOpId?: number } = {}): Promise<void> {
     const child = this.child;
     if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+    this.killing = true;
     try {
       process.kill(-child.pid, 'SIGKILL');
     } catch { /* already gone */ }
     await this.exited;
+    this.killing = false;
     this.options.recorder.append({ kind: 'process', event: 'crashed', pid: child.pid, generation: this.generation, ...details });
   }
 
   /** Stops it for good: SIGTERM to the group, SIGKILL after `graceMs`; never throws. Closes the log. */
   async stop(graceMs = 3_000): Promise<void> {
     const child = this.child;
+    this.stopping = true;
     if (child?.pid && child.exitCode === null && child.signalCode === null) {
       try {
         process.kill(-child.pid, 'SIGTERM');
