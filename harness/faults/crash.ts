@@ -12,6 +12,7 @@ export const crash: FaultDefinition = {
     window: { kind: 'window', description: 'crash at a seeded random point between from_ms and to_ms after the workload starts (default: at startMs)' },
     after_op: { kind: 'string', oneOf: ['create', 'capture', 'refund', 'cancel'], description: 'crash right after a request of this operation was sent to the provider' },
     nth: { kind: 'int', min: 1, description: 'which request of after_op (1 = the first sent after the fault starts); default 1' },
+    when: { kind: 'string', oneOf: ['sent', 'answered'], description: 'count after_op requests when sent (default), or when the provider answered them 2xx (its change committed)' },
     delay_ms: { kind: 'number', min: 0, description: 'how long after that request was sent to kill, ms (default 5: it has reached the provider on a local link)' },
     restart_after_ms: { kind: 'number', min: 0, description: 'how long the provider stays down before it is started again, ms (default 0)' },
   },

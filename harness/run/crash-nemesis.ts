@@ -1,6 +1,5 @@
 import type { FaultSpec } from '../config/scenario-types.js';
 import type { HistoryRecorder } from '../history/recorder.js';
-import type { OperationInvoke } from '../history/types.js';
 import type { ProcessFaults } from '../faults/nemesis.js';
 import { hashString, mulberry32 } from '../random.js';
 import { sleep } from '../workload/sleep.js';
@@ -49,7 +48,7 @@ export class CrashNemesis implements ProcessFaults {
     const stop = new AbortController();
     const signal = AbortSignal.any([stop.signal, this.signal]);
     const moment = typeof a.after_op === 'string'
-      ? this.afterRequest(a.after_op, num(a.nth) ?? 1, num(a.delay_ms) ?? DEFAULT_DELAY_MS, signal)
+      ? this.afterRequest(a.after_op, num(a.nth) ?? 1, num(a.delay_ms) ?? DEFAULT_DELAY_MS, a.when === 'answered', signal)
       : this.atPoint(spec, scenarioIndex, signal);
     const done = moment.then(async (trigger) => {
       if (trigger === undefined || signal.aborted) return;
@@ -81,18 +80,26 @@ export class CrashNemesis implements ProcessFaults {
     return signal.aborted ? undefined : {};
   }
 
-  /** Resolves `delayMs` after the nth request of `op` (counted from now) appears in the history as sent. */
-  private async afterRequest(op: string, nth: number, delayMs: number, signal: AbortSignal): Promise<{ opId?: number } | undefined> {
+  /**
+   * Resolves `delayMs` after the nth request of `op` (counted from now) appears in the history as
+   * sent, or, with `answered`, as answered 2xx (the provider committed it and said so).
+   */
+  private async afterRequest(op: string, nth: number, delayMs: number, answered: boolean, signal: AbortSignal): Promise<{ opId?: number } | undefined> {
     let index = this.recorder.records.length;
     let seen = 0;
+    const ofOp = new Set<number>();
     while (!signal.aborted) {
       const records = this.recorder.records;
       for (; index < records.length; index++) {
         const r = records[index]!;
-        if (r.kind !== 'invoke' || (r as OperationInvoke).op !== op) continue;
-        if (++seen === nth) {
+        let hit: number | undefined;
+        if (r.kind === 'invoke' && r.op === op) {
+          ofOp.add(r.opId);
+          if (!answered) hit = r.opId;
+        } else if (answered && r.kind === 'complete' && r.outcome === 'ok' && ofOp.has(r.opId)) hit = r.opId;
+        if (hit !== undefined && ++seen === nth) {
           await sleep(delayMs, signal);
-          return signal.aborted ? undefined : { opId: (r as OperationInvoke).opId };
+          return signal.aborted ? undefined : { opId: hit };
         }
       }
       await sleep(WATCH_MS, signal);

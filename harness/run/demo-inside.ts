@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadProfile } from '../config/profile.js';
 import { loadScenarios } from '../config/scenario.js';
+import type { Scenario } from '../config/scenario-types.js';
 import { InfraError, UsageError } from '../errors.js';
 import { runChaos, DEFAULT_SANDBOX_TIME_SCALE } from './run-chaos.js';
 import type { DemoOptions, DemoResult } from './demo.js';
@@ -13,8 +14,8 @@ import type { DemoOptions, DemoResult } from './demo.js';
 export interface InsideDemoOptions extends Omit<DemoOptions, 'suite'> {
   /** The PostgreSQL the sandbox stores into (through the database link); default PAYHARNESS_TEST_DATABASE_URL. */
   databaseUrl?: string;
-  /** The inside suite's files (default: scenarios/chaos/inside). */
-  files: readonly string[];
+  /** The inside suite's files (default: scenarios/chaos/inside), or scenarios already loaded. */
+  files: readonly (string | Scenario)[];
 }
 
 /** A free port on 127.0.0.1 (the provider's, a link's): picked here so parallel demos never collide. */
@@ -76,7 +77,7 @@ export async function insideDatabase(databaseUrl: string | undefined): Promise<U
 export async function runInsideDemo(options: InsideDemoOptions): Promise<DemoResult> {
   const { databaseUrl, files, bugs, ...chaos } = options;
   const database = await insideDatabase(databaseUrl);
-  const scenarios = loadScenarios(files);
+  const scenarios = loadScenarios(files.filter((f): f is string => typeof f === 'string')).concat(files.filter((f): f is Scenario => typeof f !== 'string'));
   const linkPort = await freePort();
   const providerPort = await freePort();
   const schema = `ph_inside_${randomBytes(5).toString('hex')}`;

@@ -101,7 +101,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   if (unknown.length) throw new UsageError('E_SANDBOX_BUG', `unknown sandbox bug: ${unknown.join(', ')}`, { hint: `valid bugs: ${SANDBOX_BUGS.join(', ')}` });
   const { suite: name, scenarios, inside, databaseUrl, ...chaos } = options;
   if (inside) {
-    const files = (scenarios ?? suiteFiles('inside')).filter((s): s is string => typeof s === 'string');
+    const files = scenarios ?? suiteFiles('inside');
     return { ...(await runInsideDemo({ ...chaos, databaseUrl, files })), ...(scenarios ? {} : { suite: 'inside' as const }) };
   }
   if (scenarios) return runChaos({ ...chaos, scenarios });
