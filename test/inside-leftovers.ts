@@ -1,16 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-
-/** Whether any process of group `pid` (the provider and whatever its shell started) is still alive. */
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { groupAlive } from '../harness/run/process-group.js';
 
 function accepts(address: string): Promise<boolean> {
   const colon = address.lastIndexOf(':');

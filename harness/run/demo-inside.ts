@@ -43,7 +43,8 @@ function sandboxCommand(args: readonly string[]): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const js = join(here, '..', '..', 'sandbox', 'serve.js');
   const entry = existsSync(js) ? [js] : ['--import', 'tsx', join(here, '..', '..', 'sandbox', 'serve.ts')];
-  return [process.execPath, ...entry, ...args].map(quote).join(' ');
+  // exec: the shell becomes the sandbox, so a crash kills exactly the provider.
+  return `exec ${[process.execPath, ...entry, ...args].map(quote).join(' ')}`;
 }
 
 /** The database URL the demo needs, or exit 4 saying how to give it one. */

@@ -3,6 +3,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { InfraError } from '../errors.js';
 import { sleep } from '../workload/sleep.js';
+import { groupAlive } from './process-group.js';
 
 export interface ProviderProcessOptions {
   /** The shell command that starts the provider (`--target-command`); run with `sh -c`. */
@@ -21,6 +22,15 @@ export interface ProviderProcessOptions {
 /** Credentials in URLs (`postgres://user:secret@…`) never reach the log header, the history or messages. */
 export function maskCommand(command: string): string {
   return command.replace(/(\/\/[^/:@\s]+):[^@\s/]*@/g, '$1:***@');
+}
+
+/**
+ * The shell exits first; what it started dies with the SIGKILL too but is reaped a moment later.
+ * Waits until the whole group is gone (so a restart never meets the old process on its port).
+ */
+async function groupGone(pid: number, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (groupAlive(pid) && Date.now() < deadline) await sleep(10);
 }
 
 /** Processes this module started and has not seen exit: killed on any exit of ours, however it comes. */
@@ -133,6 +143,7 @@ export class ProviderProcess {
       process.kill(-child.pid, 'SIGKILL');
     } catch { /* already gone */ }
     await this.exited;
+    await groupGone(child.pid);
     this.killing = false;
     this.options.recorder.append({ kind: 'process', event: 'crashed', pid: child.pid, generation: this.generation, ...details });
   }
@@ -152,6 +163,13 @@ export class ProviderProcess {
         } catch { /* already gone */ }
         await this.exited;
       }
+      // SIGTERM reached the whole group; whatever outlives the shell gets SIGKILL.
+      if (groupAlive(child.pid)) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch { /* already gone */ }
+      }
+      await groupGone(child.pid);
       this.options.recorder.append({ kind: 'process', event: 'stopped', pid: child.pid, generation: this.generation });
     }
     if (this.logFd !== undefined) {
