@@ -15,9 +15,9 @@ const TOXIPROXY_URL = process.env.TOXIPROXY_URL;
 const out = mkdtempSync(join(tmpdir(), 'ph-inside-'));
 /**
  * Each inside run starts the sandbox as its own process (twice more for the crashes), which takes
- * seconds on a loaded machine: CI runs two seeds; PAYHARNESS_INSIDE_SEEDS=11,22,33,44,55 runs all five.
+ * seconds on a loaded machine: CI runs one seed; PAYHARNESS_INSIDE_SEEDS=11,22,33,44,55 runs all five (the figure the docs report).
  */
-const CLEAN_SEEDS = (process.env.PAYHARNESS_INSIDE_SEEDS ?? '11,22').split(',').map(Number);
+const CLEAN_SEEDS = (process.env.PAYHARNESS_INSIDE_SEEDS ?? '11').split(',').map(Number);
 const RUN_TIMEOUT_MS = 600_000;
 
 const scenarioFile = (name: string): string => suiteFiles('inside').find((f) => f.endsWith(`/${name}.yaml`))!;
