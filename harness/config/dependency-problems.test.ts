@@ -62,3 +62,12 @@ faults:
     expect(problemsOf(`${BASE}faults:\n  - {type: latency, attributes: {latency: 10}}\n`).join('\n')).toMatch(/proxy/);
   });
 });
+
+describe('crash in a load scenario', () => {
+  it('is refused: a load run has no provider process to crash', async () => {
+    const { loadFaultProblems } = await import('../load/load-faults.js');
+    expect(loadFaultProblems([{ type: 'crash', proxy: 'api' } as never], (p) => `l.yaml${p}`)).toEqual([
+      'l.yaml/faults/0/type: crash needs a provider payharness started (chaos run --target-command); a load run cannot apply it',
+    ]);
+  });
+});
