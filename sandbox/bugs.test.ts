@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { RETRY_POLICY } from './webhooks/policy.js';
+import { WRITE_BEHIND_MS } from './webhooks/write-behind-outbox.js';
 import { SandboxUsageError } from './errors.js';
 import { SANDBOX_BUGS, startSandbox, type RunningSandbox, type SandboxBug } from './index.js';
 import { apiClient, dropTestSchemas, registerEndpoint, start, startReceiver, STORAGES, type PaymentJson } from './test-support/index.js';
@@ -132,6 +133,46 @@ const DEFECTS: Record<SandboxBug, (url: string) => Promise<boolean>> = {
     await api.createPayment({}, key);
     return (await api.createPayment({}, key)).headers.get('idempotent-replayed') !== 'true';
   },
+  // The next three only do harm when a fault lands inside the provider (test/chaos-suite-inside.test.ts
+  // shows that harm); here each shows the flaw itself.
+  'idempotency-after-commit': async (url) => {
+    // The key is saved only after the payment commits: duplicates arriving meanwhile find no key.
+    const api = apiClient(url);
+    const key = randomUUID();
+    await Promise.all(Array.from({ length: 5 }, () => api.createPayment({ reference: key }, key)));
+    return (await api.get<{ data: PaymentJson[] }>(`/v1/payments?reference=${key}`)).json.data.length > 1;
+  },
+  'event-before-db-commit': async (url) => {
+    // Sent from inside the transaction: the event arrives before the request that made it has answered.
+    let answered = false;
+    let arrivedFirst = false;
+    const receiver = await startReceiver(() => ((arrivedFirst ||= !answered), { status: 200 }));
+    try {
+      const api = apiClient(url);
+      await registerEndpoint(api, receiver.url);
+      await api.createPayment();
+      answered = true;
+      await receiver.waitFor(1, START_TIMEOUT_MS);
+      return arrivedFirst;
+    } finally {
+      await receiver.close();
+    }
+  },
+  'outbox-not-durable': async (url) => {
+    // The event waits in memory (WRITE_BEHIND_MS) before it reaches the outbox the dispatcher reads;
+    // the clean outbox is written in the payment's transaction and sent as soon as it answers.
+    const receiver = await startReceiver();
+    try {
+      const api = apiClient(url);
+      await registerEndpoint(api, receiver.url);
+      const answeredAt = Date.now();
+      await api.createPayment();
+      const [delivery] = await receiver.waitFor(1, START_TIMEOUT_MS);
+      return delivery!.at - answeredAt >= WRITE_BEHIND_MS;
+    } finally {
+      await receiver.close();
+    }
+  },
 };
 
 /**
@@ -142,6 +183,7 @@ const BUGGY_OPTIONS: Partial<Record<SandboxBug, { processingDelayMs: number }>> 
   'idempotency-race': { processingDelayMs: 200 },
   'refund-overdraw': { processingDelayMs: 200 },
   'capture-race': { processingDelayMs: 200 },
+  'idempotency-after-commit': { processingDelayMs: 200 },
 };
 
 it('every planted bug has a demonstration here', () => {

@@ -17,6 +17,9 @@ export const SANDBOX_BUG_DESCRIPTIONS = {
   'replay-error-reexecutes': 'a refusal (4xx) is not stored under its key: a replay runs the request again and may succeed',
   'idempotency-short-retention': 'keys are forgotten 1 s after use: a late replay runs the request again',
   'replay-unmarked': 'replays are served without the Idempotent-Replayed header',
+  'idempotency-after-commit': 'the idempotency key is saved after the payment commits, in a transaction of its own: a lost database connection or a crash in between, and the retry pays again',
+  'event-before-db-commit': 'webhooks are sent from inside the database transaction, before it commits: when the commit then fails, the merchant was told about a change that never happened',
+  'outbox-not-durable': 'events wait in process memory and are written to the outbox a moment after the change commits: a crash loses them',
 } as const;
 
 export type SandboxBug = keyof typeof SANDBOX_BUG_DESCRIPTIONS;

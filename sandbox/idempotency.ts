@@ -6,6 +6,7 @@ import { toNumber } from './db/database.js';
 import type { Operation } from './payments/operations.js';
 import { findPayment } from './payments/store.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError } from './problem.js';
+import { runWithKeyAfterCommit } from './idempotency-after-commit.js';
 
 /** What goes back on the wire; `body` is the exact text, so a replay is byte-for-byte the original. */
 export interface StoredResponse {
@@ -62,11 +63,11 @@ export function requestHash(method: string, path: string, body: unknown): string
   return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${body === undefined ? '' : canonicalJson(body)}`).digest('hex');
 }
 
-function respond(status: number, body: object, replayed = false): StoredResponse {
+export function respond(status: number, body: object, replayed = false): StoredResponse {
   return { status, contentType: status >= 400 ? PROBLEM_CONTENT_TYPE : 'application/json', body: JSON.stringify(body), replayed };
 }
 
-function validateKey(key: string | undefined): string {
+export function validateKey(key: string | undefined): string {
   if (key === undefined || key === '') {
     throw new ProblemError(400, 'idempotency_key_missing', 'the Idempotency-Key header is required on every POST; send a unique value (e.g. a UUID) per logical request and reuse it on retries');
   }
@@ -83,6 +84,7 @@ export async function runIdempotently(options: IdempotencyOptions, request: Idem
   const { db, bugs } = options;
   const delay = options.processingDelayMs ?? 0;
   if (bugs.has('no-idempotency')) return execute(db, operation, delay, async () => undefined);
+  if (bugs.has('idempotency-after-commit')) return runWithKeyAfterCommit(options, request, operation);
   const key = validateKey(request.key);
   const hash = requestHash(request.method, request.path, request.body);
   const now = Date.now();
@@ -128,10 +130,10 @@ export async function runIdempotently(options: IdempotencyOptions, request: Idem
   }
 }
 
-type Store = (tx: Queryable, response: StoredResponse & { resourceId?: string }) => Promise<void>;
+export type Store = (tx: Queryable, response: StoredResponse & { resourceId?: string }) => Promise<void>;
 
 /** Runs the operation; an expected failure (ProblemError) rolls the change back and is stored as the response. */
-async function execute(db: Database, operation: Operation, processingDelayMs: number, store: Store): Promise<StoredResponse> {
+export async function execute(db: Database, operation: Operation, processingDelayMs: number, store: Store): Promise<StoredResponse> {
   try {
     await operation.prepare?.(db);
     // Outside the transaction: a slow processor must not hold row locks (or PGlite's one connection).
@@ -150,7 +152,7 @@ async function execute(db: Database, operation: Operation, processingDelayMs: nu
   }
 }
 
-async function storeResponse(tx: Queryable, at: { merchant: string; key: string }, hash: string, expiresAt: number, response: StoredResponse & { resourceId?: string }, insert: boolean): Promise<void> {
+export async function storeResponse(tx: Queryable, at: { merchant: string; key: string }, hash: string, expiresAt: number, response: StoredResponse & { resourceId?: string }, insert: boolean): Promise<void> {
   const values = [at.merchant, at.key, response.status, response.contentType, response.body, response.resourceId ?? null];
   if (insert) {
     await tx.query(
@@ -170,7 +172,7 @@ async function forgetKey(tx: Queryable, at: { merchant: string; key: string }): 
   await tx.query('DELETE FROM idempotency_keys WHERE merchant = $1 AND key = $2', [at.merchant, at.key]);
 }
 
-async function findKey(db: Queryable, at: { merchant: string; key: string }, now: number): Promise<KeyRow | undefined> {
+export async function findKey(db: Queryable, at: { merchant: string; key: string }, now: number): Promise<KeyRow | undefined> {
   const rows = await db.query<KeyRow>(
     'SELECT request_hash, state, status, content_type, body, resource_id FROM idempotency_keys WHERE merchant = $1 AND key = $2 AND expires_at_ms > $3',
     [at.merchant, at.key, now],
@@ -178,7 +180,7 @@ async function findKey(db: Queryable, at: { merchant: string; key: string }, now
   return rows[0];
 }
 
-async function answerExisting(options: IdempotencyOptions, request: IdempotentRequest, row: KeyRow, hash: string): Promise<StoredResponse> {
+export async function answerExisting(options: IdempotencyOptions, request: IdempotentRequest, row: KeyRow, hash: string): Promise<StoredResponse> {
   if (row.request_hash !== hash && !options.bugs.has('ignore-payload-mismatch')) {
     throw new ProblemError(422, 'idempotency_key_reused', `Idempotency-Key ${request.key} was already used with a different request (method, path or body); use a new key for a new request`);
   }

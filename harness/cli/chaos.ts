@@ -51,6 +51,7 @@ export function registerChaos(program: Command): void {
     .argument('[scenario...]', 'scenario YAML files (scenarios/chaos/*.yaml), or none with --suite')
     .option('--suite <name>', 'run a shipped suite instead of files: standard (the full suite, or the TCP suite scenarios/chaos-tcp where the proxy has no HTTP faults) or tcp', parseSuiteName)
     .option('--target <url>', 'base URL of the API under test (default: start the sandbox in-process)')
+    .option('--target-command <cmd>', 'start the provider with this shell command (it must answer at --target); crash faults kill and restart it; its output goes to provider.log in the run directory')
     .option('--profile <file>', 'API profile YAML, or "sandbox" (default: the scenario\'s profile, else sandbox)')
     .option('--toxiproxy <url>', 'a real Toxiproxy API URL (default: the embedded proxy)')
     .option('--seed <n>', 'seed of every random choice; replays a run', parseSeed)
@@ -58,9 +59,9 @@ export function registerChaos(program: Command): void {
     .option('--allow-target <host>', 'allow a non-loopback target host (repeatable)', collect, [])
     .option('--bug <name>', 'plant a sandbox bug (repeatable; only without --target)', collect, [])
     .option('--time-scale <x>', 'sandbox webhook time scale when started in-process', Number)
-    .action(async (files: string[], opts: { suite?: SuiteName; target?: string; profile?: string; toxiproxy?: string; seed?: number; out?: string; allowTarget: string[]; bug: string[]; timeScale?: number }) => {
+    .action(async (files: string[], opts: { suite?: SuiteName; target?: string; targetCommand?: string; profile?: string; toxiproxy?: string; seed?: number; out?: string; allowTarget: string[]; bug: string[]; timeScale?: number }) => {
       const result = await runChaos({
-        scenarios: await scenarioFiles(files, opts.suite, opts.toxiproxy), target: opts.target, profile: opts.profile, toxiproxyUrl: opts.toxiproxy, seed: opts.seed, outDir: opts.out,
+        scenarios: await scenarioFiles(files, opts.suite, opts.toxiproxy), target: opts.target, targetCommand: opts.targetCommand, profile: opts.profile, toxiproxyUrl: opts.toxiproxy, seed: opts.seed, outDir: opts.out,
         allowTargets: opts.allowTarget, bugs: opts.bug, timeScale: opts.timeScale, progress: process.stderr, handleSignals: true,
       });
       process.stdout.write(renderConsole(result.verdict, result.runDir));

@@ -13,11 +13,13 @@ export function registerDemo(program: Command): void {
     .option('--bug <name>', 'plant a sandbox bug (repeatable); see `payharness sandbox --help` for the list', collect, [])
     .option('--toxiproxy <url>', 'a real Toxiproxy API URL (default: the embedded proxy); without HTTP faults the TCP suite runs')
     .option('--suite <name>', 'standard: the full suite, or the TCP suite (scenarios/chaos-tcp) where the proxy has no HTTP faults; tcp: the TCP suite on any proxy', parseSuiteName, 'standard')
+    .option('--inside', 'run the inside suite (scenarios/chaos/inside): the sandbox as its own process on PostgreSQL through a database link, with database cuts and crashes; needs PostgreSQL (PAYHARNESS_TEST_DATABASE_URL or --database), exit 4 without it')
+    .option('--database <url>', 'the PostgreSQL for --inside (default: PAYHARNESS_TEST_DATABASE_URL)')
     .option('--seed <n>', 'seed of every random choice; replays a run', parseSeed)
     .option('--out <dir>', 'run directory (default: reports/<run-id>)')
-    .action(async (opts: { bug: string[]; toxiproxy?: string; suite: SuiteName; seed?: number; out?: string }) => {
+    .action(async (opts: { bug: string[]; toxiproxy?: string; suite: SuiteName; inside?: boolean; database?: string; seed?: number; out?: string }) => {
       const result = await runDemo({
-        bugs: opts.bug, toxiproxyUrl: opts.toxiproxy, suite: opts.suite, seed: opts.seed, outDir: opts.out, progress: process.stderr, handleSignals: true,
+        bugs: opts.bug, toxiproxyUrl: opts.toxiproxy, suite: opts.suite, inside: opts.inside, databaseUrl: opts.database, seed: opts.seed, outDir: opts.out, progress: process.stderr, handleSignals: true,
       });
       process.stdout.write(renderConsole(result.verdict, result.runDir));
       if (result.interrupted) throw new InterruptedError(`interrupted; faults healed, proxies deleted, partial history kept in ${result.runDir}`);

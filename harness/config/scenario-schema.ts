@@ -17,6 +17,10 @@ export function attributeSchema(a: FaultAttribute): Record<string, unknown> {
 }
 
 const positive = { type: 'number', minimum: 0 } as const;
+/** A dependency link's name, as faults write it in `proxy:`. */
+const DEPENDENCY_NAME = '^[a-z][a-z0-9_-]{0,39}$';
+/** host:port (a name, IPv4, or [IPv6]) with an explicit port. */
+const HOST_PORT = '^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$';
 
 /** The scenario JSON Schema, generated from the fault and check registries (never written twice). */
 export function scenarioSchema(): Record<string, unknown> {
@@ -44,6 +48,16 @@ export function scenarioSchema(): Record<string, unknown> {
       description: { type: 'string' },
       profile: { type: 'string' },
       settleMs: positive,
+      dependencies: {
+        type: 'object',
+        additionalProperties: false,
+        patternProperties: {
+          [DEPENDENCY_NAME]: {
+            type: 'object', additionalProperties: false, required: ['upstream', 'listen'],
+            properties: { upstream: { type: 'string', pattern: HOST_PORT }, listen: { type: 'string', pattern: HOST_PORT } },
+          },
+        },
+      },
       workload: {
         type: 'object',
         additionalProperties: false,
@@ -89,18 +103,20 @@ export function scenarioSchema(): Record<string, unknown> {
         items: {
           type: 'object',
           additionalProperties: false,
-          required: ['type', 'proxy'],
+          required: ['type'],
           properties: {
             name: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
             type: { enum: FAULTS.map((f) => f.type) },
-            proxy: { enum: ['api', 'callbacks'] },
+            // api, callbacks, provider (crash), or a dependency the scenario declares (checked after the schema).
+            proxy: { type: 'string', pattern: DEPENDENCY_NAME },
             stream: { enum: ['upstream', 'downstream'] },
             toxicity: { type: 'number', minimum: 0, maximum: 1 },
             attributes: { type: 'object' },
             startMs: positive,
             healMs: positive,
           },
-          allOf: faultBranches,
+          // Every fault names where it applies, except a crash (it acts on the provider's process).
+          allOf: [...faultBranches, { if: { properties: { type: { not: { const: 'crash' } } } }, then: { required: ['proxy'] } }],
         },
       },
       webhookReceiver: {

@@ -52,13 +52,36 @@ export interface DuplicatesSpec {
   lateReplays?: { probability: number; afterMs: number; retentionShare?: number };
 }
 
+/** `api`, `callbacks`, `provider` (the process) or the name of a declared dependency link. */
+export type FaultPath = string;
+
+/** The paths every run has; any other `proxy:` names a dependency link or the provider process. */
+export const BUILTIN_PATHS = ['api', 'callbacks'] as const;
+/** The `proxy:` a crash names: the provider's process, not a link. */
+export const PROVIDER_PATH = 'provider';
+
+/**
+ * One of the provider's own dependencies (its database, its broker) reached through a proxy that
+ * payharness creates with a fixed listen address; the provider is configured to use `listen`.
+ */
+export interface DependencySpec {
+  /** host:port of the real dependency. */
+  upstream: string;
+  /** host:port the link listens on; the provider must connect here. */
+  listen: string;
+}
+
 export interface FaultSpec {
   /** Toxic name on the proxy (made unique per run); defaults to `<type>-<index>`. */
   name?: string;
   /** The fault type from the registry (`latency`, `http_drop_response`, `down`…). */
   type: string;
-  /** Which proxy: client → provider (`api`) or provider → webhook sink (`callbacks`). */
-  proxy: 'api' | 'callbacks';
+  /**
+   * Where it applies: client → provider (`api`), provider → webhook sink (`callbacks`), a dependency
+   * link the scenario declares (`database`, `broker`…), or the provider process itself (`provider`,
+   * for `crash`).
+   */
+  proxy: FaultPath;
   stream?: 'upstream' | 'downstream';
   toxicity?: number;
   attributes?: Record<string, unknown>;
@@ -98,6 +121,8 @@ export interface Scenario {
   checks: CheckSpec[];
   /** Longest wait for callbacks after the workload (default: the policy's retry horizon). */
   settleMs?: number;
+  /** The provider's dependency links by name (`database`, `broker`); faults name them in `proxy:`. */
+  dependencies?: Record<string, DependencySpec>;
   /** The file it came from, for messages. */
   file: string;
 }

@@ -5,7 +5,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { ConfigError, UsageError } from '../errors.js';
 import { describeAjvErrors, locate, parseLocated } from './located-yaml.js';
 import { scenarioSchema } from './scenario-schema.js';
-import type { CheckSpec, ClientRetryPolicy, FaultSpec, ReceiverRule, Scenario, WorkloadSpec } from './scenario-types.js';
+import { CRASH_FAULT, dependencyProblems } from './dependency-problems.js';
+import { PROVIDER_PATH, type CheckSpec, type ClientRetryPolicy, type FaultSpec, type ReceiverRule, type Scenario, type WorkloadSpec } from './scenario-types.js';
 
 let validator: ValidateFunction | undefined;
 function validate(): ValidateFunction {
@@ -25,7 +26,7 @@ export const SCENARIO_DEFAULTS = {
 type RawScenario = Omit<Scenario, 'file' | 'workload' | 'duplicates' | 'faults' | 'webhookReceiver' | 'checks'> & {
   workload: Partial<WorkloadSpec> & { flows: number; client?: { timeoutMs?: number; retry?: Partial<ClientRetryPolicy> } };
   duplicates?: Scenario['duplicates'];
-  faults?: (Omit<FaultSpec, 'startMs'> & { startMs?: number })[];
+  faults?: (Omit<FaultSpec, 'startMs' | 'proxy'> & { startMs?: number; proxy?: string })[];
   webhookReceiver?: (Partial<ReceiverRule> & { status: number })[];
   checks: (string | CheckSpec)[];
 };
@@ -45,6 +46,7 @@ function semanticProblems(raw: RawScenario, locate_: (pointer: string) => string
     if (names.has(f.name)) problems.push(`${locate_(`/faults/${i}/name`)}: fault name "${f.name}" is used twice (hint: names must be unique within a scenario)`);
     names.add(f.name);
   });
+  problems.push(...dependencyProblems(raw, locate_));
   return problems;
 }
 
@@ -67,6 +69,7 @@ export function parseScenario(file: string, text: string): Scenario {
     // A profile path in a scenario is relative to the scenario file, like an include.
     profile: raw.profile === undefined || BUILTIN_PROFILES[raw.profile] || isAbsolute(raw.profile) ? raw.profile : resolve(dirname(file), raw.profile),
     settleMs: raw.settleMs,
+    ...(raw.dependencies ? { dependencies: raw.dependencies } : {}),
     file,
     workload: {
       flows: w.flows,
@@ -80,7 +83,7 @@ export function parseScenario(file: string, text: string): Scenario {
       },
     },
     duplicates: raw.duplicates ?? {},
-    faults: (raw.faults ?? []).map((f, i) => ({ ...f, name: f.name ?? `${f.type}-${i}`, startMs: f.startMs ?? 0 })),
+    faults: (raw.faults ?? []).map((f, i) => ({ ...f, proxy: f.proxy ?? (f.type === CRASH_FAULT ? PROVIDER_PATH : 'api'), name: f.name ?? `${f.type}-${i}`, startMs: f.startMs ?? 0 })),
     webhookReceiver: (raw.webhookReceiver ?? []).map((r) => ({ first: 1, per: 'event', ...r }) as ReceiverRule),
     checks: raw.checks.map((c) => (typeof c === 'string' ? { name: c } : c)),
   };

@@ -1,6 +1,7 @@
 import { TOXICS, attributeSpecs } from '../proxy/toxics/index.js';
 import type { FaultDefinition } from './types.js';
 import { down } from './down.js';
+import { crash } from './crash.js';
 
 /**
  * Every fault a scenario may name. Toxics come from the embedded proxy's registry (so a new toxic
@@ -15,6 +16,7 @@ export const FAULTS: readonly FaultDefinition[] = [
     attributes: attributeSpecs(t),
   })),
   down,
+  crash,
 ];
 
 export const FAULT_TYPES: readonly string[] = FAULTS.map((f) => f.type);

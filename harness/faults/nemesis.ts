@@ -12,7 +12,20 @@ export interface CreatedProxy {
   name: string;
   /** Base URL clients use to go through the proxy. */
   url: string;
-  path: 'api' | 'callbacks';
+  /** `api`, `callbacks`, or a dependency link's name. */
+  path: string;
+  /** host:port it listens on. */
+  listen: string;
+  upstream: string;
+}
+
+/**
+ * Carries out faults of the `process` layer (a crash). The nemesis tracks them like toxics: `apply`
+ * arms the fault and resolves once armed; `heal` resolves once the provider is back (or disarmed).
+ */
+export interface ProcessFaults {
+  apply(spec: FaultSpec, scenarioIndex: number): Promise<void>;
+  heal(spec: FaultSpec, scenarioIndex: number): Promise<void>;
 }
 
 export interface NemesisOptions {
@@ -51,6 +64,8 @@ export class Nemesis {
   private poller?: DecisionPoller;
   /** False on a real Toxiproxy. */
   supportsHttpFaults = false;
+  /** Set by a run that manages the provider's process (`--target-command`); crashes need it. */
+  processFaults?: ProcessFaults;
 
   private constructor(
     private readonly client: Toxiproxy,
@@ -91,13 +106,16 @@ export class Nemesis {
     }
   }
 
-  /** Creates `<runId>-<path>` listening on a free port in front of `upstream` (host:port). */
-  async createProxy(path: 'api' | 'callbacks', upstream: string): Promise<CreatedProxy> {
+  /**
+   * Creates `<runId>-<path>` in front of `upstream` (host:port), listening on `listen` (a dependency
+   * link's fixed address) or a free port.
+   */
+  async createProxy(path: string, upstream: string, listen = '127.0.0.1:0'): Promise<CreatedProxy> {
     const name = `${this.runId}-${path}`;
     let proxy: Proxy;
     try {
       proxy = await withRetry(
-        () => this.client.createProxy({ name, listen: '127.0.0.1:0', upstream, enabled: true }),
+        () => this.client.createProxy({ name, listen, upstream, enabled: true }),
         (status) => (status === 409 ? this.client.get(name) : undefined),
       );
     } catch (error) {
@@ -106,13 +124,18 @@ export class Nemesis {
       });
     }
     const port = proxy.listen.split(':').pop();
-    const created = { name, url: `http://127.0.0.1:${port}`, path };
+    const created = { name, url: `http://127.0.0.1:${port}`, path, listen: proxy.listen, upstream };
     this.proxies.set(path, { proxy, created });
     return created;
   }
 
-  proxyName(path: 'api' | 'callbacks'): string | undefined {
+  proxyName(path: string): string | undefined {
     return this.proxies.get(path)?.created.name;
+  }
+
+  /** The run's proxies (api, callbacks, dependency links) as created. */
+  createdProxies(): CreatedProxy[] {
+    return [...this.proxies.values()].map((p) => p.created);
   }
 
   /** The name a fault of scenario `scenarioIndex` carries on the proxy; `heal` takes it. */
@@ -140,14 +163,21 @@ export class Nemesis {
   }
 
   private async put(spec: FaultSpec, scenarioIndex: number, toxicName: string): Promise<void> {
+    if (findFault(spec.type)?.layer === 'process') {
+      if (!this.processFaults) throw new InfraError('E_NO_PROCESS', `${spec.type} needs the provider's process: start it with --target-command`);
+      await this.processFaults.apply(spec, scenarioIndex);
+      this.recorder.append({ kind: 'fault', phase: 'start', proxy: spec.proxy, toxic: toxicName, type: spec.type, attributes: spec.attributes ?? {}, path: spec.proxy });
+      return;
+    }
     const entry = this.proxies.get(spec.proxy);
     if (!entry) throw new InfraError('E_PROXY_MISSING', `no ${spec.proxy} proxy to apply ${spec.type} to`);
     let attributes = { ...(spec.attributes ?? {}) };
     if (spec.type === 'down') {
       await this.setEnabled(spec.proxy, false);
     } else {
+      // The scenario check keeps http_* faults on the api and callbacks paths (a database speaks no HTTP).
       if (findFault(spec.type)?.layer === 'http') {
-        attributes = decisionAttributes({ ...this.options, runId: this.runId, scenarioIndex, faultName: spec.name ?? spec.type, path: spec.proxy }, attributes);
+        attributes = decisionAttributes({ ...this.options, runId: this.runId, scenarioIndex, faultName: spec.name ?? spec.type, path: spec.proxy as 'api' | 'callbacks' }, attributes);
       }
       const proxy = entry.proxy;
       await withRetry(
@@ -159,7 +189,7 @@ export class Nemesis {
     this.recorder.append({ kind: 'fault', phase: 'start', proxy: entry.created.name, toxic: toxicName, type: spec.type, attributes, path: spec.proxy });
   }
 
-  private async setEnabled(path: 'api' | 'callbacks', enabled: boolean): Promise<void> {
+  private async setEnabled(path: string, enabled: boolean): Promise<void> {
     const entry = this.proxies.get(path);
     if (!entry) return;
     const current = entry.proxy;
@@ -183,6 +213,12 @@ export class Nemesis {
 
   private async remove(fault: TrackedFault): Promise<void> {
     const started = await fault.applied;
+    if (findFault(fault.spec.type)?.layer === 'process') {
+      await this.processFaults?.heal(fault.spec, Number(fault.toxicName.slice(this.runId.length + 1).split('-')[0]));
+      if (this.faults.get(fault.toxicName) === fault) this.faults.delete(fault.toxicName);
+      if (started) this.recorder.append({ kind: 'fault', phase: 'heal', proxy: fault.spec.proxy, toxic: fault.toxicName, type: fault.spec.type, path: fault.spec.proxy });
+      return;
+    }
     const entry = this.proxies.get(fault.spec.proxy);
     // Even a failed apply may have landed on the server (its answer lost): remove by name regardless.
     if (entry && fault.spec.type === 'down') await this.setEnabled(fault.spec.proxy, true);
@@ -237,8 +273,13 @@ export class Nemesis {
   /** Deletes the run's proxies; never throws. */
   async deleteProxies(): Promise<string[]> {
     const problems: string[] = [];
-    for (const [path, { proxy }] of this.proxies) {
-      await withRetry(() => proxy.remove(), (status) => (status === 404 ? Promise.resolve() : undefined)).catch((error: unknown) => problems.push(`${proxy.name}: ${messageOf(error)}`));
+    for (const [path, { proxy, created }] of this.proxies) {
+      const removed = await withRetry(() => proxy.remove(), (status) => (status === 404 ? Promise.resolve() : undefined))
+        .then(() => true, (error: unknown) => (problems.push(`${proxy.name}: ${messageOf(error)}`), false));
+      // A dependency link's end is part of its story in the history (api and callbacks live as long as the run).
+      if (removed && path !== 'api' && path !== 'callbacks') {
+        this.recorder.append({ kind: 'link', event: 'deleted', name: path, proxy: created.name, listen: created.listen, upstream: created.upstream });
+      }
       this.proxies.delete(path);
     }
     return problems;

@@ -12,8 +12,11 @@ export interface FaultAttribute {
 export interface FaultDefinition {
   /** The name users write in `type:` (the Toxiproxy toxic type, e.g. `latency`, `http_drop_response`). */
   type: string;
-  /** `tcp`: any Toxiproxy; `http`: only the embedded proxy; `proxy`: a proxy setting, not a toxic. */
-  layer: 'tcp' | 'http' | 'proxy';
+  /**
+   * `tcp`: any Toxiproxy; `http`: only the embedded proxy; `proxy`: a proxy setting, not a toxic;
+   * `process`: the provider's process (needs `--target-command`), carried out by the run, not the proxy.
+   */
+  layer: 'tcp' | 'http' | 'proxy' | 'process';
   summary: string;
   attributes: Readonly<Record<string, FaultAttribute>>;
 }

@@ -84,8 +84,43 @@ export interface FaultRecord extends RecordBase {
   toxic: string;
   type: string;
   attributes?: Record<string, unknown>;
-  /** 'api' (client → provider) or 'callbacks' (provider → webhook sink). */
-  path?: 'api' | 'callbacks';
+  /**
+   * 'api' (client → provider), 'callbacks' (provider → webhook sink), a dependency link's name
+   * ('database'), or 'provider' (a crash of the provider's process).
+   */
+  path?: string;
+}
+
+/**
+ * A dependency link (the provider's database, its broker) through the proxy: created, seen in use by
+ * the provider (or not), deleted. Checks ignore it; reports and re-judges show what the faults hit.
+ */
+export interface LinkRecord extends RecordBase {
+  kind: 'link';
+  event: 'created' | 'connected' | 'unverified' | 'deleted';
+  /** The dependency's name ('database'). */
+  name: string;
+  proxy: string;
+  listen: string;
+  upstream: string;
+  /** Connections (or bytes, per `evidence`) seen on the link when it was checked. */
+  seen?: number;
+  /** How use was checked: 'toxiproxy-metrics' (bytes), 'local-sockets' (connections), or why it could not be. */
+  evidence?: string;
+}
+
+/** The provider's process as `--target-command` runs it: started, answering, killed, exited. */
+export interface ProcessRecord extends RecordBase {
+  kind: 'process';
+  event: 'started' | 'ready' | 'crashed' | 'exited' | 'stopped';
+  pid?: number;
+  /** Which start of the command this is (1 = the first). */
+  generation: number;
+  /** The crash fault that killed it, with the request that triggered it, when there was one. */
+  toxic?: string;
+  afterOpId?: number;
+  exitCode?: number | null;
+  signal?: string | null;
 }
 
 /** One per-request decision an HTTP toxic took, pulled from the proxy's `/events`. */
@@ -216,4 +251,6 @@ export type HistoryRecord =
   | NoteRecord
   | LagRecord
   | MetricsRecord
+  | LinkRecord
+  | ProcessRecord
   | RunEnd;

@@ -51,6 +51,11 @@ export function loadFaultProblems(faults: readonly LoadFault[] = [], at: (pointe
       problems.push(`${at(`/faults/${i}/type`)}: unknown fault type "${fault.type}" (hint: ${suggest(fault.type, FAULT_TYPES)}use one of: ${FAULT_TYPES.join(', ')})`);
       return;
     }
+    if (definition.layer === 'process') {
+      // A load run does not start the provider, so it has no process to crash.
+      problems.push(`${at(`/faults/${i}/type`)}: ${fault.type} needs a provider payharness started (chaos run --target-command); a load run cannot apply it`);
+      return;
+    }
     const validate = attributesValidator(definition);
     if (validate(fault.attributes ?? {})) return;
     for (const e of validate.errors ?? []) {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { SANDBOX_BUGS } from '../../sandbox/index.js';
 import { UsageError } from '../errors.js';
 import { runChaos, type ChaosOptions, type ChaosResult } from './run-chaos.js';
+import { runInsideDemo } from './demo-inside.js';
 
 /**
  * The suites that ship with the package. `standard` asks for the standard suite the proxy can run:
@@ -14,9 +15,9 @@ import { runChaos, type ChaosOptions, type ChaosResult } from './run-chaos.js';
 export const SUITE_NAMES = ['standard', 'tcp'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 /** A suite as it runs: which folder, after the proxy's capabilities were taken into account. */
-export type ResolvedSuite = 'full' | 'tcp';
+export type ResolvedSuite = 'full' | 'tcp' | 'inside';
 
-const SUITE_FOLDERS: Record<ResolvedSuite, string> = { full: 'chaos', tcp: 'chaos-tcp' };
+const SUITE_FOLDERS: Record<ResolvedSuite, string> = { full: 'chaos', tcp: 'chaos-tcp', inside: 'chaos/inside' };
 
 /** A suite's folder (`scenarios/chaos` or `scenarios/chaos-tcp`), found relative to this file in source and in dist. */
 export function suiteDir(suite: ResolvedSuite): string {
@@ -83,6 +84,10 @@ export type DemoOptions = Omit<ChaosOptions, 'scenarios' | 'target' | 'profile'>
   scenarios?: ChaosOptions['scenarios'];
   /** Default `standard`: the full suite on the embedded proxy, the TCP suite on a Toxiproxy without HTTP faults. */
   suite?: SuiteName;
+  /** Run the inside suite (scenarios/chaos/inside): the sandbox as a process on PostgreSQL, through a database link. */
+  inside?: boolean;
+  /** The PostgreSQL for `inside` (default PAYHARNESS_TEST_DATABASE_URL). */
+  databaseUrl?: string;
 };
 
 export interface DemoResult extends ChaosResult {
@@ -94,7 +99,11 @@ export interface DemoResult extends ChaosResult {
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const unknown = (options.bugs ?? []).filter((b) => !(SANDBOX_BUGS as readonly string[]).includes(b));
   if (unknown.length) throw new UsageError('E_SANDBOX_BUG', `unknown sandbox bug: ${unknown.join(', ')}`, { hint: `valid bugs: ${SANDBOX_BUGS.join(', ')}` });
-  const { suite: name, scenarios, ...chaos } = options;
+  const { suite: name, scenarios, inside, databaseUrl, ...chaos } = options;
+  if (inside) {
+    const files = scenarios ?? suiteFiles('inside');
+    return { ...(await runInsideDemo({ ...chaos, databaseUrl, files })), ...(scenarios ? {} : { suite: 'inside' as const }) };
+  }
   if (scenarios) return runChaos({ ...chaos, scenarios });
   const suite = await resolveSuite(name ?? 'standard', options.toxiproxyUrl);
   if (suite === 'tcp' && name !== 'tcp') options.progress?.write(`demo: ${options.toxiproxyUrl} applies no HTTP faults (a real Toxiproxy); running the TCP suite (scenarios/chaos-tcp)\n`);

@@ -14,6 +14,8 @@ import { ProgressLine } from './progress.js';
 import { refuseInapplicableChecks } from '../checks/index.js';
 import { refuseUnmappedKinds } from './receiver-kinds.js';
 import { RunSession, type RunOutcome } from './run-session.js';
+import type { DependencySpec } from '../config/scenario-types.js';
+import { assertInsideUsable, startDependencies, type InsideOptions } from './inside-services.js';
 
 export interface ChaosOptions {
   /** Scenario files, or scenarios already loaded. */
@@ -41,6 +43,14 @@ export interface ChaosOptions {
   signal?: AbortSignal;
   /** Stamped as `target` on every history record (a differential run names its sides). */
   targetName?: string;
+  /** Start the provider with this shell command (`--target-command`); it answers at `target`. Crash faults need it. */
+  targetCommand?: string;
+  /** Replaces parts of the scenarios' dependency declarations by name (the demo's free ports). */
+  dependencies?: Record<string, Partial<DependencySpec>>;
+  /** How long the provider has to show traffic on each dependency link once it answers, ms (default 10 s). */
+  linkCheckMs?: number;
+  /** How long one start of --target-command may take to answer, ms (default 60 s). */
+  readyTimeoutMs?: number;
 }
 
 /** What a chaos run ends with (the one run core's outcome). */
@@ -69,6 +79,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   for (const s of scenarios) refuseInapplicableChecks(profile, s.name, s.checks.map((c) => c.name));
   for (const s of scenarios) refuseUnmappedKinds(profile, s);
   if (options.target) assertTargetAllowed(options.target, options.allowTargets ?? []);
+  const inside: InsideOptions = { ...options, scenarios };
+  assertInsideUsable(inside);
   if (options.target && options.bugs?.length) throw new UsageError('E_BUGS_WITH_TARGET', '--bug only applies to the built-in sandbox', { hint: 'leave out --target to run against the sandbox with planted bugs' });
   const timeScale = options.timeScale ?? DEFAULT_SANDBOX_TIME_SCALE;
   if (!options.target && profile.webhooks) profile.webhooks.retryPolicy.timeScale = timeScale;
@@ -87,7 +99,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     // The proxy first: whether it can apply http_* faults decides if the scenarios can run at all.
     const nemesis = await session.connectNemesis(options.toxiproxyUrl, profile);
     for (const s of scenarios) nemesis.assertSupports(s.faults, s.name);
-    const target = await session.startTarget({ target: options.target, bugs: options.bugs, timeScale, seed });
+    // Dependency links exist before the provider starts (it must connect through them), and are seen in use before any fault.
+    const inner = await startDependencies(session, nemesis, inside);
+    const target = inner.target ?? await session.startTarget({ target: options.target, bugs: options.bugs, timeScale, seed });
+    await inner.verifyLinks();
     const api = await session.proxy('api', target.url);
     if (profile.webhooks) {
       const started = await startWebhookSink(profile.webhooks, recorder);
@@ -100,6 +115,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, checks: s.checks })),
       target: options.target ?? 'sandbox (in-process)',
       bugs: [...(options.bugs ?? [])],
+      ...inner.meta,
     });
     const paymentClient = new PaymentClient({ baseUrl: api.url, profile, recorder, timeoutMs: Math.max(...scenarios.map((s) => s.workload.client.timeoutMs)), signal: session.signal });
     client = paymentClient;

@@ -57,6 +57,7 @@ export class RunSession {
   nemesis?: Nemesis;
   private readonly abort = new AbortController();
   private readonly closers: (() => Promise<unknown>)[] = [];
+  private readonly enders: (() => Promise<unknown>)[] = [];
   private readonly onSignal = (): void => this.interrupt();
   private interruptedFlag = false;
   private lagMonitor?: LagMonitor;
@@ -93,6 +94,14 @@ export class RunSession {
   /** Registers something to close at the end (last registered closes first). */
   onClose(close: () => Promise<unknown>): void {
     this.closers.unshift(close);
+  }
+
+  /**
+   * Registers something to stop once faults are healed and proxies deleted, before the run's end is
+   * recorded (the provider's process: its exit belongs in the history).
+   */
+  onBeforeEnd(stop: () => Promise<unknown>): void {
+    this.enders.unshift(stop);
   }
 
   private own(service: Service): Service {
@@ -155,6 +164,7 @@ export class RunSession {
       await this.nemesis.pollDecisions().catch(() => undefined);
       problems.push(...(await this.nemesis.deleteProxies()));
     }
+    for (const stop of this.enders) await stop().catch((error: unknown) => problems.push(error instanceof Error ? error.message : String(error)));
     this.recorder.setScenario(this.options.scenario);
     if (problems.length) this.recorder.append({ kind: 'note', message: `cleanup problems: ${problems.join('; ')}` });
     const message = failure !== undefined ? (failure instanceof Error ? failure.message : String(failure)) : endMessage;

@@ -29,16 +29,24 @@ export async function openPostgres(url: string): Promise<Database> {
     ...wrap(pool),
     async transaction(work) {
       const client = await pool.connect();
+      // A connection lost mid-transaction is reported by the failing query; the client's own 'error'
+      // event must not crash the process (a database link fault is a failed request, not an outage).
+      const ignore = (): void => undefined;
+      client.on('error', ignore);
+      let failure: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await work(wrap(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.off('error', ignore);
+        // A failed transaction's connection may be dead: drop it rather than hand it to the next request.
+        client.release(failure);
       }
     },
     async exec(sql) {

@@ -4,6 +4,8 @@ import type { Database, Queryable } from '../db/database.js';
 import { newId } from '../ids.js';
 import { ProblemError } from '../problem.js';
 import { recordEvent } from '../webhooks/events.js';
+import { writeBehind } from '../webhooks/write-behind-outbox.js';
+import { sendBeforeCommit } from '../webhooks/send-before-commit.js';
 import { addRefundedUnchecked, findPayment, insertPayment, insertRefund, savePayment, type Payment, type PaymentStatus, type Refund } from './store.js';
 import type { CreatePaymentInput } from './validate.js';
 
@@ -30,9 +32,17 @@ interface Context {
   bugs: BugSwitches;
   /** Called when the change queued webhook deliveries (the dispatcher is woken once it commits). */
   onDeliveriesQueued?: () => void;
+  /** The database outside the request's transaction (the outbox-not-durable bug writes events later). */
+  db?: Database;
 }
 
 async function emit(tx: Queryable, ctx: Context, type: Parameters<typeof recordEvent>[2], payment: Payment): Promise<void> {
+  // Planted bugs that only a fault inside the provider (a lost database connection, a crash) exposes.
+  if (ctx.bugs.has('outbox-not-durable') && ctx.db) return writeBehind(ctx.db, ctx.merchant, type, payment);
+  if (ctx.bugs.has('event-before-db-commit')) {
+    await sendBeforeCommit(tx, ctx.merchant, type, payment);
+    return;
+  }
   const { deliveries } = await recordEvent(tx, ctx.merchant, type, payment);
   if (deliveries > 0) ctx.onDeliveriesQueued?.();
 }

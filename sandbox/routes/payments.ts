@@ -34,6 +34,7 @@ export function registerPaymentRoutes(app: FastifyInstance, options: Idempotency
   const ctx = (request: FastifyRequest) => ({
     merchant: request.merchant,
     bugs: options.bugs,
+    db: options.db,
     onDeliveriesQueued: () => {
       request.deliveriesQueued = true;
     },
