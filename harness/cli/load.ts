@@ -13,6 +13,8 @@ interface LoadRunCliOptions {
   toxiproxy?: string;
   k6Bin?: string;
   progress: boolean;
+  gzipHistory?: boolean;
+  fullBodies?: boolean;
 }
 
 interface LoadExportCliOptions {
@@ -50,6 +52,8 @@ export function registerLoad(program: Command): void {
     .option('--toxiproxy <url>', 'apply the scenario\'s faults through this Toxiproxy (default: the embedded one)')
     .option('--k6-bin <path>', 'k6 executable for --engine k6 (default: $K6_BIN, else k6 on PATH)')
     .option('--no-progress', 'no live progress line')
+    .option('--gzip-history', 'write history.jsonl.gz (payharness check reads it as it is)')
+    .option('--full-bodies', 'keep every request and answer body in the history (default: only what the checks read)')
     .addHelpText(
       'after',
       `\nExecutors (k6's): ${EXECUTORS.join(', ')}\nFlows (scenarios.<name>.flows):\n${Object.entries(FLOWS)
@@ -76,6 +80,7 @@ export function registerLoad(program: Command): void {
         ...(options.k6Bin ? { k6Bin: options.k6Bin } : {}),
         print: true,
         progress: options.progress,
+        history: { gzip: options.gzipHistory === true, bodies: options.fullBodies ? 'all' : 'evidence' },
         handleSignals: true,
       });
       if (result.interrupted) throw new InterruptedError(`interrupted; faults healed, partial history and summary kept in ${result.runDir}`);

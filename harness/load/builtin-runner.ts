@@ -22,6 +22,8 @@ export interface EngineRunContext {
   /** Aborts the run (Ctrl-C). */
   signal: AbortSignal;
   progress: boolean;
+  /** Which creates the workload remembers for final reads (all by default). */
+  remember?: 'all' | 'duplicates' | 'none';
 }
 
 export interface EngineRunOutcome {
@@ -51,6 +53,7 @@ export async function runBuiltin(ctx: EngineRunContext): Promise<EngineRunOutcom
     seed: ctx.seed,
     runId: ctx.runId,
     perfOrigin,
+    ...(ctx.remember ? { remember: ctx.remember } : {}),
     ...(ctx.plan.scenario.expectedStatuses ? { expected: [{ min: 200, max: 399 }, ...ctx.plan.scenario.expectedStatuses] } : {}),
   });
   const plans = ctx.plan.executors.map((e) => e.plan);

@@ -8,6 +8,7 @@ import type { CheckSpec } from '../config/scenario-types.js';
 import { UsageError } from '../errors.js';
 import type { HistoryRecord } from '../history/types.js';
 import { redactJson } from '../redact.js';
+import type { BodyMode } from '../history/body-policy.js';
 import { assertTargetAllowed } from '../safety.js';
 import { recordFinalReads } from '../run/final-reads.js';
 import { assertHealed } from '../run/heal.js';
@@ -49,6 +50,18 @@ export interface LoadRunOptions {
   /** Handle SIGINT/SIGTERM: heal, keep the partial history, exit code 130. The CLI turns this on. */
   handleSignals?: boolean;
   signal?: AbortSignal;
+  /** How the history is kept; see `LoadHistoryOptions`. */
+  history?: LoadHistoryOptions;
+}
+
+/** A load run's history: small by default, so long runs fit on disk (docs/load.md, "Soak runs"). */
+export interface LoadHistoryOptions {
+  /** Write `history.jsonl.gz`. */
+  gzip?: boolean;
+  /** `evidence` (default for load): bodies only where checks read them; `all`: every body as sent and received. */
+  bodies?: BodyMode;
+  /** Keep the history in memory for judging (default); false judges it from the file (soak runs). */
+  retain?: boolean;
 }
 
 /** The run core's outcome plus what is particular to load. */
@@ -131,6 +144,10 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const session = new RunSession({
     kind: 'load', seed: options.seed ?? plan.scenario.seed ?? randomSeed(), outDir: options.outDir, scenario: plan.scenario.name,
     handleSignals: options.handleSignals, signal: options.signal,
+    history: {
+      gzip: options.history?.gzip === true, bodies: options.history?.bodies ?? 'evidence', profile: redactJson(profile),
+      retain: options.history?.retain ?? true,
+    },
   });
   const { recorder, seed, runId } = session;
   if (print) process.stderr.write(`payharness load: ${plan.scenario.name} on the ${engineName} engine, run ${runId}, seed ${seed}, output ${session.runDir}\n`);
@@ -157,10 +174,13 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       engine: engineName,
     });
     for (const fault of faults) await nemesis!.apply(fault, 0);
-    const ctx: EngineRunContext = { plan, profile, origin, recorder, metrics, checks: tally, seed, runId, signal: session.signal, progress: print && options.progress !== false };
+    const mode = plan.scenario.finalReads ?? 'all';
+    const ctx: EngineRunContext = {
+      plan, profile, origin, recorder, metrics, checks: tally, seed, runId, signal: session.signal, progress: print && options.progress !== false,
+      remember: mode === 'duplicates' ? 'duplicates' : mode,
+    };
     outcome = engineName === 'k6' ? await runK6({ ...ctx, outDir: session.runDir, ...(options.k6Bin ? { k6Bin: options.k6Bin } : {}) }) : await runBuiltin(ctx);
     if (nemesis) assertHealed(await nemesis.healAll(), `load scenario ${plan.scenario.name}`);
-    const mode = plan.scenario.finalReads ?? 'all';
     if (!outcome.interrupted && mode !== 'none') {
       const touched = outcome.created.filter((c) => mode === 'all' || c.duplicated).map((c) => ({ reference: c.reference, logicalId: c.logicalId, resourceIds: new Set<string>() }));
       await recordFinalReads(target.url, profile, recorder, touched, { concurrency: 8, signal: session.signal });

@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { ApiProfile } from '../config/profile-types.js';
-import { HistoryRecorder } from '../history/recorder.js';
+import { HistoryRecorder, readHistory, type HistoryRecorderOptions } from '../history/recorder.js';
+import { historyFileName } from '../history/history-file.js';
 import { Nemesis, type CreatedProxy } from '../faults/nemesis.js';
 import { ExitCode, InterruptedError } from '../errors.js';
 import { writeReports } from '../report/index.js';
@@ -25,6 +26,8 @@ export interface RunSessionOptions {
   signal?: AbortSignal;
   /** Scenario stamped on every record (a load run has one). */
   scenario?: string;
+  /** How the history is kept (soak runs: not in memory, gzip, evidence-only bodies); default everything in memory and in plain JSONL. */
+  history?: Pick<HistoryRecorderOptions, 'retain' | 'gzip' | 'bodies' | 'profile'>;
 }
 
 /** What every run kind ends with: the judgement of its history, written as reports. */
@@ -63,7 +66,9 @@ export class RunSession {
     this.kind = options.kind;
     this.seed = options.seed;
     this.runDir = prepareRunDir(options.outDir, this.runId);
-    this.recorder = new HistoryRecorder({ file: join(this.runDir, 'history.jsonl'), ...(options.scenario ? { scenario: options.scenario } : {}) });
+    this.recorder = new HistoryRecorder({
+      file: join(this.runDir, historyFileName(options.history?.gzip === true)), ...options.history, ...(options.scenario ? { scenario: options.scenario } : {}),
+    });
     this.signal = this.abort.signal;
     // Many listeners at once is expected (one per request in flight), not a leak.
     setMaxListeners(0, this.abort.signal);
@@ -135,7 +140,7 @@ export class RunSession {
   }
 
   get started(): boolean {
-    return this.recorder.records.some((r) => r.kind === 'run');
+    return this.recorder.hasRun;
   }
 
   /**
@@ -164,8 +169,10 @@ export class RunSession {
     }
     if (failure !== undefined && !this.interrupted) throw failure;
     if (!this.started) throw new InterruptedError('interrupted while starting; nothing ran, nothing is left behind');
-    const verdict = judgeRun(this.recorder.records);
-    await writeReports(this.runDir, { history: this.recorder.records, verdict });
+    // A history not kept in memory (soak runs) is judged from its file, as `payharness check` would.
+    const history = this.options.history?.retain === false ? await readHistory(this.recorder.file!) : this.recorder.records;
+    const verdict = judgeRun(history);
+    await writeReports(this.runDir, { history, verdict });
     return {
       runId: this.runId, runDir: this.runDir, seed: this.seed, verdict, interrupted: this.interrupted,
       exitCode: this.interrupted ? ExitCode.interrupted : exitCodeOf(verdict.verdict),
