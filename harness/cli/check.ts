@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { readHistory } from '../history/recorder.js';
+import { judgeHistoryFile } from '../checks/stream-file.js';
 import { historyFileIn } from '../history/history-file.js';
 import { loadProfile } from '../config/profile.js';
-import { exitCodeOf, judgeRun, nothingJudged } from '../run/verdict.js';
+import { exitCodeOf, nothingJudged } from '../run/verdict.js';
 import { writeReports, renderConsole } from '../report/index.js';
 import { findCheck } from '../checks/index.js';
 
@@ -17,8 +17,8 @@ export function registerCheck(program: Command): void {
     .action(async (dir: string, opts: { profile?: string; check?: string[] }) => {
       opts.check?.forEach(findCheck);
       const runDir = resolve(dir);
-      const history = await readHistory(historyFileIn(runDir));
-      const verdict = judgeRun(history, { profile: opts.profile ? loadProfile(opts.profile) : undefined, checks: opts.check });
+      // Streamed: a soak run's history is judged without holding it (the equality tests hold it to judgeRun's verdict).
+      const { history, verdict } = await judgeHistoryFile(historyFileIn(runDir), { profile: opts.profile ? loadProfile(opts.profile) : undefined, checks: opts.check });
       await writeReports(runDir, { history, verdict });
       process.stdout.write(renderConsole(verdict, runDir));
       const empty = nothingJudged(verdict);

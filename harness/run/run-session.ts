@@ -12,6 +12,8 @@ import { startTarget, startToxiproxy, type Service, type TargetOptions } from '.
 import { upstreamOf } from './upstream.js';
 import { startLagMonitor, type LagMonitor } from './lag-monitor.js';
 import { exitCodeOf, judgeRun, type RunMeta, type VerdictFile } from './verdict.js';
+import { StreamJudge, type StreamJudgeOptions } from '../checks/stream-judge.js';
+import type { HistoryRecord } from '../history/types.js';
 
 export type RunKind = 'chaos' | 'load' | 'contracts';
 
@@ -28,6 +30,8 @@ export interface RunSessionOptions {
   scenario?: string;
   /** How the history is kept (soak runs: not in memory, gzip, evidence-only bodies); default everything in memory and in plain JSONL. */
   history?: Pick<HistoryRecorderOptions, 'retain' | 'gzip' | 'bodies' | 'profile'>;
+  /** Judge the history as it is written (stream-judge.ts): live verdicts, and memory bounded by the flows in flight. */
+  judgeAsItGoes?: StreamJudgeOptions;
 }
 
 /** What every run kind ends with: the judgement of its history, written as reports. */
@@ -56,6 +60,9 @@ export class RunSession {
   /** Every in-flight request and wait listens to it; aborted on SIGINT/SIGTERM or the caller's signal. */
   readonly signal: AbortSignal;
   nemesis?: Nemesis;
+  /** The judgement as the run goes, when `judgeAsItGoes` asked for it (live failures, `--abort-on-fail`). */
+  readonly streamJudge?: StreamJudge;
+  private runRecord?: HistoryRecord;
   private readonly abort = new AbortController();
   private readonly closers: (() => Promise<unknown>)[] = [];
   private readonly onSignal = (): void => this.interrupt();
@@ -68,6 +75,14 @@ export class RunSession {
     this.runDir = prepareRunDir(options.outDir, this.runId);
     this.recorder = new HistoryRecorder({
       file: join(this.runDir, historyFileName(options.history?.gzip === true)), ...options.history, ...(options.scenario ? { scenario: options.scenario } : {}),
+    });
+    if (options.judgeAsItGoes) {
+      const judge = new StreamJudge(options.judgeAsItGoes);
+      this.streamJudge = judge;
+      this.recorder.subscribe((r) => judge.push(r));
+    }
+    this.recorder.subscribe((r) => {
+      if (r.kind === 'run') this.runRecord = r;
     });
     this.signal = this.abort.signal;
     // Many listeners at once is expected (one per request in flight), not a leak.
@@ -169,9 +184,11 @@ export class RunSession {
     }
     if (failure !== undefined && !this.interrupted) throw failure;
     if (!this.started) throw new InterruptedError('interrupted while starting; nothing ran, nothing is left behind');
-    // A history not kept in memory (soak runs) is judged from its file, as `payharness check` would.
-    const history = this.options.history?.retain === false ? await readHistory(this.recorder.file!) : this.recorder.records;
-    const verdict = judgeRun(history);
+    // A history not kept in memory is judged as it went, or else from its file, as `payharness check` would;
+    // its reports then show the verdict without the timeline of every request.
+    const retained = this.options.history?.retain !== false;
+    const history = retained ? this.recorder.records : this.streamJudge ? [this.runRecord!] : await readHistory(this.recorder.file!);
+    const verdict = this.streamJudge ? this.streamJudge.end() : judgeRun(history);
     await writeReports(this.runDir, { history, verdict });
     return {
       runId: this.runId, runDir: this.runDir, seed: this.seed, verdict, interrupted: this.interrupted,
