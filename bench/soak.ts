@@ -35,7 +35,7 @@ scenarios:
     preAllocatedVUs: 200
     maxVUs: 2000
     flows: { create: 1 }
-    duplicates: { retry: 0.01 }
+    duplicates: { retry: 0.01, concurrent: 0.01 }
 finalReads: none
 `);
 

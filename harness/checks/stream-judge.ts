@@ -157,17 +157,16 @@ export class StreamJudge {
 
   /** Runs the flow checks on one batch of flows and merges their verdicts. */
   private judgeBatch(s: ScenarioStream, flows: readonly Flow[]): void {
-    const entries: { at: number; r: HistoryRecord }[] = [];
+    // Each flow's records are in history order; flows follow one another (a flow check looks at one
+    // key, payment or event at a time, all inside one flow, so the order across flows only orders witnesses).
+    const history: HistoryRecord[] = [this.run!];
     let listed = false;
     for (const f of flows) {
-      for (let i = 0; i < f.records.length; i++) {
-        const r = f.records[i]!;
+      for (const r of f.records) {
         if (r.kind === 'reference-count') listed = true;
-        entries.push({ at: f.at[i]!, r });
+        history.push(r);
       }
     }
-    entries.sort((a, b) => a.at - b.at);
-    const history: HistoryRecord[] = [this.run!, ...entries.map((e) => e.r)];
     // Whether the run listed references at all is a fact of the whole run some checks weigh.
     if (!listed && s.firstListing) history.push(s.firstListing);
     s.batches++;
