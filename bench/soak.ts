@@ -14,6 +14,8 @@ import { parseArgs } from 'node:util';
 import { parseDuration } from '../harness/load/duration.js';
 import { runLoad } from '../harness/load/run-load.js';
 import { historyFileIn } from '../harness/history/history-file.js';
+import { judgeHistoryFile } from '../harness/checks/stream-file.js';
+import { comparableVerdict } from '../harness/checks/stream-compare.js';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '10m' }, rate: { type: 'string', default: '2000' }, gzip: { type: 'boolean', default: false }, 'full-bodies': { type: 'boolean', default: false } } });
 const durationMs = parseDuration(values.duration!);
@@ -53,7 +55,8 @@ const sampler = setInterval(() => {
 let interval = 0;
 const reporter = setInterval(() => {
   interval++;
-  process.stdout.write(`  ${((interval * intervalMs) / 60_000).toFixed(2).padStart(6)} min  peak RSS ${mb(peak)}\n`);
+  // Heap in use beside RSS tells a leak (heap grows) from V8 keeping freed pages (RSS grows, heap does not).
+  process.stdout.write(`  ${((interval * intervalMs) / 60_000).toFixed(2).padStart(6)} min  peak RSS ${mb(peak)}  heap used ${mb(process.memoryUsage().heapUsed)}\n`);
   peak = 0;
 }, intervalMs);
 
@@ -73,6 +76,11 @@ try {
   process.stdout.write(`  history ${path.basename(file)}: ${mb(bytes)}, ${(bytes / Math.max(1, requests)).toFixed(0)} bytes per request (aim ≤ 200)\n`);
   process.stdout.write(`  peak RSS overall ${mb(overall)} (aim: flat after warm-up, ≤ 300 MB)\n`);
   process.stdout.write(`  verdict ${result.verdict.verdict}: ${checks}\n`);
+  // The done-when of a soak run: its live verdict is the verdict of re-judging its saved history.
+  const t = Date.now();
+  const rejudged = await judgeHistoryFile(file);
+  const same = JSON.stringify(comparableVerdict(rejudged.verdict)) === JSON.stringify(comparableVerdict(result.verdict));
+  process.stdout.write(`  re-judged from ${path.basename(file)} in ${((Date.now() - t) / 1000).toFixed(1)} s: ${same ? 'the same verdict' : 'A DIFFERENT VERDICT'} (${rejudged.verdict.verdict})\n`);
 } finally {
   clearInterval(sampler);
   clearInterval(reporter);
