@@ -240,7 +240,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     const empty = nothingJudged(result.verdict);
     if (empty) process.stdout.write(`\n  ${empty}\n`);
     process.stdout.write(`\n  verdict: ${result.verdict.verdict}   seed: ${seed}   run: ${runId}\n`);
-    process.stdout.write(`  history.jsonl, verdict.json, junit.xml, report.html and summary.json in ${result.runDir}\n`);
+    process.stdout.write(`  ${path.basename(session.recorder.file ?? 'history.jsonl')}, verdict.json, junit.xml, report.html and summary.json in ${result.runDir}\n`);
   }
   return {
     ...result, outDir: result.runDir, summary, thresholds: thresholdResults, verdicts, history: recorder.records,
