@@ -60,7 +60,7 @@ export interface LoadRunOptions {
 export interface LoadHistoryOptions {
   /** Write `history.jsonl.gz`. */
   gzip?: boolean;
-  /** `evidence` (default for load): bodies only where checks read them; `all`: every body as sent and received. */
+  /** `evidence` (default on the built-in engine): bodies only where checks read them; `all` (default on k6): every body as sent and received. */
   bodies?: BodyMode;
   /**
    * Keep the history in memory and judge it at the end (default). False: a soak run — records go
@@ -166,7 +166,9 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     kind: 'load', seed: options.seed ?? plan.scenario.seed ?? randomSeed(), outDir: options.outDir, scenario: plan.scenario.name,
     handleSignals: options.handleSignals, signal: options.signal,
     history: {
-      gzip: options.history?.gzip === true, bodies: options.history?.bodies ?? 'evidence', profile: redactJson(profile),
+      gzip: options.history?.gzip === true, profile: redactJson(profile),
+      // The built-in workload says which keys it sends twice (their bodies are kept); a history rebuilt from k6's output cannot, so it keeps every body.
+      bodies: options.history?.bodies ?? (engineName === 'k6' ? 'all' : 'evidence'),
       retain: !soak,
     },
     ...(soak ? { judgeAsItGoes: settleAfterMs === undefined ? {} : { settleAfterMs } } : {}),
