@@ -1,6 +1,7 @@
 /**
  * `npm run bench:checks`: a synthetic 1,000,000-operation history judged by every check.
  * Prints the time the checks took and the peak memory of the process. Aim: ≤ 5 s, ≤ 1 GB.
+ * `npm run bench:checks` then runs bench/checks-stream.ts in its own process: 10M operations judged streaming.
  */
 import { CHECKS, judge } from '../harness/checks/index.js';
 import { SANDBOX_PROFILE } from '../harness/config/sandbox-profile.js';

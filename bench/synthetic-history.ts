@@ -1,42 +1,57 @@
 /**
- * The bench's synthetic history, shaped like what `readHistory` returns for a real run: one parsed
- * object per JSONL line, operations in time order, reference listings and final reads at the end.
+ * The benches' synthetic history, shaped like what `readHistory` returns for a real run: one parsed
+ * object per JSONL line, operations in time order, reference listings and final reads at the end —
+ * or, for the streamed bench, right after each flow (a soak run's shape: each flow settles).
  */
-import type { HistoryRecord } from '../harness/history/types.js';
+import type { HistoryRecord, RunStart } from '../harness/history/types.js';
 import { Prng } from '../harness/workload/prng.js';
 
-/** Payment flows (create → capture or refund → get) with lost answers, retries and retried callbacks. */
-export function synthesize(operations: number): HistoryRecord[] {
+export interface SyntheticOptions {
+  /** Stamp every record with this scenario (the streamed judge judges per scenario). */
+  scenario?: string;
+  /** The run record's meta (profile, scenarios) when the judge reads it. */
+  meta?: Record<string, unknown>;
+  /** List and read each payment right after its flow instead of all at the end. */
+  finalPerFlow?: boolean;
+}
+
+/**
+ * Payment flows (create → capture or refund → get) with lost answers, retries and retried
+ * callbacks, one record at a time: the streamed bench never holds them all.
+ */
+export function* syntheticRecords(operations: number, options: SyntheticOptions = {}): Generator<HistoryRecord> {
   const rng = new Prng(1);
-  const h: HistoryRecord[] = [];
-  // What readHistory gives: every record parsed from its own JSON line (no objects or strings shared between records).
-  const record = (r: HistoryRecord): void => {
-    h.push(JSON.parse(JSON.stringify(r)) as HistoryRecord);
-  };
-  // The final phase of a run lists and reads every payment after the workload (harness/run/final-reads.ts);
-  // until then keep only each flow's amount and capture mode, not records.
+  const stamp = options.scenario === undefined ? {} : { scenario: options.scenario };
+  // Until the final phase keep only each flow's amount and capture mode, not records.
   const amounts: number[] = [];
   const manualFlows: boolean[] = [];
-  record({ kind: 'run', time: 0, target: 'default', runId: 'bench', seed: 1, startedAt: new Date(0).toISOString(), meta: {} });
+  const run: RunStart = { kind: 'run', time: 0, target: 'default', runId: 'bench', seed: 1, startedAt: new Date(0).toISOString(), meta: options.meta ?? {} };
+  yield run;
   let opId = 0;
   let time = 0;
   let ops = 0;
   let flow = 0;
+  const pending: HistoryRecord[] = [];
   const op = (kind: 'create' | 'capture' | 'refund' | 'get', key: string | undefined, resourceId: string | undefined, amount: number | undefined, answer: { status?: number; body?: unknown; id?: string; paymentStatus?: string }): void => {
     const id = ++opId;
     ops++;
     time += 1;
     // Only the fields a record read back from JSONL would have (no `undefined` slots).
-    record({
-      kind: 'invoke', time, target: 'default', opId: id, process: flow % 64, op: kind, logicalId: key ?? `g${id}`, attempt: 1,
+    pending.push({
+      kind: 'invoke', time, target: 'default', ...stamp, opId: id, process: flow % 64, op: kind, logicalId: key ?? `g${id}`, attempt: 1,
       ...(key ? { idempotencyKey: key } : {}), ...(resourceId ? { resourceId } : {}), method: kind === 'get' ? 'GET' : 'POST',
       path: kind === 'create' ? '/v1/payments' : `/v1/payments/${resourceId}/${kind}`, ...(amount === undefined ? {} : { body: { amount }, amount }),
     });
     const status = answer.status;
-    record(status === undefined
-      ? { kind: 'complete', time: time + 3, target: 'default', opId: id, outcome: 'info', error: 'ECONNRESET' }
-      : { kind: 'complete', time: time + 3, target: 'default', opId: id, outcome: status < 300 ? 'ok' : 'fail', status, body: answer.body, ...(answer.id ? { resourceId: answer.id } : {}), ...(answer.paymentStatus ? { paymentStatus: answer.paymentStatus } : {}) });
+    pending.push(status === undefined
+      ? { kind: 'complete', time: time + 3, target: 'default', ...stamp, opId: id, outcome: 'info', error: 'ECONNRESET' }
+      : { kind: 'complete', time: time + 3, target: 'default', ...stamp, opId: id, outcome: status < 300 ? 'ok' : 'fail', status, body: answer.body, ...(answer.id ? { resourceId: answer.id } : {}), ...(answer.paymentStatus ? { paymentStatus: answer.paymentStatus } : {}) });
   };
+  const listing = (f: number, at: number): HistoryRecord => ({ kind: 'reference-count', time: at, target: 'default', ...stamp, reference: `ref-${f}`, logicalId: `k${f}`, resourceIds: [`pay_${f}`] });
+  const finalRead = (f: number, at: number, amount: number, manual: boolean): HistoryRecord => ({
+    kind: 'final-read', time: at, target: 'default', ...stamp, resourceId: `pay_${f}`, outcome: 'ok', status: 200, paymentStatus: manual ? 'succeeded' : 'partially_refunded',
+    amount, amountCaptured: amount, amountRefunded: manual ? 0 : Math.floor(amount / 2), currency: 'EUR',
+  });
   while (ops < operations) {
     flow++;
     const key = `k${flow}`;
@@ -57,23 +72,27 @@ export function synthesize(operations: number): HistoryRecord[] {
     }
     op('get', undefined, pay, undefined, { status: 200, body: final, id: pay, paymentStatus: final.status });
     const evt = `evt_${flow}`;
-    if (rng.chance(0.2)) record({ kind: 'delivery', time: time + 5, target: 'default', eventId: evt, eventType: 'payment.created', resourceId: pay, answeredStatus: 500, signatureValid: true, signatureAgeSeconds: 0 });
-    record({ kind: 'delivery', time: time + 1_005, target: 'default', eventId: evt, eventType: 'payment.created', resourceId: pay, answeredStatus: 200, signatureValid: true, signatureAgeSeconds: 0 });
-    amounts.push(amount);
-    manualFlows.push(manual);
+    if (rng.chance(0.2)) pending.push({ kind: 'delivery', time: time + 5, target: 'default', ...stamp, eventId: evt, eventType: 'payment.created', resourceId: pay, answeredStatus: 500, signatureValid: true, signatureAgeSeconds: 0 });
+    pending.push({ kind: 'delivery', time: time + 1_005, target: 'default', ...stamp, eventId: evt, eventType: 'payment.created', resourceId: pay, answeredStatus: 200, signatureValid: true, signatureAgeSeconds: 0 });
+    if (options.finalPerFlow) {
+      pending.push(listing(flow, time + 4), finalRead(flow, time + 4, amount, manual));
+    } else {
+      amounts.push(amount);
+      manualFlows.push(manual);
+    }
+    yield* pending;
+    pending.length = 0;
   }
+  if (options.finalPerFlow) return;
   // Deliveries are recorded as they arrive, up to ~1 s after the last operation; the final phase follows.
   const end = time + 2_000;
-  for (let f = 1; f <= flow; f++) {
-    record({ kind: 'reference-count', time: end, target: 'default', reference: `ref-${f}`, logicalId: `k${f}`, resourceIds: [`pay_${f}`] });
-  }
-  for (let f = 1; f <= flow; f++) {
-    const amount = amounts[f - 1]!;
-    const manual = manualFlows[f - 1]!;
-    record({
-      kind: 'final-read', time: end + 1, target: 'default', resourceId: `pay_${f}`, outcome: 'ok', status: 200, paymentStatus: manual ? 'succeeded' : 'partially_refunded',
-      amount, amountCaptured: amount, amountRefunded: manual ? 0 : Math.floor(amount / 2), currency: 'EUR',
-    });
-  }
+  for (let f = 1; f <= flow; f++) yield listing(f, end);
+  for (let f = 1; f <= flow; f++) yield finalRead(f, end + 1, amounts[f - 1]!, manualFlows[f - 1]!);
+}
+
+/** The whole synthetic history in memory, every record parsed from its own JSON line (no objects or strings shared between records). */
+export function synthesize(operations: number): HistoryRecord[] {
+  const h: HistoryRecord[] = [];
+  for (const r of syntheticRecords(operations)) h.push(JSON.parse(JSON.stringify(r)) as HistoryRecord);
   return h;
 }

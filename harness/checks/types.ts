@@ -60,4 +60,14 @@ export interface Check {
   inapplicable?(profile: ApiProfile): string | undefined;
   /** The run kinds whose histories hold this check's evidence; absent: every kind. */
   runKinds?: readonly ('chaos' | 'load' | 'contracts')[];
+  /**
+   * What a streaming judgement (stream-judge.ts) must hand `run`. `flows`: the verdict over the run
+   * is the merge of its verdicts over independent payment flows (sum of judged, witnesses of each),
+   * so it is judged flow by flow as flows settle. `{ kinds }`: it reads only records of these kinds.
+   * Absent: it gets the whole history, which is always correct (and costs memory on long runs).
+   */
+  stream?: StreamNeed;
 }
+
+/** See `Check.stream`. */
+export type StreamNeed = 'flows' | { kinds: readonly HistoryRecord['kind'][] } | 'whole';

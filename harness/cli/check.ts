@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { join, resolve } from 'node:path';
-import { readHistory } from '../history/recorder.js';
+import { resolve } from 'node:path';
+import { judgeHistoryFile } from '../checks/stream-file.js';
+import { historyFileIn } from '../history/history-file.js';
 import { loadProfile } from '../config/profile.js';
-import { exitCodeOf, judgeRun, nothingJudged } from '../run/verdict.js';
+import { exitCodeOf, nothingJudged } from '../run/verdict.js';
 import { writeReports, renderConsole } from '../report/index.js';
 import { findCheck } from '../checks/index.js';
 import { UsageError } from '../errors.js';
@@ -12,7 +13,7 @@ import { renderDiffConsole } from '../diff/diff-reports.js';
 export function registerCheck(program: Command): void {
   program
     .command('check')
-    .description('re-judge a saved run: read <run-dir>/history.jsonl, run the checks, rewrite verdict.json, junit.xml and report.html')
+    .description('re-judge a saved run: read <run-dir>/history.jsonl (or history.jsonl.gz), run the checks, rewrite verdict.json, junit.xml and report.html')
     .argument('<run-dir>', 'a run directory written by `payharness chaos run`, `load run`, `contracts chaos`, `diff` or `demo`')
     .option('--profile <file>', 'judge with this profile instead of the one stored in the history')
     .option('--check <name>', 'run only these checks (repeatable)', (v: string, p: string[] = []) => [...p, v])
@@ -27,8 +28,8 @@ export function registerCheck(program: Command): void {
         process.exitCode = diff.exitCode;
         return;
       }
-      const history = await readHistory(join(runDir, 'history.jsonl'));
-      const verdict = judgeRun(history, { profile: opts.profile ? loadProfile(opts.profile) : undefined, checks: opts.check });
+      // Streamed: a soak run's history is judged without holding it (the equality tests hold it to judgeRun's verdict).
+      const { history, verdict } = await judgeHistoryFile(historyFileIn(runDir), { profile: opts.profile ? loadProfile(opts.profile) : undefined, checks: opts.check });
       await writeReports(runDir, { history, verdict });
       process.stdout.write(renderConsole(verdict, runDir));
       const empty = nothingJudged(verdict);

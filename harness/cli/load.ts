@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { InterruptedError, UsageError } from '../errors.js';
 import { EXECUTORS, FLOWS } from '../load/scenario-types.js';
+import { parseDuration } from '../load/duration.js';
 
 interface LoadRunCliOptions {
   engine: 'builtin' | 'k6';
@@ -13,6 +14,11 @@ interface LoadRunCliOptions {
   toxiproxy?: string;
   k6Bin?: string;
   progress: boolean;
+  gzipHistory?: boolean;
+  fullBodies?: boolean;
+  soak?: boolean;
+  settleAfter?: string;
+  abortOnFail?: boolean;
 }
 
 interface LoadExportCliOptions {
@@ -50,6 +56,11 @@ export function registerLoad(program: Command): void {
     .option('--toxiproxy <url>', 'apply the scenario\'s faults through this Toxiproxy (default: the embedded one)')
     .option('--k6-bin <path>', 'k6 executable for --engine k6 (default: $K6_BIN, else k6 on PATH)')
     .option('--no-progress', 'no live progress line')
+    .option('--gzip-history', 'write history.jsonl.gz (payharness check reads it as it is)')
+    .option('--full-bodies', 'keep every request and answer body in the history (default: only what the checks read)')
+    .option('--soak', 'long runs: keep the history out of memory and judge it as it goes (flows judged once quiet when the scenario has finalReads: none)')
+    .option('--settle-after <duration>', 'with --soak: how long a flow must be quiet before it is judged (default 10s)')
+    .option('--abort-on-fail', 'with --soak: stop the load as soon as a payment check fails (the progress line shows failing checks live)')
     .addHelpText(
       'after',
       `\nExecutors (k6's): ${EXECUTORS.join(', ')}\nFlows (scenarios.<name>.flows):\n${Object.entries(FLOWS)
@@ -62,6 +73,9 @@ export function registerLoad(program: Command): void {
     )
     .action(async (scenario: string, options: LoadRunCliOptions) => {
       const seed = parseInteger(options.seed, '--seed', 0);
+      const settleAfterMs = options.settleAfter === undefined ? undefined : parseDuration(options.settleAfter);
+      if (options.settleAfter !== undefined && settleAfterMs === undefined) throw new UsageError('E_USAGE', `--settle-after must be a duration such as 10s or 2m, got ${JSON.stringify(options.settleAfter)}`);
+      if ((options.settleAfter !== undefined || options.abortOnFail) && !options.soak) throw new UsageError('E_USAGE', '--settle-after and --abort-on-fail go with --soak', { hint: 'add --soak' });
       const { runLoad } = await import('../load/run-load.js');
       const result = await runLoad({
         scenarioFile: scenario,
@@ -76,6 +90,11 @@ export function registerLoad(program: Command): void {
         ...(options.k6Bin ? { k6Bin: options.k6Bin } : {}),
         print: true,
         progress: options.progress,
+        history: {
+          gzip: options.gzipHistory === true, bodies: options.fullBodies ? 'all' : 'evidence', retain: options.soak !== true,
+          ...(settleAfterMs === undefined ? {} : { settleAfterMs }),
+        },
+        ...(options.abortOnFail ? { abortOnFail: true } : {}),
         handleSignals: true,
       });
       if (result.interrupted) throw new InterruptedError(`interrupted; faults healed, partial history and summary kept in ${result.runDir}`);

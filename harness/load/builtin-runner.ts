@@ -8,6 +8,7 @@ import type { MetricRegistry } from './metrics.js';
 import { PaymentWorkload, type CreatedPayment } from './payment-workload.js';
 import { ProgressPrinter } from './progress.js';
 import type { CheckTally } from './summary.js';
+import type { LiveFailure } from '../checks/stream-judge.js';
 
 export interface EngineRunContext {
   plan: LoadPlan;
@@ -22,6 +23,12 @@ export interface EngineRunContext {
   /** Aborts the run (Ctrl-C). */
   signal: AbortSignal;
   progress: boolean;
+  /** Which creates the workload remembers for final reads (all by default). */
+  remember?: 'all' | 'duplicates' | 'none';
+  /** Checks failing so far, from the judgement as the run goes (soak runs); shown on the progress line. */
+  liveFailures?: () => readonly LiveFailure[];
+  /** Stop the load as soon as a check fails (`--abort-on-fail`), like an abortOnFail threshold. */
+  abortOnFail?: boolean;
 }
 
 export interface EngineRunOutcome {
@@ -29,6 +36,8 @@ export interface EngineRunOutcome {
   created: CreatedPayment[];
   /** Set when an abortOnFail threshold stopped the run. */
   abortedBy?: string;
+  /** Set when a failing check stopped the run (`--abort-on-fail`). */
+  stoppedByCheck?: string;
   interrupted: boolean;
   engine?: EngineResult;
   /** The k6 process's exit code, on the k6 engine (99: k6 judged a threshold crossed). */
@@ -51,6 +60,7 @@ export async function runBuiltin(ctx: EngineRunContext): Promise<EngineRunOutcom
     seed: ctx.seed,
     runId: ctx.runId,
     perfOrigin,
+    ...(ctx.remember ? { remember: ctx.remember } : {}),
     ...(ctx.plan.scenario.expectedStatuses ? { expected: [{ min: 200, max: 399 }, ...ctx.plan.scenario.expectedStatuses] } : {}),
   });
   const plans = ctx.plan.executors.map((e) => e.plan);
@@ -58,8 +68,14 @@ export async function runBuiltin(ctx: EngineRunContext): Promise<EngineRunOutcom
   const engine = new OpenModelEngine(plans, ctx.metrics, (it) => iterations.get(it.scenario)!(it));
   const started = performance.now();
   let abortedBy: string | undefined;
+  let stoppedByCheck: string | undefined;
   const monitor = setInterval(() => {
     const elapsed = performance.now() - started;
+    const failing = ctx.abortOnFail ? ctx.liveFailures?.()[0] : undefined;
+    if (failing && !stoppedByCheck) {
+      stoppedByCheck = failing.check;
+      engine.stop();
+    }
     for (const r of ctx.metrics.evaluate(elapsed)) {
       if (!r.ok && r.threshold.abortOnFail && elapsed >= r.threshold.delayAbortEvalMs) {
         abortedBy ??= `${r.metric} '${r.threshold.source}'`;
@@ -71,14 +87,17 @@ export async function runBuiltin(ctx: EngineRunContext): Promise<EngineRunOutcom
   ctx.signal.addEventListener('abort', onAbort);
   // Ctrl-C while the sandbox or the faults were still starting.
   if (ctx.signal.aborted) engine.abort();
-  const progress = new ProgressPrinter(process.stderr, () => engine.progress(), ctx.progress);
+  const progress = new ProgressPrinter(process.stderr, () => engine.progress(), ctx.progress, ctx.liveFailures);
   progress.start();
   try {
     const result = await engine.run();
     if (engine.firstError !== undefined) {
       ctx.recorder.append({ kind: 'note', message: `${result.interrupted} iteration(s) ended with an error; the first: ${engine.firstError}` });
     }
-    return { durationMs: result.durationMs, created: workload.created, ...(abortedBy ? { abortedBy } : {}), interrupted: ctx.signal.aborted, engine: result };
+    return {
+      durationMs: result.durationMs, created: workload.created, ...(abortedBy ? { abortedBy } : {}), ...(stoppedByCheck ? { stoppedByCheck } : {}),
+      interrupted: ctx.signal.aborted, engine: result,
+    };
   } finally {
     clearInterval(monitor);
     progress.stop();

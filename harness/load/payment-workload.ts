@@ -28,6 +28,11 @@ export interface PaymentWorkloadOptions {
   /** performance.now() at the recorder's time 0. */
   perfOrigin: number;
   expected?: readonly ExpectedStatus[];
+  /**
+   * Which logical creates `created` remembers for the end-of-run listing: all (default), only those
+   * sent twice, or none. A soak run without final reads must not hold one entry per payment.
+   */
+  remember?: 'all' | 'duplicates' | 'none';
 }
 
 interface Step {
@@ -38,6 +43,8 @@ interface Step {
   intent: NonNullable<OperationInvoke['intent']>;
   resourceId?: string;
   amount?: number;
+  /** This request's key is sent twice: the checks compare both bodies, so the history keeps them whole. */
+  keepBody?: boolean;
 }
 
 /** Response headers the history keeps, on both engines (the k6 script gets this list too). */
@@ -70,7 +77,9 @@ export class PaymentWorkload {
     const logicalId = `${executor.name}-${ctx.iteration}`;
     const reference = `${runId}-${logicalId}`;
     const captureMode = flow === 'authorize-capture' ? 'manual' : 'automatic';
-    this.created.push({ logicalId, reference, duplicated: concurrentCopy || retryCopy });
+    const duplicated = concurrentCopy || retryCopy;
+    const remember = this.options.remember ?? 'all';
+    if (remember === 'all' || (remember === 'duplicates' && duplicated)) this.created.push({ logicalId, reference, duplicated });
     const create: Step = {
       op: 'create',
       params: { amount, currency: profile.currency, reference, captureMode, idempotencyKey: `${reference}-create` },
@@ -78,6 +87,7 @@ export class PaymentWorkload {
       attempt: 1,
       intent: 'workload',
       amount,
+      keepBody: duplicated,
     };
     const inFlight = [...DEFAULT_EXPECTED, ...profile.idempotency.inFlightStatus];
     const first = this.send(executor, ctx, create, ctx.intendedStart);
@@ -132,7 +142,7 @@ export class PaymentWorkload {
       path: built.path,
       ...(built.fields === undefined ? {} : { body: built.fields }),
       ...(step.amount === undefined ? {} : { amount: step.amount }),
-    });
+    }, { keepBody: step.keepBody === true });
     const response = await client.request(
       { method: built.method, path: built.path, headers: built.headers, body: built.body },
       { scenario: executor.name, vu: ctx.vu, name: step.op, intendedStart, expected, signal: ctx.signal },

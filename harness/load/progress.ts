@@ -1,4 +1,5 @@
 import type { EngineProgress } from './engine.js';
+import type { LiveFailure } from '../checks/stream-judge.js';
 
 /**
  * The live progress line, k6 style: `running (02.0s), 03/40 VUs, 115 complete and 0 interrupted
@@ -17,6 +18,12 @@ export function renderProgress(p: EngineProgress): string[] {
   return [head, ...rows];
 }
 
+/** The live verdict line of a run judged as it goes: checks that have already found a witness. */
+export function renderFailing(failures: readonly LiveFailure[]): string[] {
+  if (failures.length === 0) return [];
+  return [`FAILING: ${failures.map((f) => `${f.check} (${f.witnesses} witness${f.witnesses === 1 ? '' : 'es'}${f.scenario ? ` in ${f.scenario}` : ''})`).join(', ')}`];
+}
+
 export class ProgressPrinter {
   private timer?: NodeJS.Timeout;
   private drawn = 0;
@@ -26,6 +33,7 @@ export class ProgressPrinter {
     private readonly stream: NodeJS.WriteStream,
     private readonly read: () => EngineProgress,
     private readonly enabled = true,
+    private readonly failing?: () => readonly LiveFailure[],
   ) {}
 
   start(): void {
@@ -36,7 +44,7 @@ export class ProgressPrinter {
 
   private draw(final = false): void {
     this.ticks++;
-    const lines = renderProgress(this.read());
+    const lines = [...renderProgress(this.read()), ...renderFailing(this.failing?.() ?? [])];
     if (this.stream.isTTY) {
       if (this.drawn) this.stream.write(`\x1b[${this.drawn}A\x1b[J`);
       this.stream.write(`${lines.join('\n')}\n`);

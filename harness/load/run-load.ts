@@ -8,6 +8,7 @@ import type { CheckSpec } from '../config/scenario-types.js';
 import { UsageError } from '../errors.js';
 import type { HistoryRecord } from '../history/types.js';
 import { redactJson } from '../redact.js';
+import type { BodyMode } from '../history/body-policy.js';
 import { assertTargetAllowed } from '../safety.js';
 import { recordFinalReads } from '../run/final-reads.js';
 import { assertHealed } from '../run/heal.js';
@@ -49,7 +50,30 @@ export interface LoadRunOptions {
   /** Handle SIGINT/SIGTERM: heal, keep the partial history, exit code 130. The CLI turns this on. */
   handleSignals?: boolean;
   signal?: AbortSignal;
+  /** How the history is kept; see `LoadHistoryOptions`. */
+  history?: LoadHistoryOptions;
+  /** Stop the load as soon as a payment check fails (needs a soak run with `finalReads: none`). */
+  abortOnFail?: boolean;
 }
+
+/** A load run's history: small by default, so long runs fit on disk (docs/load.md, "Soak runs"). */
+export interface LoadHistoryOptions {
+  /** Write `history.jsonl.gz`. */
+  gzip?: boolean;
+  /** `evidence` (default on the built-in engine): bodies only where checks read them; `all` (default on k6): every body as sent and received. */
+  bodies?: BodyMode;
+  /**
+   * Keep the history in memory and judge it at the end (default). False: a soak run — records go
+   * to the file and to a streaming judge (stream-judge.ts) only; with `finalReads: none` each flow
+   * is judged once it has been quiet for `settleAfterMs`, so memory stays flat and failures show live.
+   */
+  retain?: boolean;
+  /** How long a flow must be quiet before it is judged in a soak run (default 10 s). */
+  settleAfterMs?: number;
+}
+
+/** Long enough for a flow's last answer and its callbacks' first retries; `--settle-after` tunes it. */
+export const DEFAULT_SETTLE_AFTER_MS = 10_000;
 
 /** The run core's outcome plus what is particular to load. */
 export interface LoadRunResult extends RunOutcome {
@@ -61,6 +85,8 @@ export interface LoadRunResult extends RunOutcome {
   verdicts: CheckVerdict[];
   history: readonly HistoryRecord[];
   abortedBy?: string;
+  /** The check whose failure stopped the load (`--abort-on-fail`). */
+  stoppedByCheck?: string;
 }
 
 /** The money checks a load run judges when the scenario names none. */
@@ -128,9 +154,24 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const faults = loadFaultSpecs(plan.scenario.faults);
   const engineName = options.engine ?? 'builtin';
   const print = options.print ?? false;
+  const soak = options.history?.retain === false;
+  // Flows settle only when no listing or final read comes for them at the end of the run.
+  const settleAfterMs = soak && plan.scenario.finalReads === 'none' ? (options.history?.settleAfterMs ?? DEFAULT_SETTLE_AFTER_MS) : undefined;
+  if (options.abortOnFail && settleAfterMs === undefined) {
+    throw new UsageError('E_USAGE', '--abort-on-fail judges payment flows as the run goes, which needs --soak and a scenario with finalReads: none', {
+      location: plan.file, hint: 'add `finalReads: none` to the scenario and pass --soak (flows are then judged once quiet, see --settle-after)',
+    });
+  }
   const session = new RunSession({
     kind: 'load', seed: options.seed ?? plan.scenario.seed ?? randomSeed(), outDir: options.outDir, scenario: plan.scenario.name,
     handleSignals: options.handleSignals, signal: options.signal,
+    history: {
+      gzip: options.history?.gzip === true, profile: redactJson(profile),
+      // The built-in workload says which keys it sends twice (their bodies are kept); a history rebuilt from k6's output cannot, so it keeps every body.
+      bodies: options.history?.bodies ?? (engineName === 'k6' ? 'all' : 'evidence'),
+      retain: !soak,
+    },
+    ...(soak ? { judgeAsItGoes: settleAfterMs === undefined ? {} : { settleAfterMs } } : {}),
   });
   const { recorder, seed, runId } = session;
   if (print) process.stderr.write(`payharness load: ${plan.scenario.name} on the ${engineName} engine, run ${runId}, seed ${seed}, output ${session.runDir}\n`);
@@ -155,12 +196,18 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       target: options.target ?? 'sandbox (in-process)',
       bugs: [...(options.bugs ?? [])],
       engine: engineName,
+      ...(settleAfterMs === undefined ? {} : { settleAfterMs }),
     });
     for (const fault of faults) await nemesis!.apply(fault, 0);
-    const ctx: EngineRunContext = { plan, profile, origin, recorder, metrics, checks: tally, seed, runId, signal: session.signal, progress: print && options.progress !== false };
+    const mode = plan.scenario.finalReads ?? 'all';
+    const ctx: EngineRunContext = {
+      plan, profile, origin, recorder, metrics, checks: tally, seed, runId, signal: session.signal, progress: print && options.progress !== false,
+      remember: mode === 'duplicates' ? 'duplicates' : mode,
+      ...(session.streamJudge && settleAfterMs !== undefined ? { liveFailures: () => session.streamJudge!.failures() } : {}),
+      ...(options.abortOnFail ? { abortOnFail: true } : {}),
+    };
     outcome = engineName === 'k6' ? await runK6({ ...ctx, outDir: session.runDir, ...(options.k6Bin ? { k6Bin: options.k6Bin } : {}) }) : await runBuiltin(ctx);
     if (nemesis) assertHealed(await nemesis.healAll(), `load scenario ${plan.scenario.name}`);
-    const mode = plan.scenario.finalReads ?? 'all';
     if (!outcome.interrupted && mode !== 'none') {
       const touched = outcome.created.filter((c) => mode === 'all' || c.duplicated).map((c) => ({ reference: c.reference, logicalId: c.logicalId, resourceIds: new Set<string>() }));
       await recordFinalReads(target.url, profile, recorder, touched, { concurrency: 8, signal: session.signal });
@@ -174,7 +221,9 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   } catch (error) {
     failure = error;
   }
-  const result = await session.finish(failure, outcome?.abortedBy ? `stopped early: threshold ${outcome.abortedBy} failed (abortOnFail)` : undefined);
+  const stopped = outcome?.abortedBy ? `stopped early: threshold ${outcome.abortedBy} failed (abortOnFail)`
+    : outcome?.stoppedByCheck ? `stopped early: check ${outcome.stoppedByCheck} failed (--abort-on-fail)` : undefined;
+  const result = await session.finish(failure, stopped);
   const durationMs = outcome?.durationMs ?? 0;
   const summary = buildSummary({
     registry: metrics,
@@ -189,14 +238,14 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const verdicts = result.verdict.scenarios[0]?.checks ?? [];
   if (print) {
     process.stdout.write(renderEndSummary(summary, thresholdResults, verdicts));
-    if (outcome?.abortedBy) process.stdout.write(`\n  stopped early: threshold ${outcome.abortedBy} failed (abortOnFail)\n`);
+    if (stopped) process.stdout.write(`\n  ${stopped}\n`);
     const empty = nothingJudged(result.verdict);
     if (empty) process.stdout.write(`\n  ${empty}\n`);
     process.stdout.write(`\n  verdict: ${result.verdict.verdict}   seed: ${seed}   run: ${runId}\n`);
-    process.stdout.write(`  history.jsonl, verdict.json, junit.xml, report.html and summary.json in ${result.runDir}\n`);
+    process.stdout.write(`  ${path.basename(session.recorder.file ?? 'history.jsonl')}, verdict.json, junit.xml, report.html and summary.json in ${result.runDir}\n`);
   }
   return {
     ...result, outDir: result.runDir, summary, thresholds: thresholdResults, verdicts, history: recorder.records,
-    ...(outcome?.abortedBy ? { abortedBy: outcome.abortedBy } : {}),
+    ...(outcome?.abortedBy ? { abortedBy: outcome.abortedBy } : {}), ...(outcome?.stoppedByCheck ? { stoppedByCheck: outcome.stoppedByCheck } : {}),
   };
 }

@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { ApiProfile } from '../config/profile-types.js';
-import { HistoryRecorder } from '../history/recorder.js';
+import { HistoryRecorder, readHistory, type HistoryRecorderOptions } from '../history/recorder.js';
+import { historyFileName } from '../history/history-file.js';
 import { Nemesis, type CreatedProxy } from '../faults/nemesis.js';
 import { ExitCode, InterruptedError } from '../errors.js';
 import { writeReports } from '../report/index.js';
@@ -11,6 +12,8 @@ import { startTarget, startToxiproxy, type Service, type TargetOptions } from '.
 import { upstreamOf } from './upstream.js';
 import { startLagMonitor, type LagMonitor } from './lag-monitor.js';
 import { exitCodeOf, judgeRun, type RunMeta, type VerdictFile } from './verdict.js';
+import { StreamJudge, type StreamJudgeOptions } from '../checks/stream-judge.js';
+import type { HistoryRecord } from '../history/types.js';
 
 export type RunKind = 'chaos' | 'load' | 'contracts';
 
@@ -27,6 +30,10 @@ export interface RunSessionOptions {
   scenario?: string;
   /** Name stamped as `target` on every record (a differential run names each side); default `default`. */
   targetName?: string;
+  /** How the history is kept (soak runs: not in memory, gzip, evidence-only bodies); default everything in memory and in plain JSONL. */
+  history?: Pick<HistoryRecorderOptions, 'retain' | 'gzip' | 'bodies' | 'profile'>;
+  /** Judge the history as it is written (stream-judge.ts): live verdicts, and memory bounded by the flows in flight. */
+  judgeAsItGoes?: StreamJudgeOptions;
 }
 
 /** What every run kind ends with: the judgement of its history, written as reports. */
@@ -55,6 +62,9 @@ export class RunSession {
   /** Every in-flight request and wait listens to it; aborted on SIGINT/SIGTERM or the caller's signal. */
   readonly signal: AbortSignal;
   nemesis?: Nemesis;
+  /** The judgement as the run goes, when `judgeAsItGoes` asked for it (live failures, `--abort-on-fail`). */
+  readonly streamJudge?: StreamJudge;
+  private runRecord?: HistoryRecord;
   private readonly abort = new AbortController();
   private readonly closers: (() => Promise<unknown>)[] = [];
   private readonly enders: (() => Promise<unknown>)[] = [];
@@ -67,7 +77,16 @@ export class RunSession {
     this.seed = options.seed;
     this.runDir = prepareRunDir(options.outDir, this.runId);
     this.recorder = new HistoryRecorder({
-      file: join(this.runDir, 'history.jsonl'), ...(options.scenario ? { scenario: options.scenario } : {}), ...(options.targetName ? { target: options.targetName } : {}),
+      file: join(this.runDir, historyFileName(options.history?.gzip === true)), ...options.history, ...(options.scenario ? { scenario: options.scenario } : {}),
+      ...(options.targetName ? { target: options.targetName } : {}),
+    });
+    if (options.judgeAsItGoes) {
+      const judge = new StreamJudge(options.judgeAsItGoes);
+      this.streamJudge = judge;
+      this.recorder.subscribe((r) => judge.push(r));
+    }
+    this.recorder.subscribe((r) => {
+      if (r.kind === 'run') this.runRecord = r;
     });
     this.signal = this.abort.signal;
     // Many listeners at once is expected (one per request in flight), not a leak.
@@ -148,7 +167,7 @@ export class RunSession {
   }
 
   get started(): boolean {
-    return this.recorder.records.some((r) => r.kind === 'run');
+    return this.recorder.hasRun;
   }
 
   /**
@@ -178,8 +197,12 @@ export class RunSession {
     }
     if (failure !== undefined && !this.interrupted) throw failure;
     if (!this.started) throw new InterruptedError('interrupted while starting; nothing ran, nothing is left behind');
-    const verdict = judgeRun(this.recorder.records);
-    await writeReports(this.runDir, { history: this.recorder.records, verdict });
+    // A history not kept in memory is judged as it went, or else from its file, as `payharness check` would;
+    // its reports then show the verdict without the timeline of every request.
+    const retained = this.options.history?.retain !== false;
+    const history = retained ? this.recorder.records : this.streamJudge ? [this.runRecord!] : await readHistory(this.recorder.file!);
+    const verdict = this.streamJudge ? this.streamJudge.end() : judgeRun(history);
+    await writeReports(this.runDir, { history, verdict });
     return {
       runId: this.runId, runDir: this.runDir, seed: this.seed, verdict, interrupted: this.interrupted,
       exitCode: this.interrupted ? ExitCode.interrupted : exitCodeOf(verdict.verdict),

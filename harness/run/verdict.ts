@@ -30,6 +30,8 @@ export interface RunMeta {
   engine?: string;
   /** Contract chaos: the pact files replayed. */
   pacts?: string[];
+  /** Runs judged as they went: after how long a quiet flow was judged (re-judging uses the same, see stream-judge.ts). */
+  settleAfterMs?: number;
 }
 
 export function runStartOf(history: readonly HistoryRecord[]): RunStart {
