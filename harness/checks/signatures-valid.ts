@@ -1,12 +1,63 @@
 import { signatureSchemeName } from '../webhooks/signature.js';
 import type { Check, CheckVerdict, Witness } from './types.js';
 import type { ApiProfile } from '../config/profile-types.js';
-import { MAX_WITNESSES, viewOf } from './history-view.js';
+import { MAX_WITNESSES, viewOf, type HistoryView } from './history-view.js';
+import { callbackAttempts, type CallbackAttempt } from './callback-attempts.js';
+import { noiseBetween, noiseDoubt } from './scheduling-noise.js';
+import { NotJudgedTally } from './verdict-of.js';
 
-/** Every callback carries a valid signature (Standard Webhooks or Stripe style) with a fresh timestamp. */
+/**
+ * The coarsest signature timestamp a scheme may carry: whole seconds (Standard Webhooks, Stripe). A
+ * retry signed when sent may show a timestamp up to this much older than the previous attempt's
+ * age suggests, never more.
+ */
+const TIMESTAMP_RESOLUTION_MS = 1_000;
+
+const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/**
+ * How old the attempt's signature was when the provider sent it, ms: its age at the sink minus the
+ * time a harness fault held it on the way (a held attempt ages in transit, not at the provider).
+ */
+function ageWhenSent(a: CallbackAttempt): number | undefined {
+  const d = a.delivery;
+  if (!d?.signatureValid || d.signatureAgeSeconds === undefined) return undefined;
+  return d.signatureAgeSeconds * 1000 - (d.time - a.time);
+}
+
+interface Staleness {
+  witness?: Witness;
+  doubt?: string;
+}
+
+/**
+ * A retry signed when it is sent carries a timestamp that advanced with the attempt: its age when
+ * sent is at most the previous attempt's plus the timestamp's resolution. Ages are measured on the
+ * harness's clock at both ends, so a provider clock that is off by a constant cancels out.
+ */
+function judgeRetry(view: HistoryView, eventId: string, prev: CallbackAttempt, prevAge: number, cur: CallbackAttempt, curAge: number, n: number): Staleness {
+  const growth = curAge - prevAge;
+  const margin = growth - TIMESTAMP_RESOLUTION_MS;
+  if (margin <= 0) return {};
+  const signedAt = (a: CallbackAttempt, age: number): number => a.time - age;
+  const summary = `Event ${eventId}${cur.delivery?.eventType ? ` (${cur.delivery.eventType})` : ''}: attempt ${n} was sent at +${secs(cur.time)} `
+    + `with a signature timestamp of +${secs(signedAt(cur, curAge))} (${secs(curAge)} old), while attempt ${n - 1}, sent at +${secs(prev.time)}, `
+    + `carried +${secs(signedAt(prev, prevAge))}: the timestamp did not advance with the retry (${secs(cur.time - prev.time)} later), `
+    + 'so the retry was not signed when it was sent.';
+  // A retry signed when sent (after the previous attempt ended) but held up on its way to the sink ages
+  // by every stall in between: weigh the extra age as lateness over that span.
+  const doubt = noiseDoubt(margin, noiseBetween(view, prev.outcomeTime, cur.delivery!.time), 'late');
+  if (!doubt) return { witness: { summary, records: [prev.record, cur.record] } };
+  return { doubt: `${summary.replace(/\.$/, '')}, but ${doubt}.` };
+}
+
+/**
+ * Every callback carries a valid signature (Standard Webhooks, Stripe or a declared HMAC scheme)
+ * with a fresh timestamp: within the profile's tolerance at delivery, and re-signed on every retry.
+ */
 export const signaturesValid: Check = {
   name: 'signatures-valid',
-  description: 'every callback signature verifies and its timestamp is fresh (within the profile tolerance)',
+  description: 'every callback signature verifies, its timestamp is fresh (within the profile tolerance) and advances with every retry',
   inapplicable(profile: ApiProfile) {
     if (!profile.webhooks) return 'the profile declares no webhooks, so there are no signatures to check';
     if (profile.webhooks.signature === 'none') return 'the profile says callbacks are not signed (webhooks.signature: none), so no signature can be verified';
@@ -18,6 +69,8 @@ export const signaturesValid: Check = {
     const webhooks = profile.webhooks!;
     const view = viewOf(history, profile);
     const witnesses: Witness[] = [];
+    const doubts: string[] = [];
+    const skipped = new NotJudgedTally();
     let verified = 0;
     for (const d of view.deliveries) {
       const stale = d.signatureAgeSeconds !== undefined && Math.abs(d.signatureAgeSeconds) > webhooks.toleranceSeconds;
@@ -28,15 +81,44 @@ export const signaturesValid: Check = {
       if (witnesses.length >= MAX_WITNESSES) continue;
       witnesses.push({
         summary: d.signatureValid
-          ? `Callback ${d.eventId} carried a signature timestamp ${Math.round(d.signatureAgeSeconds!)} s old; the tolerance is ${webhooks.toleranceSeconds} s.`
+          ? `Callback ${d.eventId} carried a signature timestamp ${Math.round(d.signatureAgeSeconds!)} s old at +${secs(d.time)}; the tolerance is ${webhooks.toleranceSeconds} s.`
           : `Callback ${d.eventId} failed ${signatureSchemeName(webhooks.signature)} signature verification${d.signatureError ? ` (${d.signatureError})` : ''}.`,
         records: [d],
       });
     }
+    // Freshness across attempts: each retry that reached the sink against the attempt before it that did.
+    let retriesJudged = 0;
+    for (const [eventId, attempts] of callbackAttempts(view)) {
+      if (witnesses.length >= MAX_WITNESSES) break;
+      let prev: { attempt: CallbackAttempt; age: number; n: number } | undefined;
+      for (let i = 0; i < attempts.length; i++) {
+        const cur = attempts[i]!;
+        if (!cur.delivery) continue;
+        const age = ageWhenSent(cur);
+        if (age === undefined) {
+          skipped.add(cur.delivery.signatureValid ? 'retry whose signature carries no timestamp' : 'retry whose signature did not verify (judged above)');
+          prev = undefined;
+          continue;
+        }
+        if (prev) {
+          retriesJudged++;
+          const { witness, doubt } = judgeRetry(view, eventId, prev.attempt, prev.age, cur, age, i + 1);
+          if (witness && witnesses.length < MAX_WITNESSES) witnesses.push(witness);
+          if (doubt) {
+            skipped.add('retry timestamp lag within the measured scheduling noise');
+            if (doubts.length < MAX_WITNESSES) doubts.push(doubt);
+          }
+          if (witness) break;
+        }
+        prev = { attempt: cur, age, n: i + 1 };
+      }
+    }
     const judged = view.deliveries.length;
-    const base = { name: this.name, witnesses, judged, unit: 'deliveries', stats: { verified } };
+    const notJudged = skipped.list();
+    const base = { name: this.name, witnesses, judged, unit: 'deliveries', stats: { verified, retriesJudged }, ...(notJudged.length ? { notJudged } : {}) };
     if (witnesses.length) return { ...base, verdict: 'fail' };
     if (judged === 0) return { ...base, verdict: 'unknown', error: 'no callback reached the sink, so no signature could be verified' };
+    if (doubts.length) return { ...base, verdict: 'unknown', error: doubts.join(' ') };
     return { ...base, verdict: 'pass' };
   },
 };

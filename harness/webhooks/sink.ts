@@ -12,6 +12,8 @@ interface EventState {
   attempts: number;
   lastTime: number;
   lastStatus: number;
+  /** Retry-After the sink sent with its last answer: the provider may wait that long before the next attempt. */
+  lastRetryAfterSeconds?: number;
 }
 
 export interface WebhookSink {
@@ -75,7 +77,7 @@ export async function startWebhookSink(spec: WebhookSpec, recorder: HistoryRecor
     received++;
     lastDeliveryTime = time;
     const state = events.get(eventId) ?? { attempts: 0, lastTime: 0, lastStatus: 0 };
-    events.set(eventId, { attempts: state.attempts + 1, lastTime: time, lastStatus: answer.status });
+    events.set(eventId, { attempts: state.attempts + 1, lastTime: time, lastStatus: answer.status, lastRetryAfterSeconds: answer.retryAfterSeconds });
     if (typeof resourceId === 'string') seenResources.add(resourceId);
     const owner = typeof resourceId === 'string' ? owners.get(resourceId) : undefined;
     recorder.append({
@@ -124,7 +126,7 @@ export async function startWebhookSink(spec: WebhookSpec, recorder: HistoryRecor
       for (const s of events.values()) {
         const ok = s.lastStatus >= 200 && s.lastStatus < 300;
         if (ok || policy.stopOn.includes(s.lastStatus) || s.attempts >= policy.maxAttempts) continue;
-        const { hi } = promisedDelay(policy, s.attempts);
+        const { hi } = promisedDelay(policy, s.attempts, s.lastRetryAfterSeconds);
         if (now - s.lastTime <= hi + slack.lateSlackMs) count++;
       }
       return count;

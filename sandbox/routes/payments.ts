@@ -5,6 +5,10 @@ import { cancelPayment, capturePayment, createPayment, refundPayment, type Opera
 import { findPayment, listPayments } from '../payments/store.js';
 import { amountField, bodyObject, isReference, parseCreatePayment } from '../payments/validate.js';
 import { ProblemError } from '../problem.js';
+import { withCommitFailure, type CommitFailures } from '../payments/commit-failures.js';
+
+/** The payment routes' options: idempotency, plus the sandbox's own commit failures (`--fail-rate`) when on. */
+export type PaymentRouteOptions = IdempotencyOptions & { commitFailures?: CommitFailures };
 
 type IdParams = { id: string };
 
@@ -15,12 +19,16 @@ function paymentId(request: FastifyRequest<{ Params: IdParams }>): string {
 }
 
 /** Sends what runIdempotently decided, marking replays as the IETF draft and Stripe do. */
-export async function sendIdempotent(options: IdempotencyOptions, request: FastifyRequest, reply: FastifyReply, operation: () => Operation): Promise<void> {
+export async function sendIdempotent(options: PaymentRouteOptions, request: FastifyRequest, reply: FastifyReply, operation: () => Operation): Promise<void> {
   const header = request.headers['idempotency-key'];
-  const work = operation();
+  const key = Array.isArray(header) ? header[0] : header;
+  const failures = options.commitFailures;
+  const work = failures
+    ? withCommitFailure(operation(), () => failures.decide(request.merchant, key), { db: options.db, bugs: options.bugs })
+    : operation();
   const response = await runIdempotently(options, {
     merchant: request.merchant,
-    key: Array.isArray(header) ? header[0] : header,
+    key,
     method: request.method,
     path: request.url.split('?')[0] as string,
     body: work.fingerprint ?? request.body,
@@ -30,7 +38,7 @@ export async function sendIdempotent(options: IdempotencyOptions, request: Fasti
 }
 
 /** The payment routes; every POST goes through the idempotency layer. */
-export function registerPaymentRoutes(app: FastifyInstance, options: IdempotencyOptions): void {
+export function registerPaymentRoutes(app: FastifyInstance, options: PaymentRouteOptions): void {
   const ctx = (request: FastifyRequest) => ({
     merchant: request.merchant,
     bugs: options.bugs,

@@ -40,6 +40,8 @@ export class WebhookDispatcher {
   private readonly attempts = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private readonly agent = new Agent({ keepAliveTimeout: 1_000, connections: 32 });
+  /** The stale-signature bug's memory: when each delivery was first signed (in memory: the bug, not a feature). */
+  private readonly firstSigned = new Map<string, Date>();
 
   constructor(private readonly db: Database, private readonly options: DispatcherOptions) {}
 
@@ -125,7 +127,8 @@ export class WebhookDispatcher {
     }
     // The bad-signature bug signs a pretty-printed copy while sending the compact bytes.
     const signedBytes = bugs.has('webhook-bad-signature') ? JSON.stringify(JSON.parse(payload), null, 2) : payload;
-    const timestamp = new Date();
+    // Correct: signed when sent. The stale-signature bug signs once and reuses that timestamp on every retry.
+    const timestamp = bugs.has('webhook-stale-signature') ? this.firstSignedAt(due.id) : new Date();
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'payharness-sandbox',
@@ -150,6 +153,12 @@ export class WebhookDispatcher {
       failure = error instanceof Error ? error.message : String(error);
     }
     await this.recordOutcome(due.id, attemptNumber, status, retryAfter, failure);
+  }
+
+  private firstSignedAt(deliveryId: string): Date {
+    const first = this.firstSigned.get(deliveryId) ?? new Date();
+    this.firstSigned.set(deliveryId, first);
+    return first;
   }
 
   private async recordOutcome(id: string, attemptNumber: number, status: number | undefined, retryAfter: string | undefined, failure: string | undefined): Promise<void> {
