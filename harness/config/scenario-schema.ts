@@ -44,6 +44,11 @@ export function scenarioSchema(): Record<string, unknown> {
       description: { type: 'string' },
       profile: { type: 'string' },
       settleMs: positive,
+      sandbox: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { failRate: { type: 'number', minimum: 0, maximum: 1 } },
+      },
       workload: {
         type: 'object',
         additionalProperties: false,

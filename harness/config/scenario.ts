@@ -67,6 +67,7 @@ export function parseScenario(file: string, text: string): Scenario {
     // A profile path in a scenario is relative to the scenario file, like an include.
     profile: raw.profile === undefined || BUILTIN_PROFILES[raw.profile] || isAbsolute(raw.profile) ? raw.profile : resolve(dirname(file), raw.profile),
     settleMs: raw.settleMs,
+    ...(raw.sandbox ? { sandbox: raw.sandbox } : {}),
     file,
     workload: {
       flows: w.flows,

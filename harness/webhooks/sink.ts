@@ -28,6 +28,8 @@ export interface WebhookSink {
   pending(slack: RetrySlack): number;
   /** Files later deliveries about this payment under the scenario that created it (not the one running). */
   claim(resourceId: string, scenario: string): void;
+  /** Payments deliveries named that no scenario claimed (no answer named them); each is returned once. */
+  unclaimed(): string[];
   /** Whether any delivery about this payment has arrived. */
   seen(resourceId: string): boolean;
   /** Time (run-relative) of the latest delivery. */
@@ -55,6 +57,7 @@ export async function startWebhookSink(spec: WebhookSpec, recorder: HistoryRecor
   const events = new Map<string, EventState>();
   const owners = new Map<string, string>();
   const seenResources = new Set<string>();
+  const reported = new Set<string>();
   const sockets = new Set<import('node:net').Socket>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -114,6 +117,11 @@ export async function startWebhookSink(spec: WebhookSpec, recorder: HistoryRecor
     setBehaviour: (b) => (behaviour = b),
     claim: (resourceId, scenario) => void owners.set(resourceId, scenario),
     seen: (resourceId) => seenResources.has(resourceId),
+    unclaimed: () => {
+      const out = [...seenResources].filter((id) => !owners.has(id) && !reported.has(id));
+      for (const id of out) reported.add(id);
+      return out;
+    },
     get received() {
       return received;
     },
