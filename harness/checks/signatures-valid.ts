@@ -30,24 +30,30 @@ interface Staleness {
   doubt?: string;
 }
 
+/** An earlier attempt of the event that reached the sink, with its signature's age when sent. */
+interface Signed {
+  attempt: CallbackAttempt;
+  age: number;
+  n: number;
+}
+
 /**
  * A retry signed when it is sent carries a timestamp that advanced with the attempt: its age when
- * sent is at most the previous attempt's plus the timestamp's resolution. Ages are measured on the
- * harness's clock at both ends, so a provider clock that is off by a constant cancels out.
+ * sent exceeds an earlier attempt's by at most the timestamp's resolution plus its time in transit.
+ * Ages are measured on the harness's clock at both ends, so a provider clock offset cancels out.
+ * `ref` is the earlier attempt signed most freshly; `after` is when the attempt just before this one
+ * ended: a retry is signed after that, so only the stalls since can have held it up in transit.
  */
-function judgeRetry(view: HistoryView, eventId: string, prev: CallbackAttempt, prevAge: number, cur: CallbackAttempt, curAge: number, n: number): Staleness {
-  const growth = curAge - prevAge;
-  const margin = growth - TIMESTAMP_RESOLUTION_MS;
+function judgeRetry(view: HistoryView, eventId: string, ref: Signed, cur: Signed, after: number): Staleness {
+  const margin = cur.age - ref.age - TIMESTAMP_RESOLUTION_MS;
   if (margin <= 0) return {};
-  const signedAt = (a: CallbackAttempt, age: number): number => a.time - age;
-  const summary = `Event ${eventId}${cur.delivery?.eventType ? ` (${cur.delivery.eventType})` : ''}: attempt ${n} was sent at +${secs(cur.time)} `
-    + `with a signature timestamp of +${secs(signedAt(cur, curAge))} (${secs(curAge)} old), while attempt ${n - 1}, sent at +${secs(prev.time)}, `
-    + `carried +${secs(signedAt(prev, prevAge))}: the timestamp did not advance with the retry (${secs(cur.time - prev.time)} later), `
+  const signedAt = (s: Signed): number => s.attempt.time - s.age;
+  const summary = `Event ${eventId}${cur.attempt.delivery?.eventType ? ` (${cur.attempt.delivery.eventType})` : ''}: attempt ${cur.n} was sent at +${secs(cur.attempt.time)} `
+    + `with a signature timestamp of +${secs(signedAt(cur))} (${secs(cur.age)} old), while attempt ${ref.n}, sent at +${secs(ref.attempt.time)}, `
+    + `carried +${secs(signedAt(ref))}: the timestamp did not advance with the retry (${secs(cur.attempt.time - ref.attempt.time)} later), `
     + 'so the retry was not signed when it was sent.';
-  // A retry signed when sent (after the previous attempt ended) but held up on its way to the sink ages
-  // by every stall in between: weigh the extra age as lateness over that span.
-  const doubt = noiseDoubt(margin, noiseBetween(view, prev.outcomeTime, cur.delivery!.time), 'late');
-  if (!doubt) return { witness: { summary, records: [prev.record, cur.record] } };
+  const doubt = noiseDoubt(margin, noiseBetween(view, after, cur.attempt.delivery!.time), 'late');
+  if (!doubt) return { witness: { summary, records: [ref.attempt.record, cur.attempt.record] } };
   return { doubt: `${summary.replace(/\.$/, '')}, but ${doubt}.` };
 }
 
@@ -86,23 +92,23 @@ export const signaturesValid: Check = {
         records: [d],
       });
     }
-    // Freshness across attempts: each retry that reached the sink against the attempt before it that did.
+    // Freshness across attempts: each retry that reached the sink against the earlier one signed most freshly.
     let retriesJudged = 0;
     for (const [eventId, attempts] of callbackAttempts(view)) {
       if (witnesses.length >= MAX_WITNESSES) break;
-      let prev: { attempt: CallbackAttempt; age: number; n: number } | undefined;
+      let ref: Signed | undefined;
       for (let i = 0; i < attempts.length; i++) {
         const cur = attempts[i]!;
         if (!cur.delivery) continue;
         const age = ageWhenSent(cur);
         if (age === undefined) {
-          skipped.add(cur.delivery.signatureValid ? 'retry whose signature carries no timestamp' : 'retry whose signature did not verify (judged above)');
-          prev = undefined;
+          if (i > 0) skipped.add(cur.delivery.signatureValid ? 'retry whose signature carries no timestamp' : 'retry whose signature did not verify (judged above)');
           continue;
         }
-        if (prev) {
+        const signed: Signed = { attempt: cur, age, n: i + 1 };
+        if (ref) {
           retriesJudged++;
-          const { witness, doubt } = judgeRetry(view, eventId, prev.attempt, prev.age, cur, age, i + 1);
+          const { witness, doubt } = judgeRetry(view, eventId, ref, signed, attempts[i - 1]!.outcomeTime);
           if (witness && witnesses.length < MAX_WITNESSES) witnesses.push(witness);
           if (doubt) {
             skipped.add('retry timestamp lag within the measured scheduling noise');
@@ -110,7 +116,7 @@ export const signaturesValid: Check = {
           }
           if (witness) break;
         }
-        prev = { attempt: cur, age, n: i + 1 };
+        if (!ref || age < ref.age) ref = signed;
       }
     }
     const judged = view.deliveries.length;
