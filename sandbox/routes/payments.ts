@@ -19,10 +19,12 @@ function paymentId(request: FastifyRequest<{ Params: IdParams }>): string {
 }
 
 /** Sends what runIdempotently decided, marking replays as the IETF draft and Stripe do. */
-export async function sendIdempotent(options: PaymentRouteOptions, request: FastifyRequest, reply: FastifyReply, operation: () => Operation): Promise<void> {
+export async function sendIdempotent(
+  options: IdempotencyOptions, request: FastifyRequest, reply: FastifyReply, operation: () => Operation, failures?: CommitFailures,
+): Promise<void> {
   const header = request.headers['idempotency-key'];
   const key = Array.isArray(header) ? header[0] : header;
-  const failures = options.commitFailures;
+  // Only payment writes may fail at commit (`--fail-rate`); an endpoint registration never does.
   const work = failures
     ? withCommitFailure(operation(), () => failures.decide(request.merchant, key), { db: options.db, bugs: options.bugs })
     : operation();
@@ -47,26 +49,27 @@ export function registerPaymentRoutes(app: FastifyInstance, options: PaymentRout
     },
   });
 
+  const failures = options.commitFailures;
   app.post('/v1/payments', (request, reply) =>
-    sendIdempotent(options, request, reply, () => createPayment(ctx(request), parseCreatePayment(request.body))));
+    sendIdempotent(options, request, reply, () => createPayment(ctx(request), parseCreatePayment(request.body)), failures));
 
   app.post<{ Params: IdParams }>('/v1/payments/:id/capture', (request, reply) =>
     sendIdempotent(options, request, reply, () => {
       const amount = amountField(bodyObject(request.body, false), 'amount', false);
       return capturePayment(ctx(request), paymentId(request), amount);
-    }));
+    }, failures));
 
   app.post<{ Params: IdParams }>('/v1/payments/:id/refunds', (request, reply) =>
     sendIdempotent(options, request, reply, () => {
       const amount = amountField(bodyObject(request.body, false), 'amount', false);
       return refundPayment(ctx(request), paymentId(request), amount);
-    }));
+    }, failures));
 
   app.post<{ Params: IdParams }>('/v1/payments/:id/cancel', (request, reply) =>
     sendIdempotent(options, request, reply, () => {
       bodyObject(request.body, false);
       return cancelPayment(ctx(request), paymentId(request));
-    }));
+    }, failures));
 
   app.get<{ Params: IdParams }>('/v1/payments/:id', async (request) => {
     const id = paymentId(request);
