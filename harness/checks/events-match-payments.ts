@@ -40,7 +40,7 @@ function refusedWriteBefore(view: HistoryView, resourceId: string | undefined, b
 function refusalPhrase(ex: Exchange | undefined): string {
   if (!ex) return '';
   const amount = ex.invoke.amount !== undefined ? ` of ${ex.invoke.amount}` : '';
-  return `; the last such write sent before it arrived: ${describeExchange(ex).replace(/^(\w+ #\d+)/, `$1${amount}`)} at ${secs(ex.complete?.time ?? ex.invoke.time)}, an error answer that announced no change`;
+  return `; the last write sent before it arrived that the API refused: ${describeExchange(ex).replace(/^(\w+ #\d+)/, `$1${amount}`)} at ${secs(ex.complete?.time ?? ex.invoke.time)}`;
 }
 
 const isNotFound = (profile: ApiProfile, read: FinalRead): boolean =>
