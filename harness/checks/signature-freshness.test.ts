@@ -59,6 +59,15 @@ describe('signatures-valid: a retry is signed when it is sent', () => {
     expect(signaturesValid.run(held.records, { profile: standard })).toMatchObject({ verdict: 'pass', stats: { retriesJudged: 1 } });
   });
 
+  it('does not judge an attempt signed before one that arrived earlier: the attempts overlapped, their order is unknown', () => {
+    // Attempt 3 was signed at +0.10 s, before attempt 2 (+2.55 s): sent early and held up 2.9 s, not re-used.
+    const h = quietRun().delivery('evt_1', 100, 500, { signatureAgeSeconds: 0 })
+      .delivery('evt_1', 2_600, 503, { signatureAgeSeconds: 0.05 }).delivery('evt_1', 3_000, 200, { signatureAgeSeconds: 2.9 });
+    const v = signaturesValid.run(h.records, { profile: standard });
+    expect(v).toMatchObject({ verdict: 'pass', stats: { retriesJudged: 1 } });
+    expect(v.notJudged).toEqual([{ reason: 'retry signed before an attempt that arrived earlier (attempts overlapped)', count: 1 }]);
+  });
+
   it('allows the one-second resolution of whole-second timestamps', () => {
     const h = quietRun().delivery('evt_1', 100, 500, { signatureAgeSeconds: 0.001 }).delivery('evt_1', 700, 200, { signatureAgeSeconds: 0.95 });
     expect(signaturesValid.run(h.records, { profile: standard }).verdict).toBe('pass');

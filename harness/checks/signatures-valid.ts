@@ -37,22 +37,23 @@ interface Signed {
   n: number;
 }
 
+const signedAt = (s: Signed): number => s.attempt.time - s.age;
+
 /**
  * A retry signed when it is sent carries a timestamp that advanced with the attempt: its age when
- * sent exceeds an earlier attempt's by at most the timestamp's resolution plus its time in transit.
- * Ages are measured on the harness's clock at both ends, so a provider clock offset cancels out.
- * `ref` is the earlier attempt signed most freshly; `after` is when the attempt just before this one
- * ended: a retry is signed after that, so only the stalls since can have held it up in transit.
+ * sent exceeds an earlier attempt's by at most the timestamp's resolution plus its own time in
+ * transit. Ages are measured on the harness's clock at both ends, so a provider clock offset cancels
+ * out. `ref` is the earlier attempt signed most freshly. Had the retry been signed when sent, it
+ * spent the whole span from its timestamp to its arrival in transit: only stalls in that span count.
  */
-function judgeRetry(view: HistoryView, eventId: string, ref: Signed, cur: Signed, after: number): Staleness {
+function judgeRetry(view: HistoryView, eventId: string, ref: Signed, cur: Signed): Staleness {
   const margin = cur.age - ref.age - TIMESTAMP_RESOLUTION_MS;
   if (margin <= 0) return {};
-  const signedAt = (s: Signed): number => s.attempt.time - s.age;
   const summary = `Event ${eventId}${cur.attempt.delivery?.eventType ? ` (${cur.attempt.delivery.eventType})` : ''}: attempt ${cur.n} was sent at +${secs(cur.attempt.time)} `
     + `with a signature timestamp of +${secs(signedAt(cur))} (${secs(cur.age)} old), while attempt ${ref.n}, sent at +${secs(ref.attempt.time)}, `
     + `carried +${secs(signedAt(ref))}: the timestamp did not advance with the retry (${secs(cur.attempt.time - ref.attempt.time)} later), `
     + 'so the retry was not signed when it was sent.';
-  const doubt = noiseDoubt(margin, noiseBetween(view, after, cur.attempt.delivery!.time), 'late');
+  const doubt = noiseDoubt(margin, noiseBetween(view, signedAt(cur), cur.attempt.delivery!.time), 'late');
   if (!doubt) return { witness: { summary, records: [ref.attempt.record, cur.attempt.record] } };
   return { doubt: `${summary.replace(/\.$/, '')}, but ${doubt}.` };
 }
@@ -97,6 +98,7 @@ export const signaturesValid: Check = {
     for (const [eventId, attempts] of callbackAttempts(view)) {
       if (witnesses.length >= MAX_WITNESSES) break;
       let ref: Signed | undefined;
+      let newestSigned: number | undefined;
       for (let i = 0; i < attempts.length; i++) {
         const cur = attempts[i]!;
         if (!cur.delivery) continue;
@@ -106,9 +108,17 @@ export const signaturesValid: Check = {
           continue;
         }
         const signed: Signed = { attempt: cur, age, n: i + 1 };
+        // Signed before an attempt that reached the sink earlier: the provider's attempts overlapped
+        // (one was held up in transit), so arrival order is not the order they were signed in.
+        // (Half a resolution of slack: the two clocks an age is read from may drift by milliseconds.)
+        if (newestSigned !== undefined && signedAt(signed) < newestSigned - TIMESTAMP_RESOLUTION_MS / 2) {
+          skipped.add('retry signed before an attempt that arrived earlier (attempts overlapped)');
+          continue;
+        }
+        newestSigned = Math.max(newestSigned ?? -Infinity, signedAt(signed));
         if (ref) {
           retriesJudged++;
-          const { witness, doubt } = judgeRetry(view, eventId, ref, signed, attempts[i - 1]!.outcomeTime);
+          const { witness, doubt } = judgeRetry(view, eventId, ref, signed);
           if (witness && witnesses.length < MAX_WITNESSES) witnesses.push(witness);
           if (doubt) {
             skipped.add('retry timestamp lag within the measured scheduling noise');
