@@ -38,6 +38,11 @@ export class WebhookDispatcher {
   private wake: (() => void) | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private readonly attempts = new Set<Promise<void>>();
+  /**
+   * Deliveries with an attempt running in this process. A starved process can outlive an attempt's
+   * lease; re-claiming the delivery then would send a second attempt alongside the first.
+   */
+  private readonly inFlight = new Set<string>();
   private readonly abort = new AbortController();
   private readonly agent = new Agent({ keepAliveTimeout: 1_000, connections: 32 });
   /** The stale-signature bug's memory: when each delivery was first signed (in memory: the bug, not a feature). */
@@ -71,10 +76,12 @@ export class WebhookDispatcher {
       try {
         const leaseMs = ATTEMPT_TIMEOUT_MS + 1_000;
         for (const due of await this.claimDue(Date.now(), leaseMs)) {
+          this.inFlight.add(due.id);
           const attempt = this.attempt(due).catch((error: unknown) => this.options.log?.(`webhook delivery ${due.id} failed internally: ${String(error)}`));
           this.attempts.add(attempt);
           void attempt.finally(() => {
             this.attempts.delete(attempt);
+            this.inFlight.delete(due.id);
             this.kick();
           });
         }
@@ -105,9 +112,10 @@ export class WebhookDispatcher {
     return this.db.query<DueDelivery>(
       `UPDATE deliveries SET next_attempt_at_ms = $2, updated_at_ms = $1
        WHERE id IN (SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at_ms <= $1
+                    AND NOT (id = ANY($3::text[]))
                     ORDER BY next_attempt_at_ms LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
        RETURNING id, event_id, endpoint_id, attempts`,
-      [now, now + leaseMs],
+      [now, now + leaseMs, [...this.inFlight]],
     );
   }
 
