@@ -86,6 +86,33 @@ const DEFECTS: Record<SandboxBug, (url: string) => Promise<boolean>> = {
       return true;
     }
   },
+  'webhook-stale-signature': async (url) => {
+    // Retry-After 75 s at scale 0.02 holds the retry back 1.5 s: a retry signed when sent carries a later second.
+    const receiver = await startReceiver((n) => (n === 1 ? { status: 503, headers: { 'retry-after': '75' } } : { status: 200 }));
+    try {
+      const api = apiClient(url);
+      await registerEndpoint(api, receiver.url);
+      await api.createPayment();
+      const [first, retry] = await receiver.waitFor(2, START_TIMEOUT_MS);
+      return Number(retry!.headers['webhook-timestamp']) <= Number(first!.headers['webhook-timestamp']);
+    } finally {
+      await receiver.close();
+    }
+  },
+  'event-before-commit': async (url) => {
+    // The buggy sandbox fails every commit (BUGGY_OPTIONS); an event about a payment that does not exist is the defect.
+    const receiver = await startReceiver();
+    try {
+      const api = apiClient(url);
+      await registerEndpoint(api, receiver.url);
+      await api.createPayment();
+      const [event] = await receiver.waitFor(1, START_TIMEOUT_MS);
+      const id = (JSON.parse(event!.body) as { data: { object: { id: string } } }).data.object.id;
+      return (await api.get(`/v1/payments/${id}`)).status === 404;
+    } finally {
+      await receiver.close();
+    }
+  },
   'refund-overdraw': async (url) => {
     const api = apiClient(url);
     const { json: payment } = await api.createPayment({ amount: 1000 });
@@ -179,7 +206,8 @@ const DEFECTS: Record<SandboxBug, (url: string) => Promise<boolean>> = {
  * Race bugs need requests to overlap; a slow processor (as real acquirers are) makes the overlap
  * certain even on a loaded machine. The clean sandbox stays fast: correct code needs no luck.
  */
-const BUGGY_OPTIONS: Partial<Record<SandboxBug, { processingDelayMs: number }>> = {
+const BUGGY_OPTIONS: Partial<Record<SandboxBug, { processingDelayMs?: number; failRate?: number }>> = {
+  'event-before-commit': { failRate: 1 },
   'idempotency-race': { processingDelayMs: 200 },
   'refund-overdraw': { processingDelayMs: 200 },
   'capture-race': { processingDelayMs: 200 },

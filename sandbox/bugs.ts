@@ -10,6 +10,8 @@ export const SANDBOX_BUG_DESCRIPTIONS = {
   'webhook-retry-storm': 'failed deliveries are retried immediately, with no backoff, ignoring Retry-After',
   'webhook-new-event-id': 'every delivery attempt carries a new event id',
   'webhook-bad-signature': 'signatures are computed over a differently serialised payload and do not verify',
+  'webhook-stale-signature': 'a delivery is signed once, at its first attempt: every retry carries that first timestamp and signature',
+  'event-before-commit': 'a write whose commit fails (--fail-rate) has already published its event: the event is delivered, the change rolled back',
   'refund-overdraw': 'refunds check the balance without a row lock: concurrent refunds can exceed the captured amount',
   'capture-after-cancel': 'a canceled payment can still be captured',
   'refund-uncaptured': 'a refund of an authorised, never captured payment is accepted (201) and recorded; the payment is left as it was',

@@ -9,6 +9,7 @@ import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { randomJitterSeed } from './webhooks/jitter.js';
 import { SANDBOX_FLAVOURS, type SandboxFlavour } from './legacy/install.js';
 import { toLegacyEvent } from './legacy/shape.js';
+import { CommitFailures } from './payments/commit-failures.js';
 
 export { SANDBOX_BUGS, SANDBOX_BUG_DESCRIPTIONS, type SandboxBug } from './bugs.js';
 
@@ -38,6 +39,8 @@ export interface SandboxOptions {
   idempotencyRetentionMs?: number;
   /** Simulated processor latency of every state-changing request, in ms (default 0). */
   processingDelayMs?: number;
+  /** Share of writes (0 to 1) whose commit fails after the work, answered 500 and rolled back; seeded by `seed`. Default 0. */
+  failRate?: number;
   /** No request log on stderr. */
   quiet?: boolean;
   /** `legacy`: the same payments in an older service's API shape (docs/diff.md); default the sandbox's own. */
@@ -47,6 +50,8 @@ export interface SandboxOptions {
 export interface RunningSandbox {
   url: string;
   port: number;
+  /** Changes the share of writes whose commit fails (`failRate`), e.g. between scenarios of one run. */
+  setFailRate(rate: number): void;
   /** Stops accepting requests, stops the dispatcher (pending deliveries stay pending), closes the database. */
   close(): Promise<void>;
 }
@@ -74,6 +79,10 @@ function checkOptions(options: SandboxOptions): void {
   if (options.flavour !== undefined && !(SANDBOX_FLAVOURS as readonly string[]).includes(options.flavour)) {
     throw new UsageError('E_SANDBOX_FLAVOUR', `unknown flavour ${JSON.stringify(options.flavour)}`, { hint: `flavours: ${SANDBOX_FLAVOURS.join(', ')}` });
   }
+  const failRate = options.failRate ?? 0;
+  if (!Number.isFinite(failRate) || failRate < 0 || failRate > 1) {
+    throw new UsageError('E_SANDBOX_FAIL_RATE', `fail rate must be a number from 0 to 1, got ${failRate}`, { hint: 'e.g. --fail-rate 0.2: one write in five fails at commit with a 500' });
+  }
   const retention = options.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
   if (!Number.isFinite(retention) || retention <= 0) {
     throw new UsageError('E_SANDBOX_RETENTION', `idempotency retention must be greater than 0, got ${retention}`);
@@ -96,12 +105,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       cause: error,
     });
   }
-  const dispatcher = new WebhookDispatcher(db, { timeScale, bugs, log, seed: options.seed ?? randomJitterSeed(),
+  const seed = options.seed ?? randomJitterSeed();
+  const dispatcher = new WebhookDispatcher(db, { timeScale, bugs, log, seed,
     ...(options.flavour === 'legacy' ? { renderPayload: toLegacyEvent } : {}),
   });
   const retentionMs = options.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
+  const commitFailures = new CommitFailures(seed, options.failRate ?? 0);
   const app = buildApp({
-    db, bugs, timeScale, log, retentionMs,
+    db, bugs, timeScale, log, retentionMs, commitFailures,
     processingDelayMs: options.processingDelayMs ?? 0, flavour: options.flavour,
     onChange: () => dispatcher.kick(),
     extraRoutes: options.providerStates ? (instance) => registerProviderStates(instance, { db, bugs, retentionMs }) : undefined,
@@ -128,6 +139,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   return {
     url: `http://${urlHost}:${port}`,
     port,
+    setFailRate: (rate) => commitFailures.setRate(rate),
     close() {
       closing ??= (async () => {
         clearInterval(sweeper);

@@ -1,8 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { merchantFromAuthorization } from './auth.js';
-import type { IdempotencyOptions } from './idempotency.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem } from './problem.js';
-import { registerPaymentRoutes } from './routes/payments.js';
+import { registerPaymentRoutes, type PaymentRouteOptions } from './routes/payments.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerOpenApiRoute } from './routes/openapi.js';
 import { installLegacyShape, legacyRewriteUrl, type SandboxFlavour } from './legacy/install.js';
@@ -42,7 +41,7 @@ function jsonDepth(text: string): number {
 /** Routes anyone may call without an API key. */
 const PUBLIC_ROUTES = new Set(['/v1/webhook_policy']);
 
-export interface AppOptions extends IdempotencyOptions {
+export interface AppOptions extends PaymentRouteOptions {
   timeScale: number;
   /** Called after a request that queued webhook deliveries has committed and answered (wakes the dispatcher). */
   onChange(): void;

@@ -29,6 +29,8 @@ export const TCP_BUG_TO_CHECK: Record<string, { scenario: string; check: string;
   'webhook-retry-storm': { scenario: 'callbacks', check: 'retry-schedule', by: 'receiver answers' },
   'webhook-new-event-id': { scenario: 'callbacks', check: 'retries-keep-event-id', by: 'receiver answers' },
   'webhook-bad-signature': { scenario: 'callbacks', check: 'signatures-valid', by: 'receiver answers' },
+  'webhook-stale-signature': { scenario: 'callbacks', check: 'signatures-valid', by: 'receiver answers' },
+  'event-before-commit': { scenario: 'callbacks', check: 'events-match-payments', by: 'workload' },
   'refund-overdraw': { scenario: 'refund-races', check: 'money-invariants', by: 'workload' },
   'capture-after-cancel': { scenario: 'illegal-transitions', check: 'lifecycle-transitions', by: 'workload' },
   'refund-uncaptured': { scenario: 'illegal-transitions', check: 'forbidden-writes-refused', by: 'workload' },

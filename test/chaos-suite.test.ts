@@ -21,6 +21,8 @@ export const BUG_TO_CHECK: Record<string, { scenario: string; check: string; als
   'webhook-retry-storm': { scenario: 'callbacks', check: 'retry-schedule' },
   'webhook-new-event-id': { scenario: 'callbacks', check: 'retries-keep-event-id' },
   'webhook-bad-signature': { scenario: 'callbacks', check: 'signatures-valid' },
+  'webhook-stale-signature': { scenario: 'callbacks', check: 'signatures-valid' },
+  'event-before-commit': { scenario: 'callbacks', check: 'events-match-payments' },
   'refund-overdraw': { scenario: 'refund-races', check: 'money-invariants' },
   'capture-after-cancel': { scenario: 'illegal-transitions', check: 'lifecycle-transitions' },
   'refund-uncaptured': { scenario: 'illegal-transitions', check: 'forbidden-writes-refused' },

@@ -18,6 +18,7 @@ import { forbiddenWritesRefused } from './forbidden-writes-refused.js';
 import { racingWritesConsistent } from './racing-writes-consistent.js';
 import { keysRetained } from './keys-retained.js';
 import { replayMarked } from './replay-marked.js';
+import { eventsMatchPayments } from './events-match-payments.js';
 
 /** Every check users can name in a scenario; `chaos list` and the scenario schema come from here. */
 export const CHECKS: readonly Check[] = [
@@ -37,6 +38,7 @@ export const CHECKS: readonly Check[] = [
   racingWritesConsistent,
   keysRetained,
   replayMarked,
+  eventsMatchPayments,
 ];
 
 export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);

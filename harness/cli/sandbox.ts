@@ -13,6 +13,7 @@ interface SandboxCliOptions {
   providerStates?: boolean;
   idempotencyRetention: string;
   processingDelay: string;
+  failRate: string;
   quiet?: boolean;
   flavour: string;
 }
@@ -53,6 +54,7 @@ export function registerSandbox(program: Command): void {
     .option('--provider-states', 'serve POST /_pact/provider-states for Pact provider verification')
     .option('--idempotency-retention <duration>', 'how long idempotency keys are remembered', '24h')
     .option('--processing-delay <duration>', 'simulated processor latency of every POST (makes in-flight duplicates visible)', '0ms')
+    .option('--fail-rate <share>', 'share of writes (0–1) whose commit fails after the work: 500, rolled back (seeded by --seed)', '0')
     .option('--quiet', 'do not log requests')
     .option('--flavour <name>', 'API shape: standard (default) or legacy (/api/charges, decimal amounts, other state names, X-Request-Id; docs/diff.md)', 'standard')
     .addHelpText('after', `\nPlanted bugs (--bug NAME):\n${bugHelp}`)
@@ -70,6 +72,7 @@ export function registerSandbox(program: Command): void {
         providerStates: options.providerStates === true,
         idempotencyRetentionMs: parseDuration(options.idempotencyRetention, '--idempotency-retention'),
         processingDelayMs: options.processingDelay === '0ms' ? 0 : parseDuration(options.processingDelay, '--processing-delay'),
+        failRate: parseNumber(options.failRate, '--fail-rate', (n) => n >= 0 && n <= 1, 'a number from 0 to 1'),
         quiet: options.quiet === true,
         flavour: options.flavour as 'standard' | 'legacy',
       });

@@ -58,6 +58,11 @@ export function scenarioSchema(): Record<string, unknown> {
           },
         },
       },
+      sandbox: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { failRate: { type: 'number', minimum: 0, maximum: 1 } },
+      },
       workload: {
         type: 'object',
         additionalProperties: false,

@@ -104,6 +104,12 @@ export interface ReceiverRule {
   delayMs?: number;
 }
 
+/** What the built-in sandbox does of its own during a scenario (ignored against another target). */
+export interface SandboxSpec {
+  /** Share of writes (0 to 1) whose commit fails after the work: answered 500, rolled back, seeded by the run's seed. */
+  failRate?: number;
+}
+
 export interface CheckSpec {
   name: string;
   options?: Record<string, unknown>;
@@ -119,6 +125,8 @@ export interface Scenario {
   faults: FaultSpec[];
   webhookReceiver: ReceiverRule[];
   checks: CheckSpec[];
+  /** The built-in sandbox's own failures during this scenario (API failures in the workload). */
+  sandbox?: SandboxSpec;
   /** Longest wait for callbacks after the workload (default: the policy's retry horizon). */
   settleMs?: number;
   /** The provider's dependency links by name (`database`, `broker`); faults name them in `proxy:`. */

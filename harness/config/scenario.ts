@@ -70,6 +70,7 @@ export function parseScenario(file: string, text: string): Scenario {
     profile: raw.profile === undefined || BUILTIN_PROFILES[raw.profile] || isAbsolute(raw.profile) ? raw.profile : resolve(dirname(file), raw.profile),
     settleMs: raw.settleMs,
     ...(raw.dependencies ? { dependencies: raw.dependencies } : {}),
+    ...(raw.sandbox ? { sandbox: raw.sandbox } : {}),
     file,
     workload: {
       flows: w.flows,

@@ -11,7 +11,10 @@ import type { RunMeta } from '../run/verdict.js';
 
 const CHROMIUM = process.env.PAYHARNESS_CHROMIUM ?? '/usr/bin/chromium';
 
-/** A small run with a fault window, a double charge, a retried callback, and a replay check with nothing to compare. */
+/**
+ * A small run with a fault window, a double charge, a retried callback, a callback never retried,
+ * and a replay check with nothing to compare.
+ */
 async function sampleRun(): Promise<{ dir: string; summary: string }> {
   const h = new TestHistory();
   const meta: RunMeta = { profile: testProfile(), scenarios: [{ name: 'lost-responses', checks: [{ name: 'exactly-once' }, { name: 'idempotent-replay' }] }], target: 'test' };
@@ -23,8 +26,11 @@ async function sampleRun(): Promise<{ dir: string; summary: string }> {
   h.push(tag({ kind: 'fault', time: 90, target: 'default', phase: 'heal', proxy: 'p-api', toxic: 't1', type: 'http_drop_response', path: 'api' }));
   h.referenceCount('k1', ['pay_1', 'pay_2']);
   h.delivery('evt_1', 100, 500).delivery('evt_1', 205, 200);
+  // Refused once and never retried in the 2.8 s the run watched on: the policy promised a second attempt.
+  h.delivery('evt_2', 200, 500);
+  h.push({ kind: 'note', time: 3_000, target: 'default', message: 'callbacks settled' });
   for (const r of h.records) if (r.kind !== 'run') r.scenario = 'lost-responses';
-  h.records.push({ kind: 'run-end', time: 400, target: 'default', status: 'completed' });
+  h.records.push({ kind: 'run-end', time: 3_000, target: 'default', status: 'completed' });
   const verdict = judgeRun(h.records);
   const dir = mkdtempSync(join(tmpdir(), 'ph-html-'));
   await writeReports(dir, { history: h.records, verdict });
@@ -75,8 +81,13 @@ describe('report.html', () => {
       expect(await page.locator('svg.timeline rect.op').count()).toBe(2);
       expect(await page.locator('svg.timeline rect.fault-window').count()).toBe(1);
       expect(await page.locator('svg.timeline rect.op-info').count()).toBe(1);
-      expect(await page.locator('svg.retries circle.attempt').count()).toBe(2);
-      expect(await page.locator('svg.retries rect.promised').count()).toBe(1);
+      expect(await page.locator('svg.retries circle.attempt').count()).toBe(3);
+      expect(await page.locator('svg.retries rect.promised').count()).toBe(2);
+      // The retry evt_2 was owed and never got: a dashed ring in its promised window, which says so.
+      const missing = page.locator('svg.retries circle.missing');
+      expect(await missing.count()).toBe(1);
+      expect(await missing.locator('title').textContent()).toMatch(/^attempt 2 was promised 90–110 ms after the first and never came \(the run watched 2\d{3} ms/);
+      expect(await page.locator('p.legend', { hasText: 'Dashed ring' }).count()).toBe(1);
       await expect.poll(() => page.locator('li.witness').first().innerText()).toContain(summary);
       expect(await page.locator('header').innerText()).toMatch(/FAIL/);
       // The failing check is summarised above everything else, with its witness in a sentence.

@@ -18,6 +18,8 @@ export interface FinalReadOptions {
   /** Reads in flight at once (a load run touches hundreds of payments). Default 4. */
   concurrency?: number;
   signal?: AbortSignal;
+  /** Payments known only from callbacks (no answer named them): read too, so a check can tell whether they exist. */
+  alsoRead?: readonly string[];
 }
 
 /** Amounts may come as numbers or numeric strings ("500"); anything else is unreadable. */
@@ -78,7 +80,7 @@ export async function recordFinalReads(baseUrl: string, profile: ApiProfile, rec
   const { signal } = options;
   const concurrency = options.concurrency ?? 4;
   const all = [...touched];
-  const ids = new Map<string, string>();
+  const ids = new Map<string, string | undefined>();
   for (const t of all) for (const id of t.resourceIds) ids.set(id, t.reference);
   const listItems = profile.fields.listItems;
   if (profile.operations.list !== undefined && listItems !== undefined) {
@@ -96,6 +98,7 @@ export async function recordFinalReads(baseUrl: string, profile: ApiProfile, rec
   } else if (all.length > 0) {
     recorder.append({ kind: 'note', message: `profile "${profile.name}" has no list operation; payments were not counted by reference` });
   }
+  for (const id of options.alsoRead ?? []) if (!ids.has(id)) ids.set(id, undefined);
   const f = profile.fields;
   await eachLimited([...ids], concurrency, signal, async ([id, reference]) => {
     const res = await call(baseUrl, profile, 'get', { id });
@@ -103,7 +106,7 @@ export async function recordFinalReads(baseUrl: string, profile: ApiProfile, rec
     const body = res.body;
     const refunds = ok ? await readRefundList(baseUrl, profile, id) : {};
     recorder.append({
-      kind: 'final-read', resourceId: id, reference, outcome: ok ? 'ok' : res.status === undefined ? 'info' : 'fail', status: res.status, body,
+      kind: 'final-read', resourceId: id, ...(reference !== undefined ? { reference } : {}), outcome: ok ? 'ok' : res.status === undefined ? 'info' : 'fail', status: res.status, body,
       paymentStatus: ok ? str(readField(body, f.status)) : undefined,
       amount: ok ? readAmount(profile, body, f.amount) : undefined,
       amountCaptured: ok && f.amountCaptured ? readAmount(profile, body, f.amountCaptured) : undefined,

@@ -137,6 +137,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       current = scenario.name;
       await runScenario({
         runId, index, profile, recorder, nemesis, sink, client: paymentClient, targetUrl: target.url, rng, signal: session.signal, onFlowDone: () => undefined, stalledMs: () => session.stalledMs,
+        ...(target.setFailRate ? { setFailRate: target.setFailRate } : {}),
       }, scenario);
     }
   } catch (error) {

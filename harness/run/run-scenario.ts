@@ -29,6 +29,8 @@ export interface ScenarioRunContext {
   onFlowDone(): void;
   /** How long the run's event loop has run late so far, ms: settling watches that much longer. */
   stalledMs?(): number;
+  /** The built-in sandbox's commit-failure share (absent for another target): set from `scenario.sandbox` per scenario. */
+  setFailRate?(rate: number): void;
 }
 
 
@@ -69,6 +71,13 @@ async function settleCallbacks(ctx: ScenarioRunContext, scenario: Scenario, crea
   }
 }
 
+/** The sandbox's own failures for this scenario; another target fails as it does, which the history notes. */
+function applySandboxSpec(ctx: ScenarioRunContext, scenario: Scenario): void {
+  const failRate = scenario.sandbox?.failRate ?? 0;
+  if (ctx.setFailRate) ctx.setFailRate(failRate);
+  else if (failRate > 0) ctx.recorder.append({ kind: 'note', message: `scenario ${scenario.name}: sandbox.failRate ${failRate} applies to the built-in sandbox only; the target's own failures are all this run sees` });
+}
+
 /** Runs one scenario: receiver rules, fault schedule, workload, heal, settle, final reads. */
 export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): Promise<void> {
   const { recorder, nemesis, signal } = ctx;
@@ -77,6 +86,7 @@ export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): 
   // Each scenario's consumer has its own patience: slow-responses times out where others wait.
   ctx.client.useTimeout(scenario.workload.client.timeoutMs);
   ctx.sink?.setBehaviour(new ReceiverBehaviour(scenario.webhookReceiver));
+  applySandboxSpec(ctx, scenario);
   const plans = planFlows(scenario, ctx.index, ctx.rng);
   const touched = new Map<string, TouchedPayment>();
   const timers: NodeJS.Timeout[] = [];
@@ -131,5 +141,7 @@ export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): 
   }
   await settleCallbacks(ctx, scenario, [...touched.values()].flatMap((t) => [...t.resourceIds]), stalledAtStart);
   await nemesis.pollDecisions().catch(() => undefined);
-  if (!signal.aborted) await recordFinalReads(ctx.targetUrl, ctx.profile, recorder, touched.values(), { signal });
+  // A callback about a payment no answer named (a create whose answer was an error) is read back too: does it exist?
+  const alsoRead = ctx.sink?.unclaimed() ?? [];
+  if (!signal.aborted) await recordFinalReads(ctx.targetUrl, ctx.profile, recorder, touched.values(), { signal, alsoRead });
 }

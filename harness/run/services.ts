@@ -7,6 +7,8 @@ export interface Service {
   url: string;
   /** Stops it if it was started here (never a user's target or Toxiproxy). */
   close(): Promise<void>;
+  /** The built-in sandbox only: sets the share of writes whose commit fails (a scenario's `sandbox.failRate`). */
+  setFailRate?(rate: number): void;
 }
 
 const external = (url: string): Service => ({ url, close: async () => undefined });
@@ -41,5 +43,5 @@ export async function startTarget(options: TargetOptions): Promise<Service> {
     bugs: [...(options.bugs ?? [])], timeScale: options.timeScale ?? 1, quiet: true,
     ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.providerStates ? { providerStates: true } : {}),
   });
-  return { url: sandbox.url, close: () => sandbox.close() };
+  return { url: sandbox.url, close: () => sandbox.close(), setFailRate: (rate) => sandbox.setFailRate(rate) };
 }

@@ -13,6 +13,8 @@ interface EventState {
   attempts: number;
   lastTime: number;
   lastStatus: number;
+  /** Retry-After the sink sent with its last answer: the provider may wait that long before the next attempt. */
+  lastRetryAfterSeconds?: number;
 }
 
 export interface WebhookSink {
@@ -27,6 +29,8 @@ export interface WebhookSink {
   pending(slack: RetrySlack): number;
   /** Files later deliveries about this payment under the scenario that created it (not the one running). */
   claim(resourceId: string, scenario: string): void;
+  /** Payments deliveries named that no scenario claimed (no answer named them); each is returned once. */
+  unclaimed(): string[];
   /** Whether any delivery about this payment has arrived. */
   seen(resourceId: string): boolean;
   /** Time (run-relative) of the latest delivery. */
@@ -54,6 +58,7 @@ export async function startWebhookSink(spec: WebhookSpec, recorder: HistoryRecor
   const events = new Map<string, EventState>();
   const owners = new Map<string, string>();
   const seenResources = new Set<string>();
+  const reported = new Set<string>();
   const sockets = new Set<import('node:net').Socket>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -74,9 +79,9 @@ export async function startWebhookSink(spec: WebhookSpec, recorder: HistoryRecor
     received++;
     lastDeliveryTime = time;
     const state = events.get(eventId) ?? { attempts: 0, lastTime: 0, lastStatus: 0 };
-    events.set(eventId, { attempts: state.attempts + 1, lastTime: time, lastStatus: answer.status });
-    if (resourceId !== undefined) seenResources.add(resourceId);
-    const owner = resourceId !== undefined ? owners.get(resourceId) : undefined;
+    events.set(eventId, { attempts: state.attempts + 1, lastTime: time, lastStatus: answer.status, lastRetryAfterSeconds: answer.retryAfterSeconds });
+    if (typeof resourceId === 'string') seenResources.add(resourceId);
+    const owner = typeof resourceId === 'string' ? owners.get(resourceId) : undefined;
     recorder.append({
       kind: 'delivery', time, eventId, ...(owner ? { scenario: owner } : {}),
       eventType, ...(eventKind ? { eventKind } : {}), resourceId,
@@ -110,6 +115,11 @@ export async function startWebhookSink(spec: WebhookSpec, recorder: HistoryRecor
     setBehaviour: (b) => (behaviour = b),
     claim: (resourceId, scenario) => void owners.set(resourceId, scenario),
     seen: (resourceId) => seenResources.has(resourceId),
+    unclaimed: () => {
+      const out = [...seenResources].filter((id) => !owners.has(id) && !reported.has(id));
+      for (const id of out) reported.add(id);
+      return out;
+    },
     get received() {
       return received;
     },
@@ -122,7 +132,7 @@ export async function startWebhookSink(spec: WebhookSpec, recorder: HistoryRecor
       for (const s of events.values()) {
         const ok = s.lastStatus >= 200 && s.lastStatus < 300;
         if (ok || policy.stopOn.includes(s.lastStatus) || s.attempts >= policy.maxAttempts) continue;
-        const { hi } = promisedDelay(policy, s.attempts);
+        const { hi } = promisedDelay(policy, s.attempts, s.lastRetryAfterSeconds);
         if (now - s.lastTime <= hi + slack.lateSlackMs) count++;
       }
       return count;

@@ -5,6 +5,10 @@ import { cancelPayment, capturePayment, createPayment, refundPayment, type Opera
 import { findPayment, listPayments } from '../payments/store.js';
 import { amountField, bodyObject, isReference, parseCreatePayment } from '../payments/validate.js';
 import { ProblemError } from '../problem.js';
+import { withCommitFailure, type CommitFailures } from '../payments/commit-failures.js';
+
+/** The payment routes' options: idempotency, plus the sandbox's own commit failures (`--fail-rate`) when on. */
+export type PaymentRouteOptions = IdempotencyOptions & { commitFailures?: CommitFailures };
 
 type IdParams = { id: string };
 
@@ -15,12 +19,18 @@ function paymentId(request: FastifyRequest<{ Params: IdParams }>): string {
 }
 
 /** Sends what runIdempotently decided, marking replays as the IETF draft and Stripe do. */
-export async function sendIdempotent(options: IdempotencyOptions, request: FastifyRequest, reply: FastifyReply, operation: () => Operation): Promise<void> {
+export async function sendIdempotent(
+  options: IdempotencyOptions, request: FastifyRequest, reply: FastifyReply, operation: () => Operation, failures?: CommitFailures,
+): Promise<void> {
   const header = request.headers['idempotency-key'];
-  const work = operation();
+  const key = Array.isArray(header) ? header[0] : header;
+  // Only payment writes may fail at commit (`--fail-rate`); an endpoint registration never does.
+  const work = failures
+    ? withCommitFailure(operation(), () => failures.decide(request.merchant, key), { db: options.db, bugs: options.bugs })
+    : operation();
   const response = await runIdempotently(options, {
     merchant: request.merchant,
-    key: Array.isArray(header) ? header[0] : header,
+    key,
     method: request.method,
     path: request.url.split('?')[0] as string,
     body: work.fingerprint ?? request.body,
@@ -30,7 +40,7 @@ export async function sendIdempotent(options: IdempotencyOptions, request: Fasti
 }
 
 /** The payment routes; every POST goes through the idempotency layer. */
-export function registerPaymentRoutes(app: FastifyInstance, options: IdempotencyOptions): void {
+export function registerPaymentRoutes(app: FastifyInstance, options: PaymentRouteOptions): void {
   const ctx = (request: FastifyRequest) => ({
     merchant: request.merchant,
     bugs: options.bugs,
@@ -40,26 +50,27 @@ export function registerPaymentRoutes(app: FastifyInstance, options: Idempotency
     },
   });
 
+  const failures = options.commitFailures;
   app.post('/v1/payments', (request, reply) =>
-    sendIdempotent(options, request, reply, () => createPayment(ctx(request), parseCreatePayment(request.body))));
+    sendIdempotent(options, request, reply, () => createPayment(ctx(request), parseCreatePayment(request.body)), failures));
 
   app.post<{ Params: IdParams }>('/v1/payments/:id/capture', (request, reply) =>
     sendIdempotent(options, request, reply, () => {
       const amount = amountField(bodyObject(request.body, false), 'amount', false);
       return capturePayment(ctx(request), paymentId(request), amount);
-    }));
+    }, failures));
 
   app.post<{ Params: IdParams }>('/v1/payments/:id/refunds', (request, reply) =>
     sendIdempotent(options, request, reply, () => {
       const amount = amountField(bodyObject(request.body, false), 'amount', false);
       return refundPayment(ctx(request), paymentId(request), amount);
-    }));
+    }, failures));
 
   app.post<{ Params: IdParams }>('/v1/payments/:id/cancel', (request, reply) =>
     sendIdempotent(options, request, reply, () => {
       bodyObject(request.body, false);
       return cancelPayment(ctx(request), paymentId(request));
-    }));
+    }, failures));
 
   app.get<{ Params: IdParams }>('/v1/payments/:id', async (request) => {
     const id = paymentId(request);

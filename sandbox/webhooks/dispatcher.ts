@@ -40,8 +40,15 @@ export class WebhookDispatcher {
   private wake: (() => void) | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private readonly attempts = new Set<Promise<void>>();
+  /**
+   * Deliveries with an attempt running in this process. A starved process can outlive an attempt's
+   * lease; re-claiming the delivery then would send a second attempt alongside the first.
+   */
+  private readonly inFlight = new Set<string>();
   private readonly abort = new AbortController();
   private readonly agent = new Agent({ keepAliveTimeout: 1_000, connections: 32 });
+  /** The stale-signature bug's memory: when each delivery was first signed (in memory: the bug, not a feature). */
+  private readonly firstSigned = new Map<string, Date>();
 
   constructor(private readonly db: Database, private readonly options: DispatcherOptions) {}
 
@@ -71,10 +78,12 @@ export class WebhookDispatcher {
       try {
         const leaseMs = ATTEMPT_TIMEOUT_MS + 1_000;
         for (const due of await this.claimDue(Date.now(), leaseMs)) {
+          this.inFlight.add(due.id);
           const attempt = this.attempt(due).catch((error: unknown) => this.options.log?.(`webhook delivery ${due.id} failed internally: ${String(error)}`));
           this.attempts.add(attempt);
           void attempt.finally(() => {
             this.attempts.delete(attempt);
+            this.inFlight.delete(due.id);
             this.kick();
           });
         }
@@ -105,9 +114,10 @@ export class WebhookDispatcher {
     return this.db.query<DueDelivery>(
       `UPDATE deliveries SET next_attempt_at_ms = $2, updated_at_ms = $1
        WHERE id IN (SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at_ms <= $1
+                    AND NOT (id = ANY($3::text[]))
                     ORDER BY next_attempt_at_ms LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
        RETURNING id, event_id, endpoint_id, attempts`,
-      [now, now + leaseMs],
+      [now, now + leaseMs, [...this.inFlight]],
     );
   }
 
@@ -128,7 +138,8 @@ export class WebhookDispatcher {
     if (this.options.renderPayload) payload = this.options.renderPayload(payload);
     // The bad-signature bug signs a pretty-printed copy while sending the compact bytes.
     const signedBytes = bugs.has('webhook-bad-signature') ? JSON.stringify(JSON.parse(payload), null, 2) : payload;
-    const timestamp = new Date();
+    // Correct: signed when sent. The stale-signature bug signs once and reuses that timestamp on every retry.
+    const timestamp = bugs.has('webhook-stale-signature') ? this.firstSignedAt(due.id) : new Date();
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'payharness-sandbox',
@@ -153,6 +164,12 @@ export class WebhookDispatcher {
       failure = error instanceof Error ? error.message : String(error);
     }
     await this.recordOutcome(due.id, attemptNumber, status, retryAfter, failure);
+  }
+
+  private firstSignedAt(deliveryId: string): Date {
+    const first = this.firstSigned.get(deliveryId) ?? new Date();
+    this.firstSigned.set(deliveryId, first);
+    return first;
   }
 
   private async recordOutcome(id: string, attemptNumber: number, status: number | undefined, retryAfter: string | undefined, failure: string | undefined): Promise<void> {
