@@ -127,6 +127,7 @@ export const PROFILE_SCHEMA = {
     /** `extends: sandbox` starts from the built-in profile and overrides what the file gives. */
     extends: { enum: ['sandbox'] },
     name: { type: 'string', minLength: 1 },
+    basePath: { type: 'string', pattern: '^/(?![/\\\\])' },
     encoding: { enum: ['json', 'form'] },
     headers: { type: 'object', additionalProperties: { type: 'string' } },
     idempotency: {

@@ -191,6 +191,8 @@ export interface HmacSignatureSpec {
 
 export interface ApiProfile {
   name: string;
+  /** Path every operation path is under (`/api/v2`), after the target's own path; default none. */
+  basePath?: string;
   /** Request encoding for bodies. */
   encoding: 'json' | 'form';
   /** Headers sent with every request; values may be `${ENV_VAR}`. Redacted everywhere. */

@@ -13,6 +13,8 @@ export interface CreatedProxy {
   /** Base URL clients use to go through the proxy. */
   url: string;
   path: 'api' | 'callbacks';
+  /** The upstream's base path (`/api/v2`): a fault's `path` filter names paths under it. */
+  basePath?: string;
 }
 
 export interface NemesisOptions {
@@ -92,7 +94,7 @@ export class Nemesis {
   }
 
   /** Creates `<runId>-<path>` listening on a free port in front of `upstream` (host:port). */
-  async createProxy(path: 'api' | 'callbacks', upstream: string): Promise<CreatedProxy> {
+  async createProxy(path: 'api' | 'callbacks', upstream: string, basePath = ''): Promise<CreatedProxy> {
     const name = `${this.runId}-${path}`;
     let proxy: Proxy;
     try {
@@ -106,7 +108,7 @@ export class Nemesis {
       });
     }
     const port = proxy.listen.split(':').pop();
-    const created = { name, url: `http://127.0.0.1:${port}`, path };
+    const created: CreatedProxy = { name, url: `http://127.0.0.1:${port}`, path, ...(basePath ? { basePath } : {}) };
     this.proxies.set(path, { proxy, created });
     return created;
   }
@@ -147,7 +149,7 @@ export class Nemesis {
       await this.setEnabled(spec.proxy, false);
     } else {
       if (findFault(spec.type)?.layer === 'http') {
-        attributes = decisionAttributes({ ...this.options, runId: this.runId, scenarioIndex, faultName: spec.name ?? spec.type, path: spec.proxy }, attributes);
+        attributes = decisionAttributes({ ...this.options, runId: this.runId, scenarioIndex, faultName: spec.name ?? spec.type, path: spec.proxy, basePath: entry.created.basePath }, attributes);
       }
       const proxy = entry.proxy;
       await withRetry(

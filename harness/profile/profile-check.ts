@@ -4,6 +4,7 @@ import type { PaymentOperation } from '../history/types.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import { InfraError } from '../errors.js';
 import { assertTargetAllowed, urlOnTarget } from '../safety.js';
+import { withBasePath } from '../run/upstream.js';
 import { PaymentClient, type AttemptResult, type RequestMeta } from '../workload/client.js';
 import { buildRequest, readField, type RequestParams } from '../workload/request.js';
 import { readAmount } from './amount-format.js';
@@ -45,8 +46,10 @@ interface Created {
 }
 
 export async function checkProfile(options: ProfileCheckOptions): Promise<ProfileCheckResult> {
-  const { profile, target } = options;
-  assertTargetAllowed(target, options.allowTargets ?? []);
+  const { profile } = options;
+  assertTargetAllowed(options.target, options.allowTargets ?? []);
+  // The target's own path and the profile's basePath: every request and every message uses both.
+  const target = withBasePath(options.target, profile.basePath);
   const recorder = new HistoryRecorder({ target: 'profile-check' });
   const client = new PaymentClient({ baseUrl: target, profile, recorder, timeoutMs: options.timeoutMs ?? 10_000 });
   const tag = `phc-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;

@@ -17,6 +17,8 @@ export interface AttemptResult {
   paymentStatus?: string;
   failure?: FailureClass;
   retryAfterSeconds?: number;
+  /** `METHOD url` of the request as sent (base path and query included), for error messages. */
+  sent?: string;
 }
 
 /** Why this request exists and what it is about; stored on the invoke record. */
@@ -67,6 +69,7 @@ export class PaymentClient {
     const built = buildRequest(profile, op, params);
     // Before the invoke: a path that would leave the target is a profile mistake, not a request.
     const url = urlOnTarget(this.options.baseUrl, built.path);
+    const sent = `${built.method} ${url.href}`;
     const opId = this.nextOpId++;
     const started = recorder.now();
     recorder.append({
@@ -102,12 +105,12 @@ export class PaymentClient {
       recorder.append({
         kind: 'complete', opId, outcome, status: res.statusCode, body: recordedBody, headers, resourceId, paymentStatus, latencyMs: recorder.now() - started,
       });
-      return { outcome, status: res.statusCode, body, resourceId, paymentStatus, retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined };
+      return { outcome, status: res.statusCode, body, resourceId, paymentStatus, retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined, sent };
     } catch (error) {
       const { failure, message } = classifyError(error);
       const outcome = outcomeOf(built.method, undefined, false, failure);
       recorder.append({ kind: 'complete', opId, outcome, error: message, latencyMs: recorder.now() - started });
-      return { outcome, failure };
+      return { outcome, failure, sent };
     }
   }
 
