@@ -12,6 +12,7 @@ export const SANDBOX_BUG_DESCRIPTIONS = {
   'webhook-bad-signature': 'signatures are computed over a differently serialised payload and do not verify',
   'refund-overdraw': 'refunds check the balance without a row lock: concurrent refunds can exceed the captured amount',
   'capture-after-cancel': 'a canceled payment can still be captured',
+  'idempotency-keys-global': 'idempotency keys are not scoped per merchant: a key another merchant used replays that merchant\'s stored answer',
 } as const;
 
 export type SandboxBug = keyof typeof SANDBOX_BUG_DESCRIPTIONS;

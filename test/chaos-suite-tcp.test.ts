@@ -30,6 +30,7 @@ export const TCP_BUG_TO_CHECK: Record<string, { scenario: string; check: string;
   'webhook-bad-signature': { scenario: 'callbacks', check: 'signatures-valid', by: 'receiver answers' },
   'refund-overdraw': { scenario: 'refund-races', check: 'money-invariants', by: 'workload' },
   'capture-after-cancel': { scenario: 'illegal-transitions', check: 'lifecycle-transitions', by: 'workload' },
+  'idempotency-keys-global': { scenario: 'merchant-key-scope', check: 'keys-scoped-per-merchant', by: 'workload' },
 };
 
 /**

@@ -22,6 +22,7 @@ export const BUG_TO_CHECK: Record<string, { scenario: string; check: string; als
   'webhook-bad-signature': { scenario: 'callbacks', check: 'signatures-valid' },
   'refund-overdraw': { scenario: 'refund-races', check: 'money-invariants' },
   'capture-after-cancel': { scenario: 'illegal-transitions', check: 'lifecycle-transitions' },
+  'idempotency-keys-global': { scenario: 'merchant-key-scope', check: 'keys-scoped-per-merchant' },
 };
 
 const CLEAN_SEEDS = [11, 22, 33, 44, 55];

@@ -14,6 +14,7 @@ import { lifecycleTransitions } from './lifecycle-transitions.js';
 import { moneyInvariants } from './money-invariants.js';
 import { responsesMatchSchema } from './responses-match-schema.js';
 import { thresholdsMet } from './thresholds-met.js';
+import { keysScopedPerMerchant } from './keys-scoped-per-merchant.js';
 
 /** Every check users can name in a scenario; `chaos list` and the scenario schema come from here. */
 export const CHECKS: readonly Check[] = [
@@ -29,6 +30,7 @@ export const CHECKS: readonly Check[] = [
   moneyInvariants,
   responsesMatchSchema,
   thresholdsMet,
+  keysScopedPerMerchant,
 ];
 
 export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);

@@ -130,6 +130,14 @@ export const PROFILE_SCHEMA = {
     basePath: { type: 'string', pattern: '^/(?![/\\\\])' },
     encoding: { enum: ['json', 'form'] },
     headers: { type: 'object', additionalProperties: { type: 'string' } },
+    merchants: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z0-9_-]+$' },
+      additionalProperties: {
+        type: 'object', additionalProperties: false, required: ['headers'],
+        properties: { headers: { type: 'object', additionalProperties: { type: 'string' } } },
+      },
+    },
     idempotency: {
       type: 'object',
       additionalProperties: false,

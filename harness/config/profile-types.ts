@@ -189,6 +189,11 @@ export interface HmacSignatureSpec {
   secretPrefix?: string;
 }
 
+/** One merchant's credentials: headers sent instead of (or besides) the profile's `headers`. */
+export interface MerchantSpec {
+  headers: Record<string, string>;
+}
+
 export interface ApiProfile {
   name: string;
   /** Path every operation path is under (`/api/v2`), after the target's own path; default none. */
@@ -197,6 +202,11 @@ export interface ApiProfile {
   encoding: 'json' | 'form';
   /** Headers sent with every request; values may be `${ENV_VAR}`. Redacted everywhere. */
   headers: Record<string, string>;
+  /**
+   * Named credential sets (`{b: {headers: {Authorization: Bearer ${KEY_B}}}}`): a merchant's headers
+   * go over `headers`; `headers` alone is the merchant `default`. See harness/profile/merchants.ts.
+   */
+  merchants?: Record<string, MerchantSpec>;
   idempotency: IdempotencySpec;
   operations: {
     create: OperationSpec;

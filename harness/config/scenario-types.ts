@@ -1,9 +1,11 @@
 /** A chaos scenario (`scenarios/chaos/*.yaml`), after validation and defaults. */
 
 /** A logical payment flow the workload runs; each becomes one or more operations on one payment. */
-export type FlowName = 'charge' | 'authorize-capture' | 'refund' | 'cancel' | 'capture-after-cancel' | 'refund-race';
+export type FlowName = 'charge' | 'authorize-capture' | 'refund' | 'cancel' | 'capture-after-cancel' | 'refund-race'
+  | 'merchant-key-scope';
 
-export const FLOW_NAMES: readonly FlowName[] = ['charge', 'authorize-capture', 'refund', 'cancel', 'capture-after-cancel', 'refund-race'];
+export const FLOW_NAMES: readonly FlowName[] = ['charge', 'authorize-capture', 'refund', 'cancel', 'capture-after-cancel', 'refund-race',
+  'merchant-key-scope'];
 
 /** What the client retries on: transport failures and answer classes. */
 export type RetryOn = 'timeout' | 'reset' | '5xx' | '409' | '429';

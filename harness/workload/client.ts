@@ -7,6 +7,7 @@ import type { HistoryRecorder } from '../history/recorder.js';
 import { buildRequest, maskField, operationSpec, readField, type RequestParams } from './request.js';
 import { classifyError, outcomeOf, type FailureClass } from './classify.js';
 import { urlOnTarget } from '../safety.js';
+import { DEFAULT_MERCHANT, merchantNames } from '../profile/merchants.js';
 
 /** What the workload learns from one attempt. */
 export interface AttemptResult {
@@ -58,6 +59,11 @@ export class PaymentClient {
     this.timeoutMs = ms;
   }
 
+  /** The merchants (credential sets) the profile declares, `default` first. */
+  get merchants(): string[] {
+    return merchantNames(this.options.profile);
+  }
+
   /** Requests sent so far (every attempt), for the progress line. */
   get sent(): number {
     return this.nextOpId - 1;
@@ -74,7 +80,7 @@ export class PaymentClient {
     const started = recorder.now();
     recorder.append({
       kind: 'invoke', opId, process: meta.process, op, logicalId: meta.logicalId, attempt, intent: meta.intent ?? 'workload',
-      idempotencyKey: params.idempotencyKey, resourceId: meta.resourceId, method: built.method, path: built.path,
+      idempotencyKey: params.idempotencyKey, ...(params.merchant !== undefined && params.merchant !== DEFAULT_MERCHANT ? { merchant: params.merchant } : {}), resourceId: meta.resourceId, method: built.method, path: built.path,
       body: built.fields, amount: meta.amount, time: started,
     });
     const spec = operationSpec(profile, op);

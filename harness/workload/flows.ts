@@ -4,6 +4,7 @@ import type { ClientRetryPolicy } from '../config/scenario-types.js';
 import type { RequestParams } from './request.js';
 import type { AttemptResult, PaymentClient } from './client.js';
 import type { DuplicatePlan, FlowPlan } from './plan.js';
+import { runMerchantKeyScope } from './merchant-flows.js';
 
 /** What a flow needs from the run around it. */
 export interface FlowContext {
@@ -45,6 +46,7 @@ async function write(
 
 /** Runs one planned flow to its end (or until the run is interrupted). */
 export async function runFlow(ctx: FlowContext, plan: FlowPlan): Promise<void> {
+  if (plan.flow === 'merchant-key-scope') return runMerchantKeyScope(ctx, plan);
   const reference = `${ctx.runId}-${plan.id}`;
   const manual = plan.flow === 'authorize-capture' || plan.flow === 'cancel' || plan.flow === 'capture-after-cancel';
   const createParams: RequestParams = { amount: plan.amount, currency: ctx.currency, reference, captureMode: manual ? 'manual' : 'automatic' };

@@ -28,6 +28,7 @@ const WRITE_STEPS: Record<FlowName, number> = {
   cancel: 2,
   'capture-after-cancel': 3,
   'refund-race': 4,
+  'merchant-key-scope': 2,
 };
 
 function duplicatesFor(scenario: Scenario, rng: Prng): DuplicatePlan {
