@@ -113,6 +113,7 @@ export const RETRY_POLICY_SCHEMA = {
     jitter: { type: 'number', minimum: 0, maximum: 1 },
     maxAttempts: { type: 'integer', minimum: 1 },
     honoursRetryAfter: { type: 'boolean' },
+    retryAfterStatuses: statuses,
     stopOn: statuses,
     timeScale: { type: 'number', exclusiveMinimum: 0 },
     attemptTimeoutMs: { type: 'number', exclusiveMinimum: 0 },

@@ -120,6 +120,8 @@ export interface RetryPolicy {
   maxAttempts: number;
   /** A Retry-After from the receiver is honoured (the next attempt waits at least that long). */
   honoursRetryAfter: boolean;
+  /** Receiver statuses whose Retry-After is honoured (`[429, 503]`); absent: every status's. */
+  retryAfterStatuses?: number[];
   /** Receiver statuses after which the provider stops retrying (410 Gone). */
   stopOn: number[];
   /** Multiplies every delay (0.01 = 100× faster), as the provider runs in tests. */

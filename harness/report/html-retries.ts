@@ -24,7 +24,7 @@ export function renderRetrySchedule(records: readonly HistoryRecord[], profile: 
   const span = Math.max(...retried.map(([, l]) => l[l.length - 1]!.time - l[0]!.time), 1);
   let maxEnd = span;
   for (const [, l] of retried) {
-    for (let i = 1; i < l.length; i++) maxEnd = Math.max(maxEnd, l[i - 1]!.time - l[0]!.time + promisedDelay(policy, i, l[i - 1]!.retryAfterSeconds).hi);
+    for (let i = 1; i < l.length; i++) maxEnd = Math.max(maxEnd, l[i - 1]!.time - l[0]!.time + promisedDelay(policy, i, l[i - 1]!.retryAfterSeconds, l[i - 1]!.answeredStatus).hi);
   }
   const x = (t: number): number => 170 + (t / maxEnd) * (WIDTH - 190);
   const rows: string[] = [];
@@ -34,7 +34,7 @@ export function renderRetrySchedule(records: readonly HistoryRecord[], profile: 
     rows.push(`<text x="2" y="${y + 9}" class="axis">${esc(eventId.slice(0, 24))}</text>`);
     for (let i = 1; i < list.length; i++) {
       const prev = list[i - 1]!.time - base;
-      const { lo, hi } = promisedDelay(policy, i, list[i - 1]!.retryAfterSeconds);
+      const { lo, hi } = promisedDelay(policy, i, list[i - 1]!.retryAfterSeconds, list[i - 1]!.answeredStatus);
       rows.push(`<rect class="promised" x="${x(prev + lo).toFixed(1)}" y="${y}" width="${Math.max(2, x(prev + hi) - x(prev + lo)).toFixed(1)}" height="12" fill="#bbdefb"><title>${esc(`attempt ${i + 1} promised between ${Math.round(lo)} and ${Math.round(hi)} ms after attempt ${i}`)}</title></rect>`);
     }
     list.forEach((d, i) => {
