@@ -102,22 +102,47 @@ const hmacSignature = {
   },
 } as const;
 
+const RETRY_POLICY_REQUIRED = ['initialIntervalMs', 'multiplier', 'maxIntervalMs', 'jitter', 'maxAttempts'] as const;
+
+const RETRY_POLICY_PROPERTIES = {
+  initialIntervalMs: { type: 'number', minimum: 0 },
+  multiplier: { type: 'number', minimum: 1 },
+  maxIntervalMs: { type: 'number', minimum: 0 },
+  jitter: { type: 'number', minimum: 0, maximum: 1 },
+  maxAttempts: { type: 'integer', minimum: 1 },
+  honoursRetryAfter: { type: 'boolean' },
+  retryAfterStatuses: statuses,
+  stopOn: statuses,
+  timeScale: { type: 'number', exclusiveMinimum: 0 },
+  attemptTimeoutMs: { type: 'number', exclusiveMinimum: 0 },
+} as const;
+
+/** A complete retry policy (what a policy read from an endpoint must amount to). */
 export const RETRY_POLICY_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['initialIntervalMs', 'multiplier', 'maxIntervalMs', 'jitter', 'maxAttempts'],
+  required: RETRY_POLICY_REQUIRED,
+  properties: RETRY_POLICY_PROPERTIES,
+} as const;
+
+/** `from`: the policy endpoint and a JSON path per key it publishes. */
+const retryPolicySource = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['path', 'fields'],
   properties: {
-    initialIntervalMs: { type: 'number', minimum: 0 },
-    multiplier: { type: 'number', minimum: 1 },
-    maxIntervalMs: { type: 'number', minimum: 0 },
-    jitter: { type: 'number', minimum: 0, maximum: 1 },
-    maxAttempts: { type: 'integer', minimum: 1 },
-    honoursRetryAfter: { type: 'boolean' },
-    retryAfterStatuses: statuses,
-    stopOn: statuses,
-    timeScale: { type: 'number', exclusiveMinimum: 0 },
-    attemptTimeoutMs: { type: 'number', exclusiveMinimum: 0 },
+    path: { type: 'string', pattern: '^/(?![/\\\\])' },
+    fields: { type: 'object', additionalProperties: false, minProperties: 1, properties: Object.fromEntries(Object.keys(RETRY_POLICY_PROPERTIES).map((k) => [k, jsonPath])) },
   },
+} as const;
+
+/** In a profile: a complete policy, or `from` an endpoint with any keys beside it (they win). */
+const retryPolicyInProfile = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...RETRY_POLICY_PROPERTIES, from: retryPolicySource },
+  if: { not: { required: ['from'] } },
+  then: { required: RETRY_POLICY_REQUIRED },
 } as const;
 
 export const PROFILE_SCHEMA = {
@@ -194,7 +219,7 @@ export const PROFILE_SCHEMA = {
         resourceIdPath: jsonPath,
         resourceStatusPath: jsonPath,
         events: { type: 'array', items: { type: 'string' }, minItems: 1 },
-        retryPolicy: RETRY_POLICY_SCHEMA,
+        retryPolicy: retryPolicyInProfile,
         toleranceSeconds: { type: 'number', minimum: 0 },
       },
     },

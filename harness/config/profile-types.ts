@@ -132,6 +132,22 @@ export interface RetryPolicy {
    * Lets the checks see what the provider saw when the receiver answered late. Absent: not judged.
    */
   attemptTimeoutMs?: number;
+  /**
+   * Read the policy from the API's policy endpoint at run start (harness/profile/retry-policy-source.ts);
+   * keys given beside `from` win over what the endpoint publishes.
+   */
+  from?: RetryPolicySource;
+}
+
+/** The policy keys an endpoint can publish. */
+export type RetryPolicyKey = Exclude<keyof RetryPolicy, 'from'>;
+
+/** Where an API publishes its retry policy: a GET path on the target, and a JSON path per policy key. */
+export interface RetryPolicySource {
+  /** e.g. `/v1/webhook_policy`; under the base path, sent with the profile's headers. */
+  path: string;
+  /** Policy key → JSON path in the answer (`initialIntervalMs: $.initial_interval_ms`). Times in ms. */
+  fields: Partial<Record<RetryPolicyKey, string>>;
 }
 
 export interface WebhookSpec {

@@ -5,6 +5,7 @@ import { HistoryRecorder } from '../history/recorder.js';
 import { InfraError } from '../errors.js';
 import { assertTargetAllowed, urlOnTarget } from '../safety.js';
 import { withBasePath } from '../run/upstream.js';
+import { resolveRetryPolicy } from './retry-policy-source.js';
 import { PaymentClient, type AttemptResult, type RequestMeta } from '../workload/client.js';
 import { buildRequest, readField, type RequestParams } from '../workload/request.js';
 import { readAmount } from './amount-format.js';
@@ -95,6 +96,16 @@ export async function checkProfile(options: ProfileCheckOptions): Promise<Profil
 
   try {
     const hooks = profile.webhooks;
+    if (hooks?.retryPolicy.from) {
+      // The promise the checks would judge, as the endpoint publishes it (errors name the URL and the keys).
+      const source = hooks.retryPolicy.from;
+      try {
+        const { from: _from, ...policy } = (await resolveRetryPolicy(profile, target))!;
+        lines.push({ op: 'retryPolicy', what: 'from', path: source.path, value: JSON.stringify(policy), mark: 'ok' });
+      } catch (error) {
+        lines.push({ op: 'retryPolicy', what: 'from', path: source.path, mark: 'missing', note: (error as Error).message });
+      }
+    }
     if (hooks) {
       receiver = await startCallbackReceiver(hooks);
       const reg = await call('registerWebhook', 'registerWebhook', { url: receiver.url, events: hooks.events, idempotencyKey: `${tag}-wh` });

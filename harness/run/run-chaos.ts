@@ -11,6 +11,7 @@ import { InfraError, UsageError } from '../errors.js';
 import { redactJson } from '../redact.js';
 import { runScenario } from './run-scenario.js';
 import { answerMessage } from '../workload/answer-message.js';
+import { applyRetryPolicySource } from '../profile/retry-policy-source.js';
 import { ProgressLine } from './progress.js';
 import { refuseInapplicableChecks } from '../checks/index.js';
 import { RunSession, type RunOutcome } from './run-session.js';
@@ -85,6 +86,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const nemesis = await session.connectNemesis(options.toxiproxyUrl, profile);
     for (const s of scenarios) nemesis.assertSupports(s.faults, s.name);
     const target = await session.startTarget({ target: options.target, bugs: options.bugs, timeScale, seed, basePath: profile.basePath });
+    // A policy the profile reads from the API's policy endpoint is read now, before anything judges it.
+    await applyRetryPolicySource(profile, target.url, session.signal);
     const api = await session.proxy('api', target.url);
     if (profile.webhooks) {
       const started = await startWebhookSink(profile.webhooks, recorder);

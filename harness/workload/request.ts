@@ -103,6 +103,13 @@ function expandEnv(header: string, value: string): string {
   });
 }
 
+/** The headers every request as `merchant` (default: the profile's `headers`) carries, `${VAR}`s resolved. */
+export function requestHeaders(profile: ApiProfile, merchant?: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(merchantHeaders(profile, merchant))) headers[k] = expandEnv(k, v);
+  return headers;
+}
+
 /** Rails/Stripe-style form encoding: nested objects as a[b], arrays as a[]. */
 export function formEncode(fields: Record<string, unknown>): string {
   const pairs: string[] = [];
@@ -130,8 +137,7 @@ export function buildRequest(profile: ApiProfile, op: PaymentOperation, params: 
     const qs = query.toString();
     if (qs) path += `${path.includes('?') ? '&' : '?'}${qs}`;
   }
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(merchantHeaders(profile, params.merchant))) headers[k] = expandEnv(k, v);
+  const headers = requestHeaders(profile, params.merchant);
   let fields = spec.body ? (fill(spec.body, values) as Record<string, unknown>) : undefined;
   if (params.idempotencyKey !== undefined && spec.method !== 'GET') {
     if (profile.idempotency.in === 'header') headers[profile.idempotency.name] = params.idempotencyKey;
