@@ -9,6 +9,14 @@ import { readHistory } from '../harness/history/recorder.js';
 import { runChaos } from '../harness/run/run-chaos.js';
 import { runLoad } from '../harness/load/run-load.js';
 import { checkProfile } from '../harness/profile/profile-check.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join as joinPath } from 'node:path';
+import { startSandbox } from '../sandbox/index.js';
+import { SANDBOX_PROFILE } from '../harness/config/sandbox-profile.js';
+import { runContractChaos } from '../harness/contracts/chaos/run-contract-chaos.js';
+import { loadPactFile } from '../harness/contracts/pact-file.js';
+import { repoRoot } from './cli-helpers.js';
 
 /**
  * An API mounted under a base path (the decimal-api fixture behind `/api/v2`, 404 anywhere else):
@@ -84,6 +92,41 @@ checks: [exactly-once]
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.filter((s) => s === 404)).toEqual([]);
     expect(result.verdict.scenarios[0]!.checks.find((c) => c.name === 'exactly-once')!.verdict).toBe('pass');
+  }, RUN_MS);
+
+  it('holds for contract chaos, behind a gateway that mounts the sandbox at /api/v2', async () => {
+    const sandbox = await startSandbox({ providerStates: true, quiet: true });
+    const seen: string[] = [];
+    // A real gateway: /api/v2/* goes to the sandbox without the prefix; anything else is 404.
+    const gateway = http.createServer((req, res) => {
+      seen.push(req.url ?? '');
+      if (!req.url?.startsWith('/api/v2/')) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"no route"}');
+        return;
+      }
+      const upstream = new URL(sandbox.url);
+      const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url.slice('/api/v2'.length), headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forward.on('error', () => res.destroy());
+      req.pipe(forward);
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    try {
+      const pacts = [loadPactFile(joinPath(repoRoot, 'contracts/pacts/checkout-service-payharness-sandbox.json'))];
+      const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/api/v2`;
+      const result = await runContractChaos({ pacts, providerBaseUrl: url, profile: SANDBOX_PROFILE, seed: 3, outDir: join(dir, 'contracts') });
+      expect(seen.length).toBeGreaterThan(0);
+      // Every request went under the base path (the reachability probe asks for the base itself).
+      expect(seen.filter((u) => !u.startsWith('/api/v2/') && u !== '/api/v2')).toEqual([]);
+      // States come from recipes (workload requests) here; the experiments' requests went through the gateway too.
+      expect(seen.filter((u) => u.startsWith('/api/v2/v1/payments')).length).toBeGreaterThan(3);
+      expect(result.verdict.scenarios.flatMap((s) => s.checks).filter((c) => c.verdict === 'fail').map((c) => c.name)).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => gateway.close(() => resolve()));
+      await sandbox.close();
+    }
   }, RUN_MS);
 
   it('holds for profile check', async () => {
