@@ -54,6 +54,12 @@ const DEFECTS: Record<SandboxBug, (url: string) => Promise<boolean>> = {
     await api.createPayment({ amount: 1000 }, key);
     return (await api.createPayment({ amount: 2000 }, key)).status !== 422;
   },
+  'idempotency-keys-global': async (url) => {
+    // Two merchants (two API keys), one key, the same request: each must get a payment of its own.
+    const key = randomUUID();
+    const [a, b] = [await apiClient(url).createPayment({}, key), await apiClient(url).createPayment({}, key)];
+    return a.json.id === b.json.id;
+  },
   'replay-differs': async (url) => {
     const api = apiClient(url);
     const key = randomUUID();

@@ -22,6 +22,7 @@ export const SANDBOX_BUG_DESCRIPTIONS = {
   'idempotency-after-commit': 'the idempotency key is saved after the payment commits, in a transaction of its own: a lost database connection or a crash in between, and the retry pays again',
   'event-before-db-commit': 'webhooks are sent from inside the database transaction, before it commits: when the commit then fails, the merchant was told about a change that never happened',
   'outbox-not-durable': 'events wait in process memory and are written to the outbox a moment after the change commits: a crash loses them',
+  'idempotency-keys-global': 'idempotency keys are not scoped per merchant: a key another merchant used replays that merchant\'s stored answer',
 } as const;
 
 export type SandboxBug = keyof typeof SANDBOX_BUG_DESCRIPTIONS;

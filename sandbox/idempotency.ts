@@ -33,6 +33,8 @@ export interface IdempotencyOptions {
   processingDelayMs?: number;
 }
 
+/** The one key space of the idempotency-keys-global bug (no merchant id has this form). */
+const GLOBAL_KEY_SPACE = '*';
 /** A claim left in flight longer than this belongs to a crashed request: its work never committed. */
 const ABANDONED_CLAIM_MS = 60_000;
 /** The look-up-then-insert window of the idempotency-race bug: real, if short. */
@@ -88,7 +90,8 @@ export async function runIdempotently(options: IdempotencyOptions, request: Idem
   const key = validateKey(request.key);
   const hash = requestHash(request.method, request.path, request.body);
   const now = Date.now();
-  const at = { merchant: request.merchant, key };
+  // Keys belong to the merchant that sent them; the planted bug keeps one key space for everyone.
+  const at = { merchant: bugs.has('idempotency-keys-global') ? GLOBAL_KEY_SPACE : request.merchant, key };
   const retentionMs = bugs.has('idempotency-short-retention') ? Math.min(options.retentionMs, SHORT_RETENTION_MS) : options.retentionMs;
 
   if (bugs.has('idempotency-race')) {

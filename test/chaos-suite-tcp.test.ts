@@ -38,6 +38,7 @@ export const TCP_BUG_TO_CHECK: Record<string, { scenario: string; check: string;
   'replay-error-reexecutes': { scenario: 'late-replays', check: 'idempotent-replay', by: 'client duplicates' },
   'idempotency-short-retention': { scenario: 'late-replays', check: 'keys-retained', by: 'client duplicates' },
   'replay-unmarked': { scenario: 'late-replays', check: 'replay-marked', by: 'client duplicates' },
+  'idempotency-keys-global': { scenario: 'merchant-key-scope', check: 'keys-scoped-per-merchant', by: 'workload' },
 };
 
 /**

@@ -30,6 +30,7 @@ export const BUG_TO_CHECK: Record<string, { scenario: string; check: string; als
   'replay-error-reexecutes': { scenario: 'late-replays', check: 'idempotent-replay' },
   'idempotency-short-retention': { scenario: 'late-replays', check: 'keys-retained', also: ['idempotent-replay'] },
   'replay-unmarked': { scenario: 'late-replays', check: 'replay-marked' },
+  'idempotency-keys-global': { scenario: 'merchant-key-scope', check: 'keys-scoped-per-merchant' },
 };
 
 const CLEAN_SEEDS = [11, 22, 33, 44, 55];

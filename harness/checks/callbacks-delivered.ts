@@ -61,7 +61,7 @@ export const callbacksDelivered: Check = {
       }
       if (!ok) {
         // It may still come: the run stopped watching before the next promised attempt was due.
-        const { hi } = promisedDelay(policy, attempts.length, last.retryAfterSeconds);
+        const { hi } = promisedDelay(policy, attempts.length, last.retryAfterSeconds, last.status);
         const waited = view.endTime - last.outcomeTime;
         if (waited <= hi + slack.lateSlackMs) {
           skipped.add('the run stopped watching before the next promised attempt was due');

@@ -99,7 +99,8 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
       case 'invoke': {
         const e = view.invokeAt.push(h);
         open.set(r.opId, e);
-        if (r.idempotencyKey !== undefined) view.byKey.add(view.keys.intern(r.idempotencyKey), e);
+        // Keys are scoped per merchant: one key sent by two merchants is two keys to every key-based check.
+        if (r.idempotencyKey !== undefined) view.byKey.add(view.keys.intern(r.merchant ? `${r.idempotencyKey} (merchant ${r.merchant})` : r.idempotencyKey), e);
         break;
       }
       case 'complete': {

@@ -19,6 +19,7 @@ import { racingWritesConsistent } from './racing-writes-consistent.js';
 import { keysRetained } from './keys-retained.js';
 import { replayMarked } from './replay-marked.js';
 import { eventsMatchPayments } from './events-match-payments.js';
+import { keysScopedPerMerchant } from './keys-scoped-per-merchant.js';
 
 /** Every check users can name in a scenario; `chaos list` and the scenario schema come from here. */
 export const CHECKS: readonly Check[] = [
@@ -39,6 +40,7 @@ export const CHECKS: readonly Check[] = [
   keysRetained,
   replayMarked,
   eventsMatchPayments,
+  keysScopedPerMerchant,
 ];
 
 export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);

@@ -4,7 +4,7 @@ import { attemptIndex, callbackAttempts, delivered, describeAnswer, type Callbac
 import { answerRacedTimeout, eventSpan, unseenAttempts } from './callback-budget.js';
 import { noiseBetween, noiseDoubt, silenceDoubt } from './scheduling-noise.js';
 import { ReasonTally } from './reason-tally.js';
-import { promisedDelay, slackFrom } from './retry-timing.js';
+import { honoursRetryAfterOn, promisedDelay, slackFrom } from './retry-timing.js';
 import type { ApiProfile } from '../config/profile-types.js';
 
 const fmt = (ms: number): string => `${Math.round(ms)} ms`;
@@ -69,13 +69,13 @@ export const retrySchedule: Check = {
           fail(`Event ${eventId} was retried after the receiver answered ${prev.status}, which the policy says stops retries.`, [prev, cur]);
           break;
         }
-        const { lo, hi } = promisedDelay(policy, i, prev.retryAfterSeconds);
+        const { lo, hi } = promisedDelay(policy, i, prev.retryAfterSeconds, prev.status);
         // Measured from the attempt's start, an early retry is never early by the answer's latency;
         // measured from when the provider learned the outcome, a late one is never late by it.
         const sinceStart = cur.time - prev.time;
         const sinceOutcome = cur.time - prev.outcomeTime;
         if (sinceStart < lo - slack.earlySlackMs) {
-          const ra = prev.retryAfterSeconds !== undefined ? ' (Retry-After)' : '';
+          const ra = prev.retryAfterSeconds !== undefined && honoursRetryAfterOn(policy, prev.status) ? ' (Retry-After)' : '';
           timing(`Event ${eventId}: attempt ${i + 1} came ${fmt(sinceStart)} after attempt ${i} (answered ${describeAnswer(prev, index)}), ${fmt(lo - sinceStart)} earlier than the ${fmt(lo)} the policy promises at least${ra}.`, lo - sinceStart, 'early', [prev.time, cur.time], [prev, cur]);
           break;
         }
@@ -87,7 +87,7 @@ export const retrySchedule: Check = {
       const last = attempts[attempts.length - 1]!;
       const stopped = last.status !== undefined && policy.stopOn.includes(last.status);
       if (!delivered(last) && !stopped && attempts.length < policy.maxAttempts) {
-        const { hi } = promisedDelay(policy, attempts.length, last.retryAfterSeconds);
+        const { hi } = promisedDelay(policy, attempts.length, last.retryAfterSeconds, last.status);
         const waited = view.endTime - last.outcomeTime;
         if (waited > hi + slack.lateSlackMs) {
           const summary = `Event ${eventId} was attempted ${attempts.length} time${attempts.length === 1 ? '' : 's'} and never again after ${describeAnswer(last, index)} in the ${fmt(waited)} the run watched; the policy promises up to ${policy.maxAttempts} attempts (next within ${fmt(hi)})`;

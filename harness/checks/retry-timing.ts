@@ -15,13 +15,25 @@ export function slackFrom(options: Record<string, unknown> | undefined): RetrySl
   return { earlySlackMs: num(options?.earlySlackMs, DEFAULT_SLACK.earlySlackMs), lateSlackMs: num(options?.lateSlackMs, DEFAULT_SLACK.lateSlackMs) };
 }
 
-/** The window the policy promises for the delay before attempt `n + 1` (n ≥ 1), in scaled ms. */
-export function promisedDelay(policy: RetryPolicy, n: number, retryAfterSeconds?: number): { nominal: number; lo: number; hi: number } {
+/**
+ * Whether the policy honours a Retry-After that came with a receiver answer of `status`: only when it
+ * honours Retry-After at all, and, when it names `retryAfterStatuses`, only on those (429 and 503, say).
+ */
+export function honoursRetryAfterOn(policy: RetryPolicy, status: number | undefined): boolean {
+  if (!policy.honoursRetryAfter) return false;
+  return policy.retryAfterStatuses === undefined || (status !== undefined && policy.retryAfterStatuses.includes(status));
+}
+
+/**
+ * The window the policy promises for the delay before attempt `n + 1` (n ≥ 1), in scaled ms; a
+ * Retry-After (with the answer's `status`) raises it where the policy honours it.
+ */
+export function promisedDelay(policy: RetryPolicy, n: number, retryAfterSeconds?: number, status?: number): { nominal: number; lo: number; hi: number } {
   const scale = policy.timeScale ?? 1;
   const nominal = Math.min(policy.initialIntervalMs * policy.multiplier ** (n - 1), policy.maxIntervalMs) * scale;
   let lo = nominal * (1 - policy.jitter);
   let hi = nominal * (1 + policy.jitter);
-  if (retryAfterSeconds !== undefined && policy.honoursRetryAfter) {
+  if (retryAfterSeconds !== undefined && honoursRetryAfterOn(policy, status)) {
     const ra = retryAfterSeconds * 1000 * scale;
     lo = Math.max(lo, ra);
     hi = Math.max(hi, ra * (1 + policy.jitter));

@@ -135,6 +135,23 @@ describe('retry-schedule', () => {
     expect(retrySchedule.run(ok.records, ctx).verdict).toBe('pass');
   });
 
+  it('honours Retry-After only on the statuses the policy names (retryAfterStatuses)', () => {
+    const scoped: ApiProfile = structuredClone(profile);
+    scoped.webhooks!.retryPolicy.retryAfterStatuses = [429, 503];
+    const scopedCtx = { ...ctx, profile: scoped };
+    // A 500's Retry-After is not honoured: the retry is due on the plain schedule (100 ms ± 10%).
+    const onSchedule = quiet().delivery('e1', 0, 500, { retryAfterSeconds: 1 }).delivery('e1', 105, 200);
+    expect(retrySchedule.run(onSchedule.records, scopedCtx).verdict).toBe('pass');
+    // …so waiting the Retry-After out is late by the plain schedule.
+    const waited = quiet().delivery('e1', 0, 500, { retryAfterSeconds: 1 }).delivery('e1', 1010, 200);
+    expect(retrySchedule.run(waited.records, scopedCtx).witnesses[0]!.summary).toMatch(/promises at most 110 ?ms/);
+    // A 503's (or 429's) is: an early retry fails, naming Retry-After.
+    const early = quiet().delivery('e1', 0, 503, { retryAfterSeconds: 1 }).delivery('e1', 120, 200);
+    expect(retrySchedule.run(early.records, scopedCtx).witnesses[0]!.summary).toContain('(Retry-After)');
+    const honoured = quiet().delivery('e1', 0, 429, { retryAfterSeconds: 1 }).delivery('e1', 1010, 200);
+    expect(retrySchedule.run(honoured.records, scopedCtx).verdict).toBe('pass');
+  });
+
   it('fails giving up early, but not when the run stopped watching too soon to tell', () => {
     const gaveUp = end(quiet().delivery('e1', 0, 500), 2000);
     expect(retrySchedule.run(gaveUp.records, ctx).witnesses[0]!.summary).toContain('never again');

@@ -50,7 +50,7 @@ export function registerChaos(program: Command): void {
     .description('run scenario files and judge them (exit 0 pass, 1 a check failed, 2 inconclusive, 3 bad input, 4 infrastructure, 130 interrupted)')
     .argument('[scenario...]', 'scenario YAML files (scenarios/chaos/*.yaml), or none with --suite')
     .option('--suite <name>', 'run a shipped suite instead of files: standard (the full suite, or the TCP suite scenarios/chaos-tcp where the proxy has no HTTP faults) or tcp', parseSuiteName)
-    .option('--target <url>', 'base URL of the API under test (default: start the sandbox in-process)')
+    .option('--target <url>', 'base URL of the API under test, its path kept (http://host/api/v2; default: start the sandbox in-process)')
     .option('--target-command <cmd>', 'start the provider with this shell command (it must answer at --target); crash faults kill and restart it; its output goes to provider.log in the run directory')
     .option('--profile <file>', 'API profile YAML, or "sandbox" (default: the scenario\'s profile, else sandbox)')
     .option('--toxiproxy <url>', 'a real Toxiproxy API URL (default: the embedded proxy)')

@@ -47,7 +47,7 @@ export function registerLoad(program: Command): void {
     .description('Run a load scenario (scenarios/load/*.yaml); without --target the sandbox starts in-process')
     .argument('<scenario>', 'load scenario YAML file')
     .addOption(new Option('--engine <engine>', 'which engine drives the load').choices(['builtin', 'k6']).default('builtin'))
-    .option('--target <url>', 'base URL of the payment API under load (default: an in-process sandbox)')
+    .option('--target <url>', 'base URL of the payment API under load, its path kept (default: an in-process sandbox)')
     .option('--profile <file>', 'API profile file or built-in name (overrides the scenario\'s)')
     .option('--seed <n>', 'seed for every random choice (default: the scenario\'s, else random)')
     .option('--out <dir>', 'run directory for history.jsonl, verdict.json, junit.xml, report.html, summary.json; must be new or empty (default: reports/<run-id>)')

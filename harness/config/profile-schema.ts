@@ -126,21 +126,47 @@ export const EVENT_KINDS = ['created', 'authorized', 'captured', 'canceled', 're
 
 const eventTypeNames = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] } as const;
 
+const RETRY_POLICY_REQUIRED = ['initialIntervalMs', 'multiplier', 'maxIntervalMs', 'jitter', 'maxAttempts'] as const;
+
+const RETRY_POLICY_PROPERTIES = {
+  initialIntervalMs: { type: 'number', minimum: 0 },
+  multiplier: { type: 'number', minimum: 1 },
+  maxIntervalMs: { type: 'number', minimum: 0 },
+  jitter: { type: 'number', minimum: 0, maximum: 1 },
+  maxAttempts: { type: 'integer', minimum: 1 },
+  honoursRetryAfter: { type: 'boolean' },
+  retryAfterStatuses: statuses,
+  stopOn: statuses,
+  timeScale: { type: 'number', exclusiveMinimum: 0 },
+  attemptTimeoutMs: { type: 'number', exclusiveMinimum: 0 },
+} as const;
+
+/** A complete retry policy (what a policy read from an endpoint must amount to). */
 export const RETRY_POLICY_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['initialIntervalMs', 'multiplier', 'maxIntervalMs', 'jitter', 'maxAttempts'],
+  required: RETRY_POLICY_REQUIRED,
+  properties: RETRY_POLICY_PROPERTIES,
+} as const;
+
+/** `from`: the policy endpoint and a JSON path per key it publishes. */
+const retryPolicySource = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['path', 'fields'],
   properties: {
-    initialIntervalMs: { type: 'number', minimum: 0 },
-    multiplier: { type: 'number', minimum: 1 },
-    maxIntervalMs: { type: 'number', minimum: 0 },
-    jitter: { type: 'number', minimum: 0, maximum: 1 },
-    maxAttempts: { type: 'integer', minimum: 1 },
-    honoursRetryAfter: { type: 'boolean' },
-    stopOn: statuses,
-    timeScale: { type: 'number', exclusiveMinimum: 0 },
-    attemptTimeoutMs: { type: 'number', exclusiveMinimum: 0 },
+    path: { type: 'string', pattern: '^/(?![/\\\\])' },
+    fields: { type: 'object', additionalProperties: false, minProperties: 1, properties: Object.fromEntries(Object.keys(RETRY_POLICY_PROPERTIES).map((k) => [k, jsonPath])) },
   },
+} as const;
+
+/** In a profile: a complete policy, or `from` an endpoint with any keys beside it (they win). */
+const retryPolicyInProfile = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...RETRY_POLICY_PROPERTIES, from: retryPolicySource },
+  if: { not: { required: ['from'] } },
+  then: { required: RETRY_POLICY_REQUIRED },
 } as const;
 
 export const PROFILE_SCHEMA = {
@@ -151,8 +177,17 @@ export const PROFILE_SCHEMA = {
     /** `extends: sandbox` starts from the built-in profile and overrides what the file gives. */
     extends: { enum: ['sandbox'] },
     name: { type: 'string', minLength: 1 },
+    basePath: { type: 'string', pattern: '^/(?![/\\\\])' },
     encoding: { enum: ['json', 'form'] },
     headers: { type: 'object', additionalProperties: { type: 'string' } },
+    merchants: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z0-9_-]+$' },
+      additionalProperties: {
+        type: 'object', additionalProperties: false, required: ['headers'],
+        properties: { headers: { type: 'object', additionalProperties: { type: 'string' } } },
+      },
+    },
     idempotency: {
       type: 'object',
       additionalProperties: false,
@@ -216,7 +251,7 @@ export const PROFILE_SCHEMA = {
             type: 'object', additionalProperties: false, required: ['resourceIdPath'], properties: { resourceIdPath: jsonPath, resourceStatusPath: jsonPath },
           },
         },
-        retryPolicy: RETRY_POLICY_SCHEMA,
+        retryPolicy: retryPolicyInProfile,
         toleranceSeconds: { type: 'number', minimum: 0 },
       },
     },

@@ -125,6 +125,8 @@ export interface RetryPolicy {
   maxAttempts: number;
   /** A Retry-After from the receiver is honoured (the next attempt waits at least that long). */
   honoursRetryAfter: boolean;
+  /** Receiver statuses whose Retry-After is honoured (`[429, 503]`); absent: every status's. */
+  retryAfterStatuses?: number[];
   /** Receiver statuses after which the provider stops retrying (410 Gone). */
   stopOn: number[];
   /** Multiplies every delay (0.01 = 100× faster), as the provider runs in tests. */
@@ -135,6 +137,22 @@ export interface RetryPolicy {
    * Lets the checks see what the provider saw when the receiver answered late. Absent: not judged.
    */
   attemptTimeoutMs?: number;
+  /**
+   * Read the policy from the API's policy endpoint at run start (harness/profile/retry-policy-source.ts);
+   * keys given beside `from` win over what the endpoint publishes.
+   */
+  from?: RetryPolicySource;
+}
+
+/** The policy keys an endpoint can publish. */
+export type RetryPolicyKey = Exclude<keyof RetryPolicy, 'from'>;
+
+/** Where an API publishes its retry policy: a GET path on the target, and a JSON path per policy key. */
+export interface RetryPolicySource {
+  /** e.g. `/v1/webhook_policy`; under the base path, sent with the profile's headers. */
+  path: string;
+  /** Policy key → JSON path in the answer (`initialIntervalMs: $.initial_interval_ms`). Times in ms. */
+  fields: Partial<Record<RetryPolicyKey, string>>;
 }
 
 export interface WebhookSpec {
@@ -231,12 +249,24 @@ export interface EventTypePaths {
   resourceStatusPath?: string;
 }
 
+/** One merchant's credentials: headers sent instead of (or besides) the profile's `headers`. */
+export interface MerchantSpec {
+  headers: Record<string, string>;
+}
+
 export interface ApiProfile {
   name: string;
+  /** Path every operation path is under (`/api/v2`), after the target's own path; default none. */
+  basePath?: string;
   /** Request encoding for bodies. */
   encoding: 'json' | 'form';
   /** Headers sent with every request; values may be `${ENV_VAR}`. Redacted everywhere. */
   headers: Record<string, string>;
+  /**
+   * Named credential sets (`{b: {headers: {Authorization: Bearer ${KEY_B}}}}`): a merchant's headers
+   * go over `headers`; `headers` alone is the merchant `default`. See harness/profile/merchants.ts.
+   */
+  merchants?: Record<string, MerchantSpec>;
   idempotency: IdempotencySpec;
   operations: {
     create: OperationSpec;

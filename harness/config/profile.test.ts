@@ -26,6 +26,19 @@ describe('profiles', () => {
     expect(p.operations.create.path).toBe('/v1/payments');
   });
 
+  it('takes a basePath and named merchants, keeping their header references for request time; refuses a base path off the target', () => {
+    const p = parseProfile('p.yaml', 'extends: sandbox\nbasePath: /api/v2\nmerchants: {second: {headers: {Authorization: "Bearer ${KEY_B}"}}}\n', { KEY_B: 'sk_test_b' });
+    expect(p.basePath).toBe('/api/v2');
+    // Like `headers`, a merchant's credential stays a reference until a request is built.
+    expect(p.merchants).toEqual({ second: { headers: { Authorization: 'Bearer ${KEY_B}' } } });
+    const problems = (catchError(() => parseProfile('p.yaml', 'extends: sandbox\nbasePath: //evil.example\nmerchants: {"a b": {headers: {}}, c: {}}\n')) as ConfigError).problems;
+    expect(problems.some((l) => l.includes('/basePath'))).toBe(true);
+    expect(problems.some((l) => l.includes('/merchants'))).toBe(true);
+    expect(problems.some((l) => /\/merchants\/c\b.*headers/.test(l))).toBe(true);
+    // An unset variable in a merchant's header is refused at load, like one in `headers`.
+    expect(catchError(() => parseProfile('p.yaml', 'extends: sandbox\nmerchants: {second: {headers: {Authorization: "Bearer ${KEY_B}"}}}\n', {}))).toMatchObject({ code: 'E_PROFILE_ENV' });
+  });
+
   it('reports located problems with hints', () => {
     try {
       parseProfile('p.yaml', 'extends: sandbox\nencoding: xml\nidempotency: {in: query}\nfields: {id: id}\n');

@@ -27,6 +27,18 @@ function merge(base: unknown, over: unknown): unknown {
   return out;
 }
 
+/**
+ * `extends: sandbox` merged with the file; a retry policy the file reads `from` an endpoint replaces
+ * the sandbox's instead of merging with it (keys beside `from` win over the endpoint's, so inherited
+ * ones would hide everything it publishes).
+ */
+function extendSandbox(file: Record<string, unknown>): unknown {
+  const merged = merge(SANDBOX_PROFILE, file);
+  const policy = isPlainObject(file.webhooks) ? file.webhooks.retryPolicy : undefined;
+  if (isPlainObject(policy) && policy.from !== undefined && isPlainObject(merged) && isPlainObject(merged.webhooks)) merged.webhooks.retryPolicy = policy;
+  return merged;
+}
+
 function valueAtPointer(root: unknown, pointer: string): unknown {
   let cur = root;
   for (const seg of pointer.split('/').slice(1)) {
@@ -116,7 +128,8 @@ function withDefaults(profile: ApiProfile): ApiProfile {
   if (!idem.inFlightStatus) idem.inFlightStatus = statusesFor(profile, 'in-flight').length ? statusesFor(profile, 'in-flight') : [409];
   // The retry policy's optional keys, which the checks read without guarding.
   const policy = profile.webhooks?.retryPolicy as Partial<RetryPolicy> | undefined;
-  if (policy) {
+  // A policy read from an endpoint gets its defaults once it is read (resolveRetryPolicy).
+  if (policy && !policy.from) {
     policy.honoursRetryAfter ??= false;
     policy.stopOn ??= [];
     policy.timeScale ??= 1;
@@ -130,7 +143,7 @@ export function parseProfile(file: string, text: string, env: Env = process.env)
   if (located.syntaxProblems.length) throw new ConfigError(file, located.syntaxProblems);
   const todos = todoPointers(located.value);
   let value = expandEnvironment(located, env);
-  if (isPlainObject(value) && value.extends === 'sandbox') value = merge(SANDBOX_PROFILE, value);
+  if (isPlainObject(value) && value.extends === 'sandbox') value = extendSandbox(value);
   const offTarget = offTargetPaths(located, value);
   const valid = validateProfile(value);
   const errors = validateProfile.errors ?? [];

@@ -22,6 +22,8 @@ export const SANDBOX_PROFILE: ApiProfile = {
   name: 'sandbox',
   encoding: 'json',
   headers: { Authorization: 'Bearer sk_test_payharness' },
+  // Every API key is a merchant of its own in the sandbox: a second one for the key-scope property.
+  merchants: { second: { headers: { Authorization: 'Bearer sk_test_payharness_second' } } },
   idempotency: {
     in: 'header',
     name: 'Idempotency-Key',

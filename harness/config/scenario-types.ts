@@ -2,10 +2,11 @@
 
 /** A logical payment flow the workload runs; each becomes one or more operations on one payment. */
 export type FlowName = 'charge' | 'authorize-capture' | 'refund' | 'cancel' | 'capture-after-cancel' | 'refund-race'
-  | 'forbidden-transitions' | 'capture-race' | 'early-refund';
+  | 'forbidden-transitions' | 'capture-race' | 'early-refund' | 'merchant-key-scope';
 
 export const FLOW_NAMES: readonly FlowName[] = [
   'charge', 'authorize-capture', 'refund', 'cancel', 'capture-after-cancel', 'refund-race', 'forbidden-transitions', 'capture-race', 'early-refund',
+  'merchant-key-scope',
 ];
 
 /** What the client retries on: transport failures and answer classes. */

@@ -6,6 +6,7 @@ import type { PaymentOperation } from '../history/types.js';
 import { buildRequest, readField, type RequestParams } from '../workload/request.js';
 import { verifySignature } from '../webhooks/signature.js';
 import { readEvent } from '../profile/event-kinds.js';
+import { urlOnTarget } from '../safety.js';
 
 /** A produced message: the payload plus its metadata (the delivery's headers). */
 export interface ProducedMessage {
@@ -133,7 +134,8 @@ export class WebhookMessageProducer {
 
   private async call(op: PaymentOperation, params: RequestParams): Promise<unknown> {
     const built = buildRequest(this.profile, op, params);
-    const answer = await request(new URL(built.path, this.providerBaseUrl), {
+    // Under the provider URL's own path (a base path such as /api/v2 is kept).
+    const answer = await request(urlOnTarget(this.providerBaseUrl, built.path), {
       method: built.method as 'POST',
       headers: built.headers,
       body: built.body,

@@ -7,6 +7,7 @@ import { WebhookMessageProducer } from './message-producer.js';
 import { loadPactFile } from './pact-file.js';
 import { startVerificationServer, type StateFailure } from './verification-server.js';
 import { parseVerifierJson, type InteractionOutcome } from './verify-results.js';
+import { urlOnTarget } from '../safety.js';
 
 /** Where the pacts come from: files, or a broker asked with consumer version selectors. */
 export type PactSource =
@@ -76,7 +77,7 @@ function throwIfPactsDidNotLoad(outcomes: readonly InteractionOutcome[], source:
  * messages are produced by the real provider (WebhookMessageProducer).
  */
 export async function verifyProvider(options: VerifyOptions): Promise<VerifyResult> {
-  const stateEndpoint = options.profile.providerStatesPath ? new URL(options.profile.providerStatesPath, options.providerBaseUrl).toString() : undefined;
+  const stateEndpoint = options.profile.providerStatesPath ? urlOnTarget(options.providerBaseUrl, options.profile.providerStatesPath).toString() : undefined;
   const producer = new WebhookMessageProducer(options.providerBaseUrl, options.profile);
   const server = await startVerificationServer(stateEndpoint, (description) => producer.produce(description));
   const source = options.source;

@@ -10,6 +10,8 @@ export interface DecisionContext {
   scenarioIndex: number;
   faultName: string;
   path: 'api' | 'callbacks';
+  /** The proxy's upstream base path (`/api/v2`); a `path` filter is written relative to it. */
+  basePath?: string;
 }
 
 /**
@@ -52,5 +54,8 @@ export function decisionAttributes(context: DecisionContext, explicit: Readonly<
     scope: `${context.scenarioIndex}-${context.faultName}`,
     ...(isSeed(context.seed) ? { seed: context.seed } : {}),
   };
-  return { ...derived, ...explicit };
+  const attributes = { ...derived, ...explicit };
+  // A scenario's `path` filter names the profile's paths; the proxy sees them under the base path.
+  if (context.basePath && typeof attributes.path === 'string' && attributes.path.startsWith('/')) attributes.path = `${context.basePath}${attributes.path}`;
+  return attributes;
 }

@@ -17,6 +17,8 @@ export interface CreatedProxy {
   /** host:port it listens on. */
   listen: string;
   upstream: string;
+  /** The upstream's base path (`/api/v2`): a fault's `path` filter names paths under it. */
+  basePath?: string;
 }
 
 /**
@@ -108,9 +110,10 @@ export class Nemesis {
 
   /**
    * Creates `<runId>-<path>` in front of `upstream` (host:port), listening on `listen` (a dependency
-   * link's fixed address) or a free port.
+   * link's fixed address) or a free port. `basePath` is the upstream's path prefix, for path filters.
    */
-  async createProxy(path: string, upstream: string, listen = '127.0.0.1:0'): Promise<CreatedProxy> {
+  async createProxy(path: string, upstream: string, options: { listen?: string; basePath?: string } = {}): Promise<CreatedProxy> {
+    const { listen = '127.0.0.1:0', basePath = '' } = options;
     const name = `${this.runId}-${path}`;
     let proxy: Proxy;
     try {
@@ -124,7 +127,7 @@ export class Nemesis {
       });
     }
     const port = proxy.listen.split(':').pop();
-    const created = { name, url: `http://127.0.0.1:${port}`, path, listen: proxy.listen, upstream };
+    const created: CreatedProxy = { name, url: `http://127.0.0.1:${port}`, path, listen: proxy.listen, upstream, ...(basePath ? { basePath } : {}) };
     this.proxies.set(path, { proxy, created });
     return created;
   }
@@ -177,7 +180,7 @@ export class Nemesis {
     } else {
       // The scenario check keeps http_* faults on the api and callbacks paths (a database speaks no HTTP).
       if (findFault(spec.type)?.layer === 'http') {
-        attributes = decisionAttributes({ ...this.options, runId: this.runId, scenarioIndex, faultName: spec.name ?? spec.type, path: spec.proxy as 'api' | 'callbacks' }, attributes);
+        attributes = decisionAttributes({ ...this.options, runId: this.runId, scenarioIndex, faultName: spec.name ?? spec.type, path: spec.proxy as 'api' | 'callbacks', basePath: entry.created.basePath }, attributes);
       }
       const proxy = entry.proxy;
       await withRetry(

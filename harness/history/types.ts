@@ -45,6 +45,8 @@ export interface OperationInvoke extends RecordBase {
   /** Why this request exists beyond the plain workload: 'retry', 'replay', 'concurrent-copy', 'payload-change'. */
   intent?: 'workload' | 'retry' | 'replay' | 'concurrent-copy' | 'payload-change';
   idempotencyKey?: string;
+  /** The profile's credential set that sent it, when not the default one (profile `merchants`). */
+  merchant?: string;
   /** The payment this targets (capture/refund/cancel/get), when known. */
   resourceId?: string;
   method: string;

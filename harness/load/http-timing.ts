@@ -96,6 +96,8 @@ export class TimedHttpClient {
   private readonly tagCache = new Map<string, Map<string, Map<string, Map<number, SampleTagsRecord>>>>();
   private readonly dataTagCache = new Map<string, SampleTagsRecord>();
   private readonly watched = new WeakSet<AbortSignal>();
+  /** The origin's path (the API's base path, `/api/v2`): every request path is sent under it. */
+  private readonly basePath: string;
 
   constructor(
     private readonly origin: string,
@@ -105,6 +107,7 @@ export class TimedHttpClient {
     this.adders = Object.fromEntries(Object.entries(HTTP_METRICS).map(([short, name]) => [short, metrics.adder(name)])) as Record<HttpMetric, MetricAdder>;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.perVu = options.connectionsPerVu ?? 6;
+    this.basePath = new URL(origin).pathname.replace(/\/+$/, '');
     if (options.sharedConnections !== undefined) this.shared = new Http1Pool(origin, options.sharedConnections, this.timeoutMs);
   }
 
@@ -123,7 +126,8 @@ export class TimedHttpClient {
     }
     if (meta.signal) this.watch(meta.signal);
     return new Promise<TimedResponse>((resolve) => {
-      this.poolFor(meta.vu).request(req, new TimedExchange(this, req.method, meta, resolve));
+      const sent = this.basePath ? { ...req, path: `${this.basePath}${req.path}` } : req;
+      this.poolFor(meta.vu).request(sent, new TimedExchange(this, req.method, meta, resolve));
     });
   }
 

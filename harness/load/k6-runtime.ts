@@ -54,12 +54,53 @@ function expandEnv(text) {
   return text.replace(/\$\{(\w+)\}/g, (m, name) => __ENV[name] || '');
 }
 
+/** A placeholder's value inside longer text, as the built-in client writes it: lists comma-joined, objects as JSON. @param {unknown} value @returns {string} */
+function textOf(value) {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.map(textOf).join(',');
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * {amount} of operation op as the profile writes it: the compiled template with the probe (as a
+ * number, as decimal text, or as a decimal number) replaced by this amount.
+ * @param {string} op @param {number} minor @returns {unknown}
+ */
+function amountValue(op, minor) {
+  const format = PROFILE.amounts[op];
+  if (!format) return minor;
+  const probeText = minorToDecimal(AMOUNT_PROBE, format.exponent);
+  const text = minorToDecimal(minor, format.exponent);
+  /** @param {unknown} v @returns {unknown} */
+  const swap = (v) => {
+    if (v === AMOUNT_PROBE) return minor;
+    if (v === probeText) return text;
+    if (typeof v === 'number' && v === Number(probeText)) return Number(text);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map((e) => [e[0], swap(e[1])]));
+    return v;
+  };
+  return swap(format.template);
+}
+
+/**
+ * The placeholder values of one request, written as the profile says (the currency and capture mode
+ * already mapped at compile time, the amount in the operation's format); every operation has the currency.
+ * @param {string} op @param {Record<string, unknown>} params @returns {Record<string, unknown>}
+ */
+function placeholderValues(op, params) {
+  /** @type {Record<string, unknown>} */
+  const values = Object.assign({}, params, { currency: PROFILE.placeholders.currency });
+  if (typeof params.captureMode === 'string') values.captureMode = PROFILE.placeholders.captureMode[params.captureMode];
+  if (typeof params.amount === 'number') values.amount = amountValue(op, params.amount);
+  return values;
+}
+
 /** @param {unknown} template @param {Record<string, unknown>} params @returns {unknown} */
 function fill(template, params) {
   if (typeof template === 'string') {
     const whole = /^\{(\w+)\}$/.exec(template);
     if (whole) return params[whole[1]];
-    return template.replace(/\{(\w+)\}/g, (m, name) => (params[name] === undefined ? '' : String(params[name])));
+    return template.replace(/\{(\w+)\}/g, (m, name) => textOf(params[name]));
   }
   if (Array.isArray(template)) return template.map((t) => fill(t, params)).filter((v) => v !== undefined);
   if (template && typeof template === 'object') {
@@ -107,17 +148,19 @@ function readField(json, path) {
   return cur;
 }
 
-/** @param {string} op @param {Record<string, unknown>} params */
-function buildRequest(op, params) {
+/** @param {string} op @param {Record<string, unknown>} raw */
+function buildRequest(op, raw) {
   /** @type {any} */
   const spec = PROFILE.operations[op];
-  let path = spec.path.replace(/\{(\w+)\}/g, (/** @type {string} */ m, /** @type {string} */ name) => (params[name] === undefined ? '' : encodeURIComponent(String(params[name]))));
+  const params = placeholderValues(op, raw);
+  let path = spec.path.replace(/\{(\w+)\}/g, (/** @type {string} */ m, /** @type {string} */ name) => encodeURIComponent(textOf(params[name])));
   if (spec.query) {
     /** @type {string[]} */
     const query = [];
     for (const [k, v] of Object.entries(spec.query)) {
       const filled = fill(v, params);
-      if (filled !== undefined && filled !== '') query.push(encodeURIComponent(k) + '=' + encodeURIComponent(String(filled)));
+      const text = textOf(filled);
+      if (text !== '') query.push(encodeURIComponent(k) + '=' + encodeURIComponent(text));
     }
     if (query.length) path += (path.includes('?') ? '&' : '?') + query.join('&');
   }
@@ -230,7 +273,7 @@ function paymentIteration(scenario) {
   const reference = RUN_ID + '-' + logicalId;
   const captureMode = flow === 'authorize-capture' ? 'manual' : 'automatic';
   const dup = concurrentCopy || retryCopy ? '1' : '0';
-  const createParams = { amount, currency: PROFILE.currency, reference, captureMode, idempotencyKey: reference + '-create' };
+  const createParams = { amount, reference, captureMode, idempotencyKey: reference + '-create' };
   const create = buildRequest('create', createParams);
   const meta = { op: 'create', logical: logicalId, ref: reference, dup, ikey: reference + '-create', amount: String(amount), attempt: '1', intent: 'workload' };
   let startedAt = Date.now();

@@ -12,6 +12,8 @@ import { MetricRegistry } from './metrics.js';
 import { iterationRandom, pickWeighted } from './random.js';
 import { CheckTally } from './summary.js';
 import { KeyedPaymentApi } from './test-support/keyed-payment-api.js';
+import { buildRequest } from '../workload/request.js';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Executes a generated k6 script in Node against stand-ins for k6's modules (there is no k6
@@ -226,6 +228,61 @@ scenarios:
     for (const [key, record] of fromBuiltin) expect(fromK6.get(key), key).toEqual(record);
   });
 });
+
+describe('generated k6 script on an API with decimal amounts and value maps', () => {
+  it('writes every placeholder as the built-in client does (amount formats, value maps, currency in every operation)', () => {
+    process.env.DECIMAL_API_KEY = 'decimal-key';
+    const decimal = loadProfile(fileURLToPath(new URL('../../examples/profiles/decimal-api.yaml', import.meta.url)));
+    const flows = plan(`name: decimal
+seed: 5
+scenarios:
+  pay:
+    executor: constant-arrival-rate
+    rate: 10
+    duration: 1s
+    preAllocatedVUs: 2
+    flows: { create: 1, authorize-capture: 1, create-refund: 1 }
+    amount: { min: 1, max: 99999 }
+`);
+    const script = compileK6Script(flows, decimal, { target: 'http://127.0.0.1:9', seed: 5, runId: 'dec' });
+    // A stand-in of the decimal API's answers: every write succeeds with a payment of its own.
+    const sent: { method: string; path: string; body: string | null; headers: Record<string, string> }[] = [];
+    const api = {
+      handle(method: string, path: string, body: string | null, headers: Record<string, string>) {
+        sent.push({ method, path, body, headers });
+        return { status: 201, body: JSON.stringify({ payment_id: `pay${sent.length}`, state: 'authorized' }), headers: {} };
+      },
+    } as unknown as KeyedPaymentApi;
+    standInK6(script, 'pay', { DECIMAL_API_KEY: 'decimal-key' }, api).run(20);
+    const creates = sent.filter((s) => s.path === '/v2/payments');
+    expect(creates).toHaveLength(20);
+    for (const create of creates) {
+      const body = JSON.parse(create.body!) as Record<string, unknown>;
+      const key = create.headers['X-Request-Id']!;
+      const manual = sent.some((s) => s.path.endsWith('/capture') && s.headers['X-Request-Id'] === key.replace(/-create$/, '-capture'));
+      const amount = Number(String((body.amount as { value: string }).value).replace('.', ''));
+      const builtin = buildRequest(decimal, 'create', { amount, reference: String(body.merchant_reference), captureMode: manual ? 'manual' : 'automatic', idempotencyKey: key });
+      expect(body).toEqual(builtin.fields);
+    }
+    // Captures and refunds: decimal strings with the currency's two digits, never the minor-unit integer.
+    const follow = sent.filter((s) => /\/(capture|refunds)$/.test(s.path));
+    expect(follow.length).toBeGreaterThan(3);
+    for (const s of follow) expect(JSON.parse(s.body!)).toEqual({ amount: expect.stringMatching(/^\d+\.\d{2}$/) });
+    expect(creates.some((c) => c.body!.includes('"auto_capture":false'))).toBe(true);
+    expect(creates.every((c) => c.body!.includes('"currency":"eur"'))).toBe(true);
+  });
+
+  it('refuses a profile that maps a placeholder the script cannot apply per request', () => {
+    const profile = loadProfile('sandbox');
+    profile.placeholders = { reference: { case: 'upper' } };
+    expect(() => compileK6Script(duplicatesPlan(), profile, { target: 'http://127.0.0.1:9', seed: 1 })).toThrow(/maps placeholder reference, which a k6 script cannot apply/);
+  });
+});
+
+const duplicatesPlan = (): LoadPlan => plan(`name: p
+scenarios:
+  pay: { executor: constant-vus, vus: 1, duration: 1s }
+`);
 
 /**
  * Each request's invoke and completion, keyed by logical payment, operation and attempt, without

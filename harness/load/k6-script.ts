@@ -3,6 +3,9 @@ import type { LoadPlan } from './load-scenario.js';
 import { K6_RUNTIME } from './k6-runtime.js';
 import { KEPT_HEADERS } from './payment-workload.js';
 import { DEFAULT_TREND_STATS } from './summary.js';
+import { currencyExponent, encodeAmount, minorToDecimal } from '../profile/amount-format.js';
+import { mapPlaceholder } from '../profile/value-maps.js';
+import { UsageError } from '../errors.js';
 
 export interface K6ScriptOptions {
   /** Default base URL; `PAYHARNESS_TARGET` overrides it at run time. */
@@ -42,8 +45,52 @@ export function secretHeaderEnv(profile: ApiProfile): Record<string, string> {
   return env;
 }
 
+/**
+ * The minor-unit amount a template carries in place of the real one: the script swaps it (and its
+ * decimal text at the currency's exponent) for each request's amount. Large and odd, so no other
+ * value of a template equals it.
+ */
+export const AMOUNT_PROBE = 987654321;
+
+/** Placeholders whose value is the same in every request: the script gets them already mapped. */
+const STATIC_PLACEHOLDERS = new Set(['currency', 'captureMode', 'events', 'url']);
+
+/**
+ * The placeholder values the script sends, written by the same code the built-in engine uses
+ * (value-maps.ts): the currency as mapped, and the map of both capture modes. A map on a placeholder
+ * that changes per request (reference, key, id, amount) is refused: the script could only ignore it.
+ */
+function scriptPlaceholders(profile: ApiProfile): Record<string, unknown> {
+  const perRequest = Object.keys(profile.placeholders ?? {}).filter((name) => !STATIC_PLACEHOLDERS.has(name));
+  if (perRequest.length) {
+    throw new UsageError('E_K6_PLACEHOLDER', `profile "${profile.name}" maps placeholder${perRequest.length === 1 ? '' : 's'} ${perRequest.join(', ')}, which a k6 script cannot apply per request`, {
+      hint: 'use the built-in engine (--engine builtin) for this profile, or drop the map',
+    });
+  }
+  return {
+    currency: mapPlaceholder(profile, 'currency', profile.currency),
+    captureMode: { automatic: mapPlaceholder(profile, 'captureMode', 'automatic'), manual: mapPlaceholder(profile, 'captureMode', 'manual') },
+  };
+}
+
+/**
+ * Per operation, `{amount}` as amount-format.ts writes AMOUNT_PROBE (a number, a decimal at the
+ * currency's exponent, or a `{value, currency}` object), and that exponent: the script puts each
+ * request's amount where the probe stands, so the format is decided here, once, by the same code.
+ */
+function scriptAmounts(profile: ApiProfile, currencyValue: unknown): Record<string, { template: unknown; exponent: number }> {
+  const out: Record<string, { template: unknown; exponent: number }> = {};
+  for (const op of ['create', 'capture', 'refund'] as const) {
+    const spec = profile.operations[op];
+    if (!spec) continue;
+    out[op] = { template: encodeAmount(profile, AMOUNT_PROBE, profile.currency, spec.amountFormat, currencyValue), exponent: currencyExponent(profile, profile.currency) };
+  }
+  return out;
+}
+
 /** The subset of the profile the script needs to build requests and read answers. */
 function scriptProfile(profile: ApiProfile): Record<string, unknown> {
+  const placeholders = scriptPlaceholders(profile);
   const secret = secretHeaderEnv(profile);
   const headers = Object.fromEntries(Object.entries(profile.headers).map(([k, v]) => [k, secret[headerEnvName(k)] === undefined ? v : `\${${headerEnvName(k)}}`]));
   return {
@@ -53,6 +100,8 @@ function scriptProfile(profile: ApiProfile): Record<string, unknown> {
     idempotency: profile.idempotency,
     operations: profile.operations,
     fields: { id: profile.fields.id, status: profile.fields.status },
+    placeholders,
+    amounts: scriptAmounts(profile, placeholders.currency),
   };
 }
 
@@ -99,6 +148,12 @@ const FLOWS = ${js(flows)};
 
 /** Response headers the history keeps (lower-cased), as the built-in engine keeps them. */
 const KEPT_HEADERS = ${JSON.stringify(KEPT_HEADERS)};
+
+/** Stands for the amount in PROFILE.amounts templates. */
+const AMOUNT_PROBE = ${AMOUNT_PROBE};
+
+/** payharness's own minor units → decimal text (harness/profile/amount-format.ts), as compiled. */
+${minorToDecimal.toString()}
 
 /** @type {import('k6/options').Options} */
 export const options = ${js(k6Options)};

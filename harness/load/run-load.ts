@@ -188,7 +188,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     // Faults go through the same Nemesis and registry as chaos: one `api` proxy in front of the target.
     const nemesis = faults.length ? await session.connectNemesis(options.toxiproxyUrl, profile) : undefined;
     nemesis?.assertSupports(faults, plan.scenario.name);
-    const target = await session.startTarget({ target: options.target, bugs: options.bugs, seed });
+    const target = await session.startTarget({ target: options.target, bugs: options.bugs, seed, basePath: profile.basePath });
     const origin = nemesis ? (await session.proxy('api', target.url)).url : target.url;
     session.start({
       profile: redactJson(profile),

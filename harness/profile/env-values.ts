@@ -55,7 +55,7 @@ export function expandProfileEnv(value: unknown, env: Env): ExpandedProfile {
     if (typeof node === 'string') {
       if (!node.includes('${')) return node;
       const note = (variable: string): void => void missing.push({ pointer, variable });
-      if (/^\/headers\/[^/]+$/.test(pointer)) return resolveHeaderReferences(node, env, note);
+      if (/^(\/merchants\/[^/]+)?\/headers\/[^/]+$/.test(pointer)) return resolveHeaderReferences(node, env, note);
       if (/^\$\{\w+(?::-[^}]*)?\}$/.test(node)) wholeReferences.push(pointer);
       return expandEnvText(node, env, note);
     }

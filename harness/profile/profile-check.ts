@@ -4,6 +4,8 @@ import type { PaymentOperation } from '../history/types.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import { InfraError } from '../errors.js';
 import { assertTargetAllowed, urlOnTarget } from '../safety.js';
+import { withBasePath } from '../run/upstream.js';
+import { resolveRetryPolicy } from './retry-policy-source.js';
 import { PaymentClient, type AttemptResult, type RequestMeta } from '../workload/client.js';
 import { buildRequest, readField, type RequestParams } from '../workload/request.js';
 import { readAmount } from './amount-format.js';
@@ -46,8 +48,10 @@ interface Created {
 }
 
 export async function checkProfile(options: ProfileCheckOptions): Promise<ProfileCheckResult> {
-  const { profile, target } = options;
-  assertTargetAllowed(target, options.allowTargets ?? []);
+  const { profile } = options;
+  assertTargetAllowed(options.target, options.allowTargets ?? []);
+  // The target's own path and the profile's basePath: every request and every message uses both.
+  const target = withBasePath(options.target, profile.basePath);
   const recorder = new HistoryRecorder({ target: 'profile-check' });
   const client = new PaymentClient({ baseUrl: target, profile, recorder, timeoutMs: options.timeoutMs ?? 10_000 });
   const tag = `phc-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -93,6 +97,16 @@ export async function checkProfile(options: ProfileCheckOptions): Promise<Profil
 
   try {
     const hooks = profile.webhooks;
+    if (hooks?.retryPolicy.from) {
+      // The promise the checks would judge, as the endpoint publishes it (errors name the URL and the keys).
+      const source = hooks.retryPolicy.from;
+      try {
+        const { from: _from, ...policy } = (await resolveRetryPolicy(profile, target))!;
+        lines.push({ op: 'retryPolicy', what: 'from', path: source.path, value: JSON.stringify(policy), mark: 'ok' });
+      } catch (error) {
+        lines.push({ op: 'retryPolicy', what: 'from', path: source.path, mark: 'missing', note: (error as Error).message });
+      }
+    }
     if (hooks) {
       receiver = await startCallbackReceiver(hooks);
       const reg = await call('registerWebhook', 'registerWebhook', { url: receiver.url, events: hooks.events, idempotencyKey: `${tag}-wh` });

@@ -21,7 +21,7 @@ function missingAttempt(policy: RetryPolicy, attempts: readonly CallbackAttempt[
   const last = attempts[attempts.length - 1]!;
   const stopped = last.status !== undefined && policy.stopOn.includes(last.status);
   if (delivered(last) || stopped || attempts.length >= policy.maxAttempts) return undefined;
-  const { lo, hi, nominal } = promisedDelay(policy, attempts.length, last.retryAfterSeconds);
+  const { lo, hi, nominal } = promisedDelay(policy, attempts.length, last.retryAfterSeconds, last.status);
   const watchedMs = end - last.outcomeTime;
   // Same allowance as retry-schedule's default: a retry that late is not yet "never".
   if (watchedMs <= hi + DEFAULT_SLACK.lateSlackMs) return undefined;
@@ -58,7 +58,7 @@ export function renderRetrySchedule(records: readonly HistoryRecord[], profile: 
   for (const { attempts, missing } of shown) {
     const base = attempts[0]!.time;
     maxEnd = Math.max(maxEnd, attempts[attempts.length - 1]!.time - base, missing?.hi ?? 0);
-    for (let i = 1; i < attempts.length; i++) maxEnd = Math.max(maxEnd, attempts[i - 1]!.time - base + promisedDelay(policy, i, attempts[i - 1]!.retryAfterSeconds).hi);
+    for (let i = 1; i < attempts.length; i++) maxEnd = Math.max(maxEnd, attempts[i - 1]!.time - base + promisedDelay(policy, i, attempts[i - 1]!.retryAfterSeconds, attempts[i - 1]!.status).hi);
   }
   const x = (t: number): number => 170 + (t / maxEnd) * (WIDTH - 190);
   const band = (lo: number, hi: number, y: number, title: string, cls = 'promised'): string =>
@@ -70,7 +70,7 @@ export function renderRetrySchedule(records: readonly HistoryRecord[], profile: 
     rows.push(`<text x="2" y="${y + 9}" class="axis">${esc(eventId.slice(0, 24))}</text>`);
     for (let i = 1; i < attempts.length; i++) {
       const prev = attempts[i - 1]!.time - base;
-      const { lo, hi } = promisedDelay(policy, i, attempts[i - 1]!.retryAfterSeconds);
+      const { lo, hi } = promisedDelay(policy, i, attempts[i - 1]!.retryAfterSeconds, attempts[i - 1]!.status);
       rows.push(band(prev + lo, prev + hi, y, `attempt ${i + 1} promised between ${Math.round(lo)} and ${Math.round(hi)} ms after attempt ${i}`));
     }
     if (missing) {

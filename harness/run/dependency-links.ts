@@ -44,7 +44,7 @@ export function configureSentence(link: DependencyLink): string {
 export async function createLinks(nemesis: Nemesis, recorder: HistoryRecorder, dependencies: ReadonlyMap<string, DependencySpec>): Promise<DependencyLink[]> {
   const links: DependencyLink[] = [];
   for (const [name, dep] of dependencies) {
-    const proxy = await nemesis.createProxy(name, dep.upstream, dep.listen).catch((error: unknown) => {
+    const proxy = await nemesis.createProxy(name, dep.upstream, { listen: dep.listen }).catch((error: unknown) => {
       throw new InfraError('E_LINK_CREATE', `cannot create the ${name} link listening on ${dep.listen}: ${error instanceof Error ? error.message : String(error)}`, {
         hint: `free ${dep.listen} (another run or a real ${name} may hold it), or declare another listen address under dependencies.${name}.listen`,
       });

@@ -5,11 +5,13 @@ import { loadScenarios } from '../config/scenario.js';
 import { startWebhookSink, type WebhookSink } from '../webhooks/sink.js';
 import { PaymentClient } from '../workload/client.js';
 import { Prng, randomSeed } from '../workload/prng.js';
-import { readField } from '../workload/request.js';
+import { maskField, readField } from '../workload/request.js';
 import { assertTargetAllowed } from '../safety.js';
 import { InfraError, UsageError } from '../errors.js';
 import { redactJson } from '../redact.js';
 import { runScenario } from './run-scenario.js';
+import { answerMessage } from '../workload/answer-message.js';
+import { applyRetryPolicySource } from '../profile/retry-policy-source.js';
 import { ProgressLine } from './progress.js';
 import { refuseInapplicableChecks } from '../checks/index.js';
 import { refuseUnmappedKinds } from './receiver-kinds.js';
@@ -101,8 +103,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     for (const s of scenarios) nemesis.assertSupports(s.faults, s.name);
     // Dependency links exist before the provider starts (it must connect through them), and are seen in use before any fault.
     const inner = await startDependencies(session, nemesis, inside);
-    const target = inner.target ?? await session.startTarget({ target: options.target, bugs: options.bugs, timeScale, seed });
+    const target = inner.target ?? await session.startTarget({ target: options.target, bugs: options.bugs, timeScale, seed, basePath: profile.basePath });
     await inner.verifyLinks();
+    // A policy the profile reads from the API's policy endpoint is read now, before anything judges it.
+    await applyRetryPolicySource(profile, target.url, session.signal);
     const api = await session.proxy('api', target.url);
     if (profile.webhooks) {
       const started = await startWebhookSink(profile.webhooks, recorder);
@@ -124,7 +128,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       // The provider calls the sink through the callbacks proxy, so callback faults apply.
       const reg = await paymentClient.perform('registerWebhook', { url: `${callbacksProxy}/webhooks`, events: profile.webhooks.events, idempotencyKey: `${runId}-webhook` }, { process: 0, logicalId: 'register-webhook' }, { attempts: 3, backoffMs: 100, multiplier: 2, on: ['timeout', 'reset', '5xx'] });
       if (reg.outcome !== 'ok') {
-        throw new InfraError('E_WEBHOOK_REGISTER', `could not register the webhook sink with the target (${reg.status ?? reg.failure}); no workload ran, so nothing could be judged`, { hint: 'check the profile\'s webhooks.register and the target\'s credentials' });
+        // The API's own words, without a signing secret or a card number it may echo.
+        const said = answerMessage(redactJson(maskField(reg.body, profile.webhooks.secretPath)));
+        throw new InfraError('E_WEBHOOK_REGISTER', `could not register the webhook sink with the target: ${reg.sent ?? 'the request'} (the api proxy, in front of ${target.url}) answered ${reg.status ?? reg.failure}${said ? `: ${said}` : ''}; no workload ran, so nothing could be judged`, {
+          hint: reg.status === 404 ? 'the target has no such path: check --target (its path is kept, e.g. /api/v2), the profile\'s basePath and webhooks.register.path' : 'check the profile\'s webhooks.register and the target\'s credentials',
+        });
       }
       const secret = readField(reg.body, profile.webhooks.secretPath);
       sink.setSecret(typeof secret === 'string' ? secret : undefined);

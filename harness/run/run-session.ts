@@ -9,7 +9,7 @@ import { writeReports } from '../report/index.js';
 import { newRunId } from './run-id.js';
 import { prepareRunDir } from './run-dir.js';
 import { startTarget, startToxiproxy, type Service, type TargetOptions } from './services.js';
-import { upstreamOf } from './upstream.js';
+import { basePathOf, throughProxy, upstreamOf } from './upstream.js';
 import { startLagMonitor, type LagMonitor } from './lag-monitor.js';
 import { exitCodeOf, judgeRun, type RunMeta, type VerdictFile } from './verdict.js';
 import { StreamJudge, type StreamJudgeOptions } from '../checks/stream-judge.js';
@@ -143,10 +143,14 @@ export class RunSession {
     return this.own(await startTarget(options));
   }
 
-  /** A proxy of this run (`<run-id>-<path>`) in front of a base URL. */
+  /**
+   * A proxy of this run (`<run-id>-<path>`) in front of a base URL. Its `url` is the proxy's origin
+   * with the upstream's path (the API's base path), and http_* `path` filters are read under it.
+   */
   async proxy(path: 'api' | 'callbacks', upstreamUrl: string): Promise<CreatedProxy> {
     if (!this.nemesis) throw new Error('connectNemesis() before proxy()');
-    return this.nemesis.createProxy(path, upstreamOf(upstreamUrl));
+    const created = await this.nemesis.createProxy(path, upstreamOf(upstreamUrl), { basePath: basePathOf(upstreamUrl) });
+    return { ...created, url: throughProxy(created.url, upstreamUrl) };
   }
 
   /** Appends the `run` record: what `payharness check` needs to re-judge without the input files. */

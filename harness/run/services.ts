@@ -1,6 +1,7 @@
 import { startSandbox } from '../../sandbox/index.js';
 import { startProxyServer } from '../proxy/index.js';
 import { assertTargetReachable } from '../reachable.js';
+import { withBasePath } from './upstream.js';
 
 /** Something a run talks to, started here when the user did not point at a real one. */
 export interface Service {
@@ -31,17 +32,23 @@ export interface TargetOptions {
   providerStates?: boolean;
   /** The run's seed: the sandbox's retry jitter replays with it. */
   seed?: number;
+  /** The profile's `basePath`, appended to the target's own path (the service's `url` carries both). */
+  basePath?: string;
 }
 
-/** The API under test: the user's (checked reachable, exit 4 if not) or the in-process sandbox. */
+/**
+ * The API under test: the user's (checked reachable, exit 4 if not) or the in-process sandbox. Its
+ * `url` keeps the target's path and the profile's base path: every request resolves under it.
+ */
 export async function startTarget(options: TargetOptions): Promise<Service> {
   if (options.target) {
-    await assertTargetReachable(options.target);
-    return external(options.target);
+    const url = withBasePath(options.target, options.basePath);
+    await assertTargetReachable(url);
+    return external(url);
   }
   const sandbox = await startSandbox({
     bugs: [...(options.bugs ?? [])], timeScale: options.timeScale ?? 1, quiet: true,
     ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.providerStates ? { providerStates: true } : {}),
   });
-  return { url: sandbox.url, close: () => sandbox.close(), setFailRate: (rate) => sandbox.setFailRate(rate) };
+  return { url: withBasePath(sandbox.url, options.basePath), close: () => sandbox.close(), setFailRate: (rate) => sandbox.setFailRate(rate) };
 }

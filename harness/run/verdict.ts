@@ -53,11 +53,21 @@ function silentScenario(records: readonly HistoryRecord[]): CheckVerdict | undef
   };
 }
 
+/**
+ * A profile given to re-judge a run that reads its retry policy `from` the API's endpoint takes the
+ * policy the run read and recorded: re-judging cannot ask the API, and the run's own promise is the one to judge.
+ */
+function withRecordedRetryPolicy(profile: ApiProfile, recorded: ApiProfile | undefined): ApiProfile {
+  const policy = recorded?.webhooks?.retryPolicy;
+  if (!profile.webhooks?.retryPolicy.from || !policy || policy.initialIntervalMs === undefined) return profile;
+  return { ...profile, webhooks: { ...profile.webhooks, retryPolicy: policy } };
+}
+
 /** Judges every scenario of a history with the checks it named (the records of one scenario each). */
 export function judgeRun(history: readonly HistoryRecord[], override?: { profile?: ApiProfile; checks?: string[] }): VerdictFile {
   const run = runStartOf(history);
   const meta = run.meta as unknown as RunMeta;
-  const profile = override?.profile ?? meta.profile;
+  const profile = override?.profile ? withRecordedRetryPolicy(override.profile, meta.profile) : meta.profile;
   const byScenario = new Map<string, HistoryRecord[]>();
   for (const s of meta.scenarios) byScenario.set(s.name, [run]);
   for (const r of history) {

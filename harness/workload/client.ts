@@ -7,6 +7,7 @@ import type { HistoryRecorder } from '../history/recorder.js';
 import { buildRequest, maskField, operationSpec, readField, type RequestParams } from './request.js';
 import { classifyError, outcomeOf, type FailureClass } from './classify.js';
 import { urlOnTarget } from '../safety.js';
+import { DEFAULT_MERCHANT, merchantNames } from '../profile/merchants.js';
 
 /** What the workload learns from one attempt. */
 export interface AttemptResult {
@@ -17,6 +18,8 @@ export interface AttemptResult {
   paymentStatus?: string;
   failure?: FailureClass;
   retryAfterSeconds?: number;
+  /** `METHOD url` of the request as sent (base path and query included), for error messages. */
+  sent?: string;
 }
 
 /** Why this request exists and what it is about; stored on the invoke record. */
@@ -61,6 +64,11 @@ export class PaymentClient {
     this.timeoutMs = ms;
   }
 
+  /** The merchants (credential sets) the profile declares, `default` first. */
+  get merchants(): string[] {
+    return merchantNames(this.options.profile);
+  }
+
   /** Requests sent so far (every attempt), for the progress line. */
   get sent(): number {
     return this.nextOpId - 1;
@@ -72,11 +80,12 @@ export class PaymentClient {
     const built = buildRequest(profile, op, params);
     // Before the invoke: a path that would leave the target is a profile mistake, not a request.
     const url = urlOnTarget(this.options.baseUrl, built.path);
+    const sent = `${built.method} ${url.href}`;
     const opId = this.nextOpId++;
     const started = recorder.now();
     recorder.append({
       kind: 'invoke', opId, process: meta.process, op, logicalId: meta.logicalId, attempt, intent: meta.intent ?? 'workload',
-      idempotencyKey: params.idempotencyKey, resourceId: meta.resourceId, method: built.method, path: built.path,
+      idempotencyKey: params.idempotencyKey, ...(params.merchant !== undefined && params.merchant !== DEFAULT_MERCHANT ? { merchant: params.merchant } : {}), resourceId: meta.resourceId, method: built.method, path: built.path,
       body: built.fields, amount: meta.amount, time: started,
     });
     const spec = operationSpec(profile, op);
@@ -107,12 +116,12 @@ export class PaymentClient {
       recorder.append({
         kind: 'complete', opId, outcome, status: res.statusCode, body: recordedBody, headers, resourceId, paymentStatus, latencyMs: recorder.now() - started,
       });
-      return { outcome, status: res.statusCode, body, resourceId, paymentStatus, retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined };
+      return { outcome, status: res.statusCode, body, resourceId, paymentStatus, retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined, sent };
     } catch (error) {
       const { failure, message } = classifyError(error);
       const outcome = outcomeOf(built.method, undefined, false, failure);
       recorder.append({ kind: 'complete', opId, outcome, error: message, latencyMs: recorder.now() - started });
-      return { outcome, failure };
+      return { outcome, failure, sent };
     }
   }
 

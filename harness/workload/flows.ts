@@ -7,6 +7,7 @@ import type { DuplicatePlan, FlowPlan } from './plan.js';
 import { runForbiddenWalk } from './flows-forbidden.js';
 import { runCaptureRace } from './flows-capture-race.js';
 import { FlowReplays } from './replays.js';
+import { runMerchantKeyScope } from './merchant-flows.js';
 
 /** What a flow needs from the run around it. */
 export interface FlowContext {
@@ -68,6 +69,7 @@ async function earlyRefund(ctx: FlowContext, plan: FlowPlan, on: RequestParams, 
 /** Runs one planned flow to its end (or until the run is interrupted). */
 export async function runFlow(worker: FlowContext, plan: FlowPlan): Promise<void> {
   const ctx: FlowContext = { ...worker, replays: new FlowReplays(plan, worker.retentionSeconds) };
+  if (plan.flow === 'merchant-key-scope') return runMerchantKeyScope(ctx, plan);
   const reference = `${ctx.runId}-${plan.id}`;
   const manual = plan.flow === 'authorize-capture' || plan.flow === 'cancel' || plan.flow === 'capture-after-cancel'
     || plan.flow === 'forbidden-transitions' || plan.flow === 'capture-race' || plan.flow === 'early-refund';

@@ -43,6 +43,7 @@ const WRITE_STEPS: Record<FlowName, number> = {
   'forbidden-transitions': FORBIDDEN_WRITE_STEPS,
   'capture-race': CAPTURE_RACE_WRITE_STEPS,
   'early-refund': 4,
+  'merchant-key-scope': 2,
 };
 
 function duplicatesFor(scenario: Scenario, rng: Prng): DuplicatePlan {

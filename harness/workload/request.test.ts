@@ -12,6 +12,22 @@ describe('buildRequest', () => {
     expect(JSON.parse(r.body!)).toEqual({ amount: 1200, currency: 'EUR', reference: 'r-1', capture: 'manual' });
   });
 
+  it('sends as a named merchant: its headers over the profile\'s, names compared without case; an unknown one is refused', () => {
+    process.env.PH_TEST_MERCHANT_B = 'sk_test_b';
+    const profile: ApiProfile = {
+      ...SANDBOX_PROFILE, headers: { Authorization: 'Bearer sk_test_a', 'X-Client': 'payharness' },
+      merchants: { b: { headers: { authorization: 'Bearer ${PH_TEST_MERCHANT_B}' } } },
+    };
+    const asDefault = buildRequest(profile, 'create', { amount: 1, idempotencyKey: 'k' });
+    expect(asDefault.headers).toMatchObject({ Authorization: 'Bearer sk_test_a', 'X-Client': 'payharness' });
+    const asB = buildRequest(profile, 'create', { amount: 1, idempotencyKey: 'k', merchant: 'b' });
+    expect(asB.headers).toMatchObject({ authorization: 'Bearer sk_test_b', 'X-Client': 'payharness', 'Idempotency-Key': 'k' });
+    expect(asB.headers.Authorization).toBeUndefined();
+    // The merchant is who sends, not a placeholder: it never reaches the body.
+    expect(JSON.parse(asB.body!)).not.toHaveProperty('merchant');
+    expect(() => buildRequest(profile, 'create', { amount: 1, merchant: 'c' })).toThrow(/has no merchant "c"/);
+  });
+
   it('omits unset placeholders, encodes path values and builds the list query', () => {
     const capture = buildRequest(SANDBOX_PROFILE, 'capture', { id: 'pay/1', idempotencyKey: 'k' });
     expect(capture.path).toBe('/v1/payments/pay%2F1/capture');

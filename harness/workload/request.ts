@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { encodeAmount } from '../profile/amount-format.js';
 import { mapPlaceholder } from '../profile/value-maps.js';
 import { expandEnvText } from '../profile/env-values.js';
+import { merchantHeaders } from '../profile/merchants.js';
 
 /** Values a request template's `{placeholders}` may take. */
 export interface RequestParams {
@@ -13,6 +14,8 @@ export interface RequestParams {
   reference?: string;
   captureMode?: 'automatic' | 'manual';
   idempotencyKey?: string;
+  /** The profile's merchant (credential set) to send as; default the profile's `headers`. */
+  merchant?: string;
   /** Webhook registration: the sink URL and the events to subscribe to. */
   url?: string;
   events?: string[];
@@ -51,7 +54,8 @@ export function operationSpec(profile: ApiProfile, op: PaymentOperation): Operat
 export function placeholderValues(profile: ApiProfile, spec: OperationSpec, params: RequestParams): Record<string, unknown> {
   const currency = params.currency ?? profile.currency;
   const values: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries({ ...params, currency })) values[name] = mapPlaceholder(profile, name, value);
+  const { merchant: _merchant, ...placeholders } = params;
+  for (const [name, value] of Object.entries({ ...placeholders, currency })) values[name] = mapPlaceholder(profile, name, value);
   if (params.amount !== undefined) values.amount = encodeAmount(profile, params.amount, currency, spec.amountFormat, values.currency);
   return values;
 }
@@ -99,6 +103,13 @@ function expandEnv(header: string, value: string): string {
   });
 }
 
+/** The headers every request as `merchant` (default: the profile's `headers`) carries, `${VAR}`s resolved. */
+export function requestHeaders(profile: ApiProfile, merchant?: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(merchantHeaders(profile, merchant))) headers[k] = expandEnv(k, v);
+  return headers;
+}
+
 /** Rails/Stripe-style form encoding: nested objects as a[b], arrays as a[]. */
 export function formEncode(fields: Record<string, unknown>): string {
   const pairs: string[] = [];
@@ -126,8 +137,7 @@ export function buildRequest(profile: ApiProfile, op: PaymentOperation, params: 
     const qs = query.toString();
     if (qs) path += `${path.includes('?') ? '&' : '?'}${qs}`;
   }
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(profile.headers)) headers[k] = expandEnv(k, v);
+  const headers = requestHeaders(profile, params.merchant);
   let fields = spec.body ? (fill(spec.body, values) as Record<string, unknown>) : undefined;
   if (params.idempotencyKey !== undefined && spec.method !== 'GET') {
     if (profile.idempotency.in === 'header') headers[profile.idempotency.name] = params.idempotencyKey;

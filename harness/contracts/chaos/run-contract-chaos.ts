@@ -13,6 +13,7 @@ import type { PactFile } from '../pact-file.js';
 import { effectfulInteractions, type EffectfulInteraction } from './effectful.js';
 import { EXPERIMENTS, type PreparedReplay } from './experiments.js';
 import { STATE_RECIPES, recipeParams } from './state-recipes.js';
+import { urlOnTarget } from '../../safety.js';
 
 export interface ContractChaosOptions {
   pacts: PactFile[];
@@ -44,7 +45,7 @@ async function setUpStates(baseUrl: string, profile: ApiProfile, states: Effectf
         hint: 'add providerStatesPath to the profile (the sandbox has /_pact/provider-states)',
       });
     }
-    const answer = await request(new URL(profile.providerStatesPath, baseUrl), {
+    const answer = await request(urlOnTarget(baseUrl, profile.providerStatesPath), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ state: state.name, params: state.params, action: 'setup' }),
@@ -124,7 +125,7 @@ export async function runContractChaos(options: ContractChaosOptions): Promise<C
   try {
     const nemesis = await session.connectNemesis(options.toxiproxyUrl, profile);
     if (!nemesis.supportsHttpFaults) throw new UsageError('E_HTTP_FAULTS_UNAVAILABLE', 'contract chaos needs http_drop_response, which a real Toxiproxy cannot apply', { hint: 'leave out --toxiproxy to use the embedded proxy' });
-    const target = await session.startTarget({ target: options.providerBaseUrl, seed });
+    const target = await session.startTarget({ target: options.providerBaseUrl, seed, basePath: profile.basePath });
     const api = await session.proxy('api', target.url);
     session.start({
       profile: redactJson(profile),

@@ -96,11 +96,11 @@ export class HttpFront {
    * body) are decided by their identity — method, key without key_prefix, occurrence — so the same
    * seed gives the same decisions whatever order concurrent clients arrive in.
    */
-  private decide(request: http.IncomingMessage, path: string, body: Buffer, now: number): Decision[] {
+  private decide(request: http.IncomingMessage, path: string, query: string, body: Buffer, now: number): Decision[] {
     const method = request.method ?? 'GET';
     const decisions: Decision[] = [];
     for (const toxic of this.host.httpToxics()) {
-      if (toxic.definition.layer !== 'http' || !matchesFilters(toxic, { method, path })) continue;
+      if (toxic.definition.layer !== 'http' || !matchesFilters(toxic, { method, path, query })) continue;
       const { key_header: header, key_path: keyPath, key_prefix: prefix } = toxic.attributes;
       const key = requestKey(request.headers, body, {
         header: typeof header === 'string' ? header : 'Idempotency-Key',
@@ -128,11 +128,13 @@ export class HttpFront {
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const url = request.url ?? '/';
-    const path = url.split('?')[0];
+    const queryAt = url.indexOf('?');
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    const query = queryAt < 0 ? '' : url.slice(queryAt + 1);
     const arrivedAt = performance.now();
     // The body comes first: a key may live in it (key_path).
     const body = await readBody(request);
-    const decisions = this.decide(request, path, body, arrivedAt);
+    const decisions = this.decide(request, path, query, body, arrivedAt);
     const of = <K extends HttpAction['kind']>(kind: K) =>
       decisions.filter((d): d is Decision & { action: Extract<HttpAction, { kind: K }> } => d.action.kind === kind);
 

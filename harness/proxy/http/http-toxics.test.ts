@@ -111,6 +111,19 @@ describe('http_* toxics', () => {
     expect((await send('GET', '/c')).text).toBe('ok 2');
   });
 
+  it('a path filter with a ?query part targets one action of an API routed by query string', async () => {
+    await toxic({ name: 'captures', type: 'http_status', attributes: { status: 503, method: 'POST', path: '/payment.php?action=capt*' } });
+    // Any order, beside other parameters; a value its glob does not match, or no such parameter, is left alone.
+    expect((await send('POST', '/payment.php?id=7&action=capture', 'x')).status).toBe(503);
+    expect((await send('POST', '/payment.php?action=capture', 'x')).status).toBe(503);
+    expect((await send('POST', '/payment.php?action=refund&id=7', 'x')).text).toBe('ok 1');
+    expect((await send('POST', '/payment.php?id=7', 'x')).text).toBe('ok 2');
+    expect((await send('POST', '/other.php?action=capture', 'x')).text).toBe('ok 3');
+    // Without a ?query part the filter still sees the path alone, whatever the query.
+    await toxic({ name: 'paths', type: 'http_status', attributes: { status: 502, method: 'GET', path: '/payment.php' } });
+    expect((await send('GET', '/payment.php?action=get&id=7')).status).toBe(502);
+  });
+
   it('http_delay holds the request or the response', async () => {
     await toxic({ name: 'req', type: 'http_delay', attributes: { delay_ms: 200, path: '/slow-request' } });
     await toxic({ name: 'res', type: 'http_delay', attributes: { delay_ms: 200, phase: 'response', path: '/slow-response' } });

@@ -12,7 +12,7 @@ export const SELECTION_ATTRIBUTES: Readonly<Record<string, AttributeSpec>> = {
     description: 'select with this probability: keyed requests by a hash of seed, scope and identity; keyless ones in arrival order',
   },
   method: { kind: 'string', description: 'only requests with this method (case-insensitive)' },
-  path: { kind: 'string', description: 'only requests whose path (without query) matches this glob; * matches anything' },
+  path: { kind: 'string', description: 'only requests whose path matches this glob (* matches anything); a ?name=value part also requires those query parameters (values are globs, any order)' },
   key_header: { kind: 'string', default: 'Idempotency-Key', description: 'header the request\'s key is read from (recorded in events)' },
   key_path: {
     kind: 'string',

@@ -7,6 +7,8 @@ export interface RequestFacts {
   method: string;
   /** Path without the query string. */
   path: string;
+  /** The query string without its `?` (absent or empty when the request has none). */
+  query?: string;
   /** The request's key (prefix stripped for decisions), if it has one. */
   key?: RequestKey;
 }
@@ -51,11 +53,29 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** `method` and `path` narrow which requests count as matching at all (and advance every counter). */
+/**
+ * A filter's query part (`action=capture`) holds when every parameter it names is in the request's
+ * query with a value its glob matches, in any order and beside any others: APIs routed by query
+ * string (`/payment.php?action=capture&id=7`) can have one action faulted.
+ */
+function queryMatches(filter: string, query: string | undefined): boolean {
+  const actual = new URLSearchParams(query ?? '');
+  for (const [name, valueGlob] of new URLSearchParams(filter)) {
+    const pattern = globToRegExp(valueGlob);
+    if (!actual.getAll(name).some((value) => pattern.test(value))) return false;
+  }
+  return true;
+}
+
+/** `method` and `path` (with an optional `?query` part) narrow which requests count as matching at all (and advance every counter). */
 export function matchesFilters(toxic: ToxicWrapper, request: RequestFacts): boolean {
   const { method, path } = toxic.attributes;
   if (typeof method === 'string' && method.toUpperCase() !== request.method.toUpperCase()) return false;
-  if (typeof path === 'string' && !globToRegExp(path).test(request.path)) return false;
+  if (typeof path === 'string') {
+    const queryAt = path.indexOf('?');
+    if (!globToRegExp(queryAt < 0 ? path : path.slice(0, queryAt)).test(request.path)) return false;
+    if (queryAt >= 0 && !queryMatches(path.slice(queryAt + 1), request.query)) return false;
+  }
   return true;
 }
 
