@@ -215,7 +215,7 @@ describe('an API that refuses every request', () => {
 
   it('chaos run with a webhook profile stops at the webhook registration (exit 4) and says why', async () => {
     await expect(runChaos({ scenarios: [chaosScenario()], target: url, seed: 1, outDir: join(dir, 'refused-webhooks') }))
-      .rejects.toMatchObject({ code: 'E_WEBHOOK_REGISTER', exitCode: 4, message: expect.stringMatching(/\(401\).*nothing could be judged/) });
+      .rejects.toMatchObject({ code: 'E_WEBHOOK_REGISTER', exitCode: 4, message: expect.stringMatching(/answered 401: unauthorized; no workload ran, so nothing could be judged/) });
   }, RUN_MS);
 
   it('load run ends non-zero saying nothing could be judged (not ✓ on every check)', async () => {
