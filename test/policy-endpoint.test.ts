@@ -36,7 +36,7 @@ describe('the sandbox profile reading its retry policy from GET /v1/webhook_poli
     // retries; on a machine stalled for seconds it may say unknown with the lag it measured, never fail.
     const timingDoubt = (c: (typeof checks)[number]): boolean => c.name === 'retry-schedule' && c.verdict === 'unknown' && /event loop ran|scheduling lag/.test(c.error ?? '');
     expect(checks.filter((c) => c.verdict !== 'pass' && !timingDoubt(c)).map((c) => `${c.name}: ${c.verdict} ${c.error ?? c.witnesses[0]?.summary}`)).toEqual([]);
-    expect(checks.map((c) => c.name).sort()).toEqual(['callbacks-delivered', 'retries-keep-event-id', 'retry-schedule', 'signatures-valid']);
+    expect(checks.map((c) => c.name).sort()).toEqual(['callbacks-delivered', 'events-match-payments', 'lifecycle-transitions', 'retries-keep-event-id', 'retry-schedule', 'signatures-valid']);
     expect(checks.find((c) => c.name === 'retry-schedule')!.judged).toBeGreaterThan(0);
     const history = await readHistory(join(result.runDir, 'history.jsonl'));
     const run = history.find((r): r is RunStart => r.kind === 'run')!;

@@ -49,8 +49,9 @@ describe('forbidden-writes-refused', () => {
     expect(v.witnesses[0]!.records.map((r) => r.kind)).toEqual(['invoke', 'complete', 'invoke', 'complete']);
   });
 
-  it('fails a capture of a canceled payment (terminal) without needing to know what capture does', () => {
+  it('fails a capture of a canceled payment (terminal) once the run saw what capture does', () => {
     const h = new TestHistory();
+    allowedMoves(h);
     authorised(h, 'pay_1');
     h.request('cancel', { key: 'x1', resourceId: 'pay_1' }, { status: 200, body: h.payment('pay_1', 'canceled', 1000, 0) });
     h.request('capture', { key: 'c1', resourceId: 'pay_1', amount: 1000 }, { status: 200, body: h.payment('pay_1', 'succeeded', 1000, 1000) });
@@ -142,6 +143,17 @@ describe('forbidden-writes-refused', () => {
     // Nothing forbidden was sent: unknown (judged nothing), never a false fail.
     expect(v).toMatchObject({ verdict: 'unknown', judged: 0, stats: { allowedWrites: 2 } });
     expect(v.notJudged).toEqual([{ reason: 'cancel in a non-terminal state, but no accepted cancel showed which state it leads to', count: 1 }]);
+  });
+
+  it('does not judge a write no accepted write showed moving a payment, even in a terminal state (refunds kept apart from the status)', () => {
+    // A Stripe-like API: the payment stays "succeeded" (terminal in its profile) while refunds are their own objects.
+    const stripeLike: ApiProfile = { ...profile, lifecycle: { initial: ['requires_capture', 'succeeded'], transitions: { requires_capture: ['succeeded', 'canceled'] }, terminal: ['succeeded', 'canceled'] } };
+    const h = new TestHistory();
+    h.request('create', { key: 'k', amount: 500 }, { status: 201, resourceId: 'p', body: h.payment('p', 'succeeded', 500, 500) });
+    h.request('refund', { key: 'r1', resourceId: 'p', amount: 200 }, { status: 200, body: h.payment('p', 'succeeded', 500, 500) });
+    const v = forbiddenWritesRefused.run(h.records, { profile: stripeLike });
+    expect(v.verdict).not.toBe('fail');
+    expect(v.notJudged?.[0]?.reason).toContain('no accepted refund showed which state it leads to');
   });
 
   it('is registered', () => {

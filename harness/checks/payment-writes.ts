@@ -146,13 +146,33 @@ export function learnEffects(timelines: readonly PaymentTimeline[], lifecycle: L
   return effects;
 }
 
+/**
+ * Operations this run saw accepted while the payment's status stayed as it was, where the lifecycle
+ * declares no such self-move: they do not touch the status at all (refunds kept as their own objects
+ * while the payment stays "succeeded"). Learned from writes whose prior status was known for sure.
+ */
+export function learnKeeps(timelines: readonly PaymentTimeline[], lifecycle: LifecycleSpec): Set<PaymentOperation> {
+  const keeps = new Set<PaymentOperation>();
+  for (const t of timelines) {
+    for (const w of t.writes) {
+      const after = statusAfter(t, w);
+      if (after === undefined) continue;
+      const before = statusOver(t, w.sentAt, w.sentAt, [w]);
+      if ('status' in before && before.status === after && !(lifecycle.transitions[after] ?? []).includes(after)) keeps.add(w.op);
+    }
+  }
+  return keeps;
+}
+
 /** Whether the lifecycle lets `op` act on a payment in `status`, and if not, a phrase saying why. */
 export type MoveRule = { allowed: true; to: string[] } | { allowed: false; why: string } | { unknown: string };
 
 export function ruleFor(lifecycle: LifecycleSpec, effects: LearnedEffects, op: PaymentOperation, status: string): MoveRule {
-  if (lifecycle.terminal.includes(status)) return { allowed: false, why: `"${status}" is terminal` };
+  // An operation never seen to move a payment may not touch its status at all (refunds kept as their
+  // own objects while the payment stays "succeeded"): not even a terminal status forbids it then.
   const leadsTo = effects.get(op);
   if (!leadsTo?.size) return { unknown: `no accepted ${op} showed which state it leads to` };
+  if (lifecycle.terminal.includes(status)) return { allowed: false, why: `"${status}" is terminal` };
   const next = lifecycle.transitions[status] ?? [];
   const to = [...leadsTo].filter((s) => next.includes(s));
   if (to.length) return { allowed: true, to };

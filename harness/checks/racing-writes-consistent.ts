@@ -1,10 +1,11 @@
+import type { PaymentOperation } from '../history/types.js';
 import type { LifecycleSpec } from '../config/profile-types.js';
 import type { HistoryRecord } from '../history/types.js';
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { MAX_WITNESSES, exchangeAt, recordsOf, viewOf, type HistoryView } from './history-view.js';
 import { NotJudgedTally, verdictOf } from './verdict-of.js';
 import {
-  at, learnEffects, mayHaveTakenEffect, paymentTimelines, ruleFor, seenBy, statusAfter, statusOver,
+  at, learnEffects, learnKeeps, mayHaveTakenEffect, paymentTimelines, ruleFor, seenBy, statusAfter, statusOver,
   type LearnedEffects, type PaymentTimeline, type StatusSeen, type WriteRequest,
 } from './payment-writes.js';
 
@@ -42,12 +43,20 @@ interface Orders {
  * Tries every order of the race's writes from `start`: accepted ones must all take effect, lost ones
  * may or may not. A write's next state is what its own answer showed, else what the run saw it do.
  */
-function orders(t: PaymentTimeline, lifecycle: LifecycleSpec, effects: LearnedEffects, start: string, accepted: WriteRequest[], lost: WriteRequest[]): Orders {
+function orders(t: PaymentTimeline, lifecycle: LifecycleSpec, effects: LearnedEffects, keeps: ReadonlySet<PaymentOperation>, start: string, accepted: WriteRequest[], lost: WriteRequest[]): Orders {
   const out: Orders = { ends: new Set() };
   const all = [...accepted, ...lost];
   const next = (w: WriteRequest, s: string): string[] => {
-    if (lifecycle.terminal.includes(s)) return [];
     const shown = statusAfter(t, w);
+    // An operation the run saw leave the status alone, and never saw move a payment, is no move at all
+    // (refunds as their own objects while the payment stays "succeeded", even where that is terminal).
+    if ((shown === undefined || shown === s) && keeps.has(w.op) && !effects.get(w.op)?.size) return [s];
+    // Its answer does not show the payment and nothing showed what it does: no order can be reasoned about.
+    if (shown === undefined && !effects.get(w.op)?.size) {
+      out.unsure ??= `no accepted ${w.op} showed which state it leads to`;
+      return [];
+    }
+    if (lifecycle.terminal.includes(s)) return [];
     if (shown !== undefined) return (lifecycle.transitions[s] ?? []).includes(shown) ? [shown] : [];
     const rule = ruleFor(lifecycle, effects, w.op, s);
     if ('unknown' in rule) {
@@ -104,6 +113,7 @@ export const racingWritesConsistent: Check = {
     const { lifecycle } = profile;
     const timelines = paymentTimelines(view, profile);
     const effects = learnEffects(timelines, lifecycle);
+    const keeps = learnKeeps(timelines, lifecycle);
     const witnesses: Witness[] = [];
     const skipped = new NotJudgedTally();
     let judged = 0;
@@ -122,7 +132,7 @@ export const racingWritesConsistent: Check = {
         }
         const accepted = race.filter((w) => w.accepted >= 0);
         const lost = race.filter((w) => w.lost);
-        const found = orders(t, lifecycle, effects, before.status, accepted, lost);
+        const found = orders(t, lifecycle, effects, keeps, before.status, accepted, lost);
         const head = `${race.length} writes raced on payment ${t.payment} ("${before.status}" as ${seenBy(view, before.seen, t.payment)}): `
           + `${race.map((w) => describeWrite(view, t, w)).join(', ')}`;
         if (found.ends.size === 0) {

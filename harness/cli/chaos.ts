@@ -63,6 +63,8 @@ export function registerChaos(program: Command): void {
       const result = await runChaos({
         scenarios: await scenarioFiles(files, opts.suite, opts.toxiproxy), target: opts.target, targetCommand: opts.targetCommand, profile: opts.profile, toxiproxyUrl: opts.toxiproxy, seed: opts.seed, outDir: opts.out,
         allowTargets: opts.allowTarget, bugs: opts.bug, timeScale: opts.timeScale, progress: process.stderr, handleSignals: true,
+        // A shipped suite is fitted to the profile (what it cannot support is left out, with a note); named files are not.
+        fitToProfile: opts.suite !== undefined,
       });
       process.stdout.write(renderConsole(result.verdict, result.runDir));
       const empty = nothingJudged(result.verdict);

@@ -93,6 +93,7 @@ export async function chaosStage(ctx: GateContext): Promise<StageResult> {
   const { config } = ctx;
   const result = await runChaos({
     scenarios: config.chaos.scenarios ?? standardSuite(),
+    fitToProfile: config.chaos.scenarios === undefined,
     target: config.target,
     profile: ctx.profile,
     seed: config.seed,

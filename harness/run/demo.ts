@@ -107,5 +107,5 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   if (scenarios) return runChaos({ ...chaos, scenarios });
   const suite = await resolveSuite(name ?? 'standard', options.toxiproxyUrl);
   if (suite === 'tcp' && name !== 'tcp') options.progress?.write(`demo: ${options.toxiproxyUrl} applies no HTTP faults (a real Toxiproxy); running the TCP suite (scenarios/chaos-tcp)\n`);
-  return { ...(await runChaos({ ...chaos, scenarios: suiteFiles(suite) })), suite };
+  return { ...(await runChaos({ ...chaos, scenarios: suiteFiles(suite), fitToProfile: true })), suite };
 }

@@ -13,6 +13,7 @@ import { runScenario } from './run-scenario.js';
 import { answerMessage } from '../workload/answer-message.js';
 import { applyRetryPolicySource } from '../profile/retry-policy-source.js';
 import { ProgressLine } from './progress.js';
+import { fitSuiteToProfile } from './suite-fit.js';
 import { refuseInapplicableChecks } from '../checks/index.js';
 import { refuseUnmappedKinds } from './receiver-kinds.js';
 import { RunSession, type RunOutcome } from './run-session.js';
@@ -37,6 +38,11 @@ export interface ChaosOptions {
   bugs?: readonly string[];
   /** Sandbox time scale when started here; the profile's retry policy is scaled to match. Default 0.05. */
   timeScale?: number;
+  /**
+   * The scenarios are a shipped suite written for every API: what the profile cannot support is left
+   * out with a note (suite-fit.ts) instead of refusing the run. Off for scenario files a user names.
+   */
+  fitToProfile?: boolean;
   /** Where the progress line goes (the CLI passes process.stderr); none by default. */
   progress?: NodeJS.WriteStream;
   /** Handle SIGINT/SIGTERM: heal, keep the partial history, exit code 130. The CLI turns this on. */
@@ -73,10 +79,14 @@ function resolveProfile(options: ChaosOptions, scenarios: readonly Scenario[]): 
 
 /** Runs chaos scenarios end to end and judges them; the programmatic face of `payharness chaos run`. */
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
-  const scenarios = loadScenarios(options.scenarios.filter((s): s is string => typeof s === 'string'))
+  const loaded = loadScenarios(options.scenarios.filter((s): s is string => typeof s === 'string'))
     .concat(options.scenarios.filter((s): s is Scenario => typeof s !== 'string'));
-  if (scenarios.length === 0) throw new UsageError('E_NO_SCENARIOS', 'no scenarios to run', { hint: 'pass one or more scenario files, e.g. scenarios/chaos/*.yaml' });
-  const profile = resolveProfile(options, scenarios);
+  if (loaded.length === 0) throw new UsageError('E_NO_SCENARIOS', 'no scenarios to run', { hint: 'pass one or more scenario files, e.g. scenarios/chaos/*.yaml' });
+  const profile = resolveProfile(options, loaded);
+  const fitted = options.fitToProfile ? fitSuiteToProfile(profile, loaded) : { scenarios: loaded, notes: [] };
+  const scenarios = fitted.scenarios;
+  for (const note of fitted.notes) options.progress?.write(`chaos: ${note}\n`);
+  if (scenarios.length === 0) throw new UsageError('E_NO_SCENARIOS', `no scenario of the suite can run against profile ${profile.name}: ${fitted.notes.join('; ')}`);
   // A check that cannot apply to this API could only end `unknown`: refuse before anything starts.
   for (const s of scenarios) refuseInapplicableChecks(profile, s.name, s.checks.map((c) => c.name));
   for (const s of scenarios) refuseUnmappedKinds(profile, s);
@@ -119,6 +129,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, checks: s.checks })),
       target: options.target ?? 'sandbox (in-process)',
       bugs: [...(options.bugs ?? [])],
+      ...(fitted.notes.length ? { leftOut: fitted.notes } : {}),
       ...inner.meta,
     });
     const paymentClient = new PaymentClient({ baseUrl: api.url, profile, recorder, timeoutMs: Math.max(...scenarios.map((s) => s.workload.client.timeoutMs)), signal: session.signal });
