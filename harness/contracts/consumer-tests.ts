@@ -46,7 +46,9 @@ export async function runConsumerTests(options: ConsumerTestOptions = {}): Promi
   const exitCode = await new Promise<number>((resolve, reject) => {
     // Name the files exactly: a bare `contracts/` filter would also match harness/contracts/*.test.ts.
     const files = readdirSync(path.join(REPO_ROOT, 'contracts')).filter((f) => f.endsWith('.pact.test.ts')).map((f) => `contracts/${f}`);
-    const child = spawn(process.execPath, [vitest, 'run', '--root', REPO_ROOT, ...files, '--reporter', 'default'], {
+    const child = spawn(process.execPath, [vitest, 'run', '--root', REPO_ROOT, ...files, '--reporter', 'default',
+      // Each test starts a Pact mock server; on a busy machine that can take longer than vitest's default 5 s.
+      '--testTimeout', '60000', '--hookTimeout', '60000'], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
