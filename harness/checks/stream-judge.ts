@@ -24,6 +24,8 @@ export interface StreamJudgeOptions {
   batchFlows?: number;
   /** Witnesses kept per check; the rest are counted (`stats.witnessesNotKept`). */
   witnessLimit?: number;
+  /** Called after each batch is judged with its flows and the flow checks' verdicts on them (`--history-detail failing` keeps the failing ones). */
+  onJudged?: (flows: readonly Flow[], verdicts: readonly CheckVerdict[]) => void;
 }
 
 /** A check failing while the run goes on: what the progress line shows and `--abort-on-fail` acts on. */
@@ -170,7 +172,15 @@ export class StreamJudge {
     // Whether the run listed references at all is a fact of the whole run some checks weigh.
     if (!listed && s.firstListing) history.push(s.firstListing);
     s.batches++;
-    for (const v of judgeWith(s.flowChecks, history, { profile: this.profile!, checkOptions: s.checkOptions })) s.merged.get(v.name)!.add(v);
+    const verdicts = judgeWith(s.flowChecks, history, { profile: this.profile!, checkOptions: s.checkOptions });
+    for (const v of verdicts) s.merged.get(v.name)!.add(v);
+    this.options.onJudged?.(flows, verdicts);
+  }
+
+  /** Whether `r` will be held in a flow until its batch is judged (and so handed to `onJudged`). */
+  holdsUntilJudged(r: HistoryRecord): boolean {
+    const s = this.run && r.scenario !== undefined ? this.scenarios.get(r.scenario) : undefined;
+    return s !== undefined && s.flowChecks.length > 0 && isFlowRecord(r);
   }
 
   /** Checks that have found a witness so far (flow checks, on the flows judged so far). */

@@ -19,6 +19,8 @@ interface LoadRunCliOptions {
   soak?: boolean;
   settleAfter?: string;
   abortOnFail?: boolean;
+  historyDetail: 'all' | 'failing';
+  passingSample?: string;
 }
 
 interface LoadExportCliOptions {
@@ -61,6 +63,8 @@ export function registerLoad(program: Command): void {
     .option('--soak', 'long runs: keep the history out of memory and judge it as it goes (flows judged once quiet when the scenario has finalReads: none)')
     .option('--settle-after <duration>', 'with --soak: how long a flow must be quiet before it is judged (default 10s)')
     .option('--abort-on-fail', 'with --soak: stop the load as soon as a payment check fails (the progress line shows failing checks live)')
+    .addOption(new Option('--history-detail <which>', 'with --soak: which flows keep their records in the history; failing: only flows a check found a witness in, plus a sample of passing ones (run-wide records always)').choices(['all', 'failing']).default('all'))
+    .option('--passing-sample <n>', 'with --history-detail failing: passing flows kept whole so a reader sees what normal looked like (default 100)')
     .addHelpText(
       'after',
       `\nExecutors (k6's): ${EXECUTORS.join(', ')}\nFlows (scenarios.<name>.flows):\n${Object.entries(FLOWS)
@@ -76,6 +80,8 @@ export function registerLoad(program: Command): void {
       const settleAfterMs = options.settleAfter === undefined ? undefined : parseDuration(options.settleAfter);
       if (options.settleAfter !== undefined && settleAfterMs === undefined) throw new UsageError('E_USAGE', `--settle-after must be a duration such as 10s or 2m, got ${JSON.stringify(options.settleAfter)}`);
       if ((options.settleAfter !== undefined || options.abortOnFail) && !options.soak) throw new UsageError('E_USAGE', '--settle-after and --abort-on-fail go with --soak', { hint: 'add --soak' });
+      const passingSample = parseInteger(options.passingSample, '--passing-sample', 0);
+      if (passingSample !== undefined && options.historyDetail !== 'failing') throw new UsageError('E_USAGE', '--passing-sample goes with --history-detail failing', { hint: 'add --history-detail failing, or drop --passing-sample' });
       const { runLoad } = await import('../load/run-load.js');
       const result = await runLoad({
         scenarioFile: scenario,
@@ -93,6 +99,7 @@ export function registerLoad(program: Command): void {
         history: {
           gzip: options.gzipHistory === true, bodies: options.fullBodies ? 'all' : 'evidence', retain: options.soak !== true,
           ...(settleAfterMs === undefined ? {} : { settleAfterMs }),
+          detail: options.historyDetail, ...(passingSample === undefined ? {} : { passingSample }),
         },
         ...(options.abortOnFail ? { abortOnFail: true } : {}),
         handleSignals: true,

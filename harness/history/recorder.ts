@@ -40,6 +40,11 @@ export interface HistoryRecorderOptions {
   bodies?: BodyMode;
   /** The profile whose field paths `evidence` keeps. */
   profile?: ApiProfile;
+  /**
+   * Records it answers true for go to the listeners but not yet to the file: the caller writes them
+   * later with `writeHeld`, or drops them (`--history-detail failing`, flow-detail.ts).
+   */
+  hold?: (record: HistoryRecord) => boolean;
 }
 
 /** What a producer may say about one record when it appends it. */
@@ -71,6 +76,7 @@ export class HistoryRecorder {
   private readonly retain: boolean;
   private readonly bodies: BodyMode;
   private readonly profile?: ApiProfile;
+  private readonly hold?: (record: HistoryRecord) => boolean;
   private readonly listeners: ((record: HistoryRecord) => void)[] = [];
   /** The operation of each request still waiting for its completion (evidence mode reads answers by operation). */
   private readonly openOps = new Map<number, { op: OperationInvoke['op']; keepBody: boolean }>();
@@ -107,6 +113,7 @@ export class HistoryRecorder {
     this.retain = options.retain ?? true;
     this.bodies = options.bodies ?? 'all';
     this.profile = options.profile;
+    this.hold = options.hold;
     if (this.bodies === 'evidence' && !this.profile) throw new Error('HistoryRecorder: bodies "evidence" needs the profile');
   }
 
@@ -151,9 +158,18 @@ export class HistoryRecorder {
     this.counted++;
     if (safe.kind === 'run') this.runSeen = true;
     if (this.retain) this.records.push(safe);
-    if (this.stream && !this.closed) this.stream.write(`${JSON.stringify(this.bodies === 'evidence' ? compactLine(safe) : safe)}\n`);
+    if (!this.hold?.(safe)) this.write(safe);
     for (const listener of this.listeners) listener(safe);
     return safe;
+  }
+
+  /** Writes a record `hold` kept back when it was appended. */
+  writeHeld(r: HistoryRecord): void {
+    this.write(r);
+  }
+
+  private write(r: HistoryRecord): void {
+    if (this.stream && !this.closed) this.stream.write(`${JSON.stringify(this.bodies === 'evidence' ? compactLine(r) : r)}\n`);
   }
 
   /** The record as `evidence` mode keeps it (see body-policy.ts). */

@@ -25,6 +25,7 @@ import { MetricRegistry, type ThresholdResult } from './metrics.js';
 import { ExactTrend, HdrTrend } from './sinks.js';
 import { buildSummary, CheckTally, type K6SummaryData } from './summary.js';
 import { attachThresholds } from './threshold-set.js';
+import { assertFailingOnlyFits, DEFAULT_PASSING_SAMPLE } from '../history/flow-detail.js';
 
 export type LoadEngineName = 'builtin' | 'k6';
 
@@ -70,6 +71,10 @@ export interface LoadHistoryOptions {
   retain?: boolean;
   /** How long a flow must be quiet before it is judged in a soak run (default 10 s). */
   settleAfterMs?: number;
+  /** `failing`: a soak run writes flow records only for failing flows and `passingSample` passing ones (history/flow-detail.ts); default `all`. */
+  detail?: 'all' | 'failing';
+  /** Passing flows a failing-only history keeps whole (default 100). */
+  passingSample?: number;
 }
 
 /** Long enough for a flow's last answer and its callbacks' first retries; `--settle-after` tunes it. */
@@ -162,6 +167,9 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       location: plan.file, hint: 'add `finalReads: none` to the scenario and pass --soak (flows are then judged once quiet, see --settle-after)',
     });
   }
+  const failingOnly = options.history?.detail === 'failing';
+  if (failingOnly && !soak) throw new UsageError('E_USAGE', '--history-detail failing goes with --soak: it drops passing flows as the streamed judgement releases them', { hint: 'add --soak' });
+  if (failingOnly) assertFailingOnlyFits([{ name: plan.scenario.name, checks: loadChecks(plan).map((c) => c.name) }]);
   const session = new RunSession({
     kind: 'load', seed: options.seed ?? plan.scenario.seed ?? randomSeed(), outDir: options.outDir, scenario: plan.scenario.name,
     handleSignals: options.handleSignals, signal: options.signal,
@@ -172,6 +180,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       retain: !soak,
     },
     ...(soak ? { judgeAsItGoes: settleAfterMs === undefined ? {} : { settleAfterMs } } : {}),
+    ...(failingOnly ? { historyDetail: { keep: 'failing' as const, passingSample: options.history?.passingSample ?? DEFAULT_PASSING_SAMPLE } } : {}),
   });
   const { recorder, seed, runId } = session;
   if (print) process.stderr.write(`payharness load: ${plan.scenario.name} on the ${engineName} engine, run ${runId}, seed ${seed}, output ${session.runDir}\n`);

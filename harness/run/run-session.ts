@@ -14,6 +14,7 @@ import { startLagMonitor, type LagMonitor } from './lag-monitor.js';
 import { exitCodeOf, judgeRun, type RunMeta, type VerdictFile } from './verdict.js';
 import { StreamJudge, type StreamJudgeOptions } from '../checks/stream-judge.js';
 import type { HistoryRecord } from '../history/types.js';
+import { FlowDetail } from '../history/flow-detail.js';
 
 export type RunKind = 'chaos' | 'load' | 'contracts';
 
@@ -34,6 +35,11 @@ export interface RunSessionOptions {
   history?: Pick<HistoryRecorderOptions, 'retain' | 'gzip' | 'bodies' | 'profile'>;
   /** Judge the history as it is written (stream-judge.ts): live verdicts, and memory bounded by the flows in flight. */
   judgeAsItGoes?: StreamJudgeOptions;
+  /**
+   * `--history-detail failing` (needs `judgeAsItGoes`): flow records are written only for flows a
+   * check found a witness in, plus the first `passingSample` passing flows (history/flow-detail.ts).
+   */
+  historyDetail?: { keep: 'failing'; passingSample: number };
 }
 
 /** What every run kind ends with: the judgement of its history, written as reports. */
@@ -65,6 +71,7 @@ export class RunSession {
   /** The judgement as the run goes, when `judgeAsItGoes` asked for it (live failures, `--abort-on-fail`). */
   readonly streamJudge?: StreamJudge;
   private runRecord?: HistoryRecord;
+  private readonly flowDetail?: FlowDetail;
   private readonly abort = new AbortController();
   private readonly closers: (() => Promise<unknown>)[] = [];
   private readonly enders: (() => Promise<unknown>)[] = [];
@@ -79,10 +86,14 @@ export class RunSession {
     this.recorder = new HistoryRecorder({
       file: join(this.runDir, historyFileName(options.history?.gzip === true)), ...options.history, ...(options.scenario ? { scenario: options.scenario } : {}),
       ...(options.targetName ? { target: options.targetName } : {}),
+      ...(options.historyDetail ? { hold: (r: HistoryRecord) => this.flowDetail!.hold(r) } : {}),
     });
+    if (options.historyDetail && !options.judgeAsItGoes) throw new Error('RunSession: historyDetail needs judgeAsItGoes');
     if (options.judgeAsItGoes) {
-      const judge = new StreamJudge(options.judgeAsItGoes);
+      const onJudged = options.historyDetail ? { onJudged: (...a: Parameters<FlowDetail['judged']>) => this.flowDetail!.judged(...a) } : {};
+      const judge = new StreamJudge({ ...options.judgeAsItGoes, ...onJudged });
       this.streamJudge = judge;
+      if (options.historyDetail) this.flowDetail = new FlowDetail({ ...options.historyDetail, checks: options.judgeAsItGoes.checks }, judge, this.recorder);
       this.recorder.subscribe((r) => judge.push(r));
     }
     this.recorder.subscribe((r) => {
@@ -159,7 +170,9 @@ export class RunSession {
       ...meta,
       kind: this.kind,
       ...(this.nemesis ? { proxies: { api: this.nemesis.proxyName('api'), callbacks: this.nemesis.proxyName('callbacks') } } : {}),
+      ...(this.options.historyDetail ? { historyDetail: this.options.historyDetail } : {}),
     };
+    this.flowDetail?.start(withProxies);
     this.recorder.append({ kind: 'run', time: 0, runId: this.runId, seed: this.seed, startedAt: new Date(this.recorder.startedAtMs).toISOString(), meta: withProxies as unknown as Record<string, unknown> });
     // Scheduling noise goes into the history of every run kind, so timing checks can tell it from a broken schedule.
     this.lagMonitor = startLagMonitor(this.recorder);
@@ -193,6 +206,9 @@ export class RunSession {
     const message = failure !== undefined ? (failure instanceof Error ? failure.message : String(failure)) : endMessage;
     this.recorder.append({ kind: 'run-end', status: this.interrupted ? 'interrupted' : failure !== undefined ? 'error' : 'completed', ...(message ? { message } : {}) });
     for (const close of this.closers) await close().catch(() => undefined);
+    // A failing-only history: judging the last flows writes the failing ones, then the note says what was dropped.
+    const closingVerdict = this.flowDetail && this.started ? this.streamJudge!.end() : undefined;
+    if (closingVerdict) this.recorder.append(this.flowDetail!.closingNote(closingVerdict));
     await this.recorder.close().catch((error: unknown) => (failure ??= error));
     this.options.signal?.removeEventListener('abort', this.onSignal);
     if (this.options.handleSignals) {
@@ -205,7 +221,7 @@ export class RunSession {
     // its reports then show the verdict without the timeline of every request.
     const retained = this.options.history?.retain !== false;
     const history = retained ? this.recorder.records : this.streamJudge ? [this.runRecord!] : await readHistory(this.recorder.file!);
-    const verdict = this.streamJudge ? this.streamJudge.end() : judgeRun(history);
+    const verdict = closingVerdict ?? (this.streamJudge ? this.streamJudge.end() : judgeRun(history));
     await writeReports(this.runDir, { history, verdict });
     return {
       runId: this.runId, runDir: this.runDir, seed: this.seed, verdict, interrupted: this.interrupted,

@@ -32,6 +32,8 @@ export interface RunMeta {
   pacts?: string[];
   /** Runs judged as they went: after how long a quiet flow was judged (re-judging uses the same, see stream-judge.ts). */
   settleAfterMs?: number;
+  /** `--history-detail failing`: flow records kept only for failing flows and a sample (history/flow-detail.ts). */
+  historyDetail?: { keep: 'failing'; passingSample: number };
 }
 
 export function runStartOf(history: readonly HistoryRecord[]): RunStart {
