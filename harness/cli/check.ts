@@ -6,14 +6,15 @@ import { loadProfile } from '../config/profile.js';
 import { exitCodeOf, nothingJudged } from '../run/verdict.js';
 import { writeReports, renderConsole } from '../report/index.js';
 import { findCheck } from '../checks/index.js';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
+import { failingOnlyFooter, failingOnlyVerdict, readFailingOnly, renderFailingOnly } from '../history/failing-only-verdict.js';
 import { isDiffRun, rejudgeDiff } from '../diff/rejudge-diff.js';
 import { renderDiffConsole } from '../diff/diff-reports.js';
 
 export function registerCheck(program: Command): void {
   program
     .command('check')
-    .description('re-judge a saved run: read <run-dir>/history.jsonl (or history.jsonl.gz), run the checks, rewrite verdict.json, junit.xml and report.html')
+    .description('re-judge a saved run: read <run-dir>/history.jsonl (or history.jsonl.gz), run the checks, rewrite verdict.json, junit.xml and report.html (exit codes as the run: 0 pass, 1 fail, 2 inconclusive, 3 bad input, 130 the run was interrupted)')
     .argument('<run-dir>', 'a run directory written by `payharness chaos run`, `load run`, `contracts chaos`, `diff` or `demo`')
     .option('--profile <file>', 'judge with this profile instead of the one stored in the history')
     .option('--check <name>', 'run only these checks (repeatable)', (v: string, p: string[] = []) => [...p, v])
@@ -29,11 +30,21 @@ export function registerCheck(program: Command): void {
         return;
       }
       // Streamed: a soak run's history is judged without holding it (the equality tests hold it to judgeRun's verdict).
-      const { history, verdict } = await judgeHistoryFile(historyFileIn(runDir), { profile: opts.profile ? loadProfile(opts.profile) : undefined, checks: opts.check });
+      const file = historyFileIn(runDir);
+      const judged = await judgeHistoryFile(file, { profile: opts.profile ? loadProfile(opts.profile) : undefined, checks: opts.check });
+      const { history } = judged;
+      // A history that kept only failing flows cannot be judged afresh: the run's own verdict, beside what the kept records show.
+      const failingOnly = await readFailingOnly(file);
+      const overridden = opts.profile !== undefined || opts.check !== undefined;
+      if (failingOnly) process.stdout.write(renderFailingOnly(failingOnly, judged.verdict, overridden));
+      const verdict = failingOnly ? failingOnlyVerdict(judged.verdict, failingOnly, overridden) : judged.verdict;
       await writeReports(runDir, { history, verdict });
       process.stdout.write(renderConsole(verdict, runDir));
+      if (failingOnly) process.stdout.write(failingOnlyFooter(failingOnly, verdict, overridden));
       const empty = nothingJudged(verdict);
       if (empty) process.stdout.write(`${empty}\n`);
+      // The same exit code as the run: an interrupted run's history is partial, and its run exited 130.
+      if (verdict.interrupted) throw new InterruptedError(`the run in ${runDir} was interrupted (or killed): its history is partial, so the verdict above judges only what was recorded`, { hint: 'run it again to completion for a full verdict' });
       process.exitCode = exitCodeOf(verdict.verdict);
     });
 }

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestHistory, testProfile } from '../checks/test-support/test-history.js';
+import type { VerdictFile } from '../run/verdict.js';
+import type { HistoryRecord } from './types.js';
+import { failingOnlyVerdict, type FailingOnlyHistory } from './failing-only-verdict.js';
+import type { FlowDetailSummary } from './flow-detail.js';
+import { runCli } from '../../test/cli-helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ph-failing-only-'));
+const CLI_MS = 120_000;
+
+/** A small run's history on disk: one clean create, ended as `end` says (or not at all). */
+function runDir(name: string, end: 'completed' | 'interrupted' | 'none'): string {
+  const h = new TestHistory();
+  h.request('create', { key: 'c1', amount: 100 }, { status: 201, resourceId: 'pay_1', body: h.payment('pay_1', 'succeeded', 100, 100) });
+  const [, ...rest] = h.records;
+  const run: HistoryRecord = { kind: 'run', time: 0, target: 'default', runId: name, seed: 1, startedAt: new Date(0).toISOString(), meta: { profile: testProfile(), scenarios: [{ name: 's', checks: [{ name: 'exactly-once' }] }] } };
+  const records: HistoryRecord[] = [run, ...rest.map((r) => ({ ...r, scenario: 's' }))];
+  if (end !== 'none') records.push({ kind: 'run-end', time: 100, target: 'default', scenario: 's', status: end });
+  const out = join(dir, name);
+  mkdirSync(out);
+  writeFileSync(join(out, 'history.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return out;
+}
+
+describe('payharness check exits as the run did', () => {
+  it('130 on an interrupted run\'s history (and on one cut off without its end), after printing the partial verdict', async () => {
+    const [interrupted, killed, completed] = await Promise.all([
+      runCli(['check', runDir('interrupted', 'interrupted')], { timeoutMs: CLI_MS }),
+      runCli(['check', runDir('killed', 'none')], { timeoutMs: CLI_MS }),
+      runCli(['check', runDir('completed', 'completed')], { timeoutMs: CLI_MS }),
+    ]);
+    for (const r of [interrupted, killed]) {
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stdout).toMatch(/verdict: pass \(interrupted: partial history\)/);
+      expect(r.stderr).toMatch(/was interrupted \(or killed\): its history is partial.*\[E_INTERRUPTED\]/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(completed.code, completed.stderr).toBe(0);
+  }, CLI_MS);
+});
+
+const judged = (verdict: VerdictFile['verdict'], judgedCount: number, witnesses = 0): VerdictFile => ({
+  verdict, seed: 1, runId: 'r',
+  scenarios: [{ name: 's', verdict, checks: [{ name: 'exactly-once', verdict, judged: judgedCount, unit: 'keys', witnesses: Array.from({ length: witnesses }, () => ({ summary: 'twice', records: [] })) }] }],
+});
+
+const summary = (verdict: 'pass' | 'fail'): FlowDetailSummary => ({
+  keep: 'failing', passingSample: 2, flows: { failing: verdict === 'fail' ? 1 : 0, sampled: 2, dropped: 40 }, recordsDropped: 120,
+  runVerdict: { verdict, scenarios: [{ name: 's', verdict, checks: [{ name: 'exactly-once', verdict, judged: 43, unit: 'keys', witnesses: verdict === 'fail' ? 1 : 0 }] }] },
+});
+
+describe('the verdict of a failing-only history', () => {
+  it('carries the run\'s pass with its figures, not the sample\'s', () => {
+    const v = failingOnlyVerdict(judged('pass', 2), { passingSample: 2, summary: summary('pass') }, false);
+    expect(v.verdict).toBe('pass');
+    expect(v.scenarios[0]!.checks[0]).toMatchObject({ verdict: 'pass', judged: 43 });
+  });
+
+  it('a fail re-found in the kept records stands, with the run\'s figure of what was judged', () => {
+    const v = failingOnlyVerdict(judged('fail', 3, 1), { passingSample: 2, summary: summary('fail') }, false);
+    expect(v.scenarios[0]!.checks[0]).toMatchObject({ verdict: 'fail', judged: 43, witnesses: [{ summary: 'twice' }] });
+  });
+
+  it('unknown, saying why, when no run-time verdict applies: another profile or checks, or a run that never closed its history', () => {
+    const overridden = failingOnlyVerdict(judged('pass', 2), { passingSample: 2, summary: summary('pass') }, true);
+    expect(overridden.verdict).toBe('unknown');
+    expect(overridden.scenarios[0]!.checks[0]!.error).toMatch(/keeps only failing flows' detail, so re-judging cannot pass exactly-once: the run judged its own profile and checks/);
+    const killed: FailingOnlyHistory = { passingSample: 2 };
+    const unclosed = failingOnlyVerdict(judged('pass', 2), killed, false);
+    expect(unclosed.scenarios[0]!.checks[0]).toMatchObject({ verdict: 'unknown', error: expect.stringMatching(/the run ended before recording its own verdict/) });
+  });
+});
