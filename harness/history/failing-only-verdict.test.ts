@@ -43,6 +43,19 @@ describe('payharness check exits as the run did', () => {
   }, CLI_MS);
 });
 
+describe('load run flags of --history-detail', () => {
+  it('refuses --history-detail failing without --soak, and --passing-sample without it: exit 3, before anything starts', async () => {
+    const [notSoak, sampleAlone] = await Promise.all([
+      runCli(['load', 'run', 'scenarios/load/standard.yaml', '--no-progress', '--history-detail', 'failing', '--out', join(dir, 'not-soak')], { timeoutMs: CLI_MS }),
+      runCli(['load', 'run', 'scenarios/load/standard.yaml', '--no-progress', '--soak', '--passing-sample', '5', '--out', join(dir, 'sample-alone')], { timeoutMs: CLI_MS }),
+    ]);
+    expect(notSoak.code, notSoak.stderr).toBe(3);
+    expect(notSoak.stderr).toMatch(/--history-detail failing goes with --soak.*\n\s+hint: add --soak/);
+    expect(sampleAlone.code, sampleAlone.stderr).toBe(3);
+    expect(sampleAlone.stderr).toMatch(/--passing-sample goes with --history-detail failing/);
+  }, CLI_MS);
+});
+
 const judged = (verdict: VerdictFile['verdict'], judgedCount: number, witnesses = 0): VerdictFile => ({
   verdict, seed: 1, runId: 'r',
   scenarios: [{ name: 's', verdict, checks: [{ name: 'exactly-once', verdict, judged: judgedCount, unit: 'keys', witnesses: Array.from({ length: witnesses }, () => ({ summary: 'twice', records: [] })) }] }],

@@ -67,7 +67,7 @@ export function renderFailingOnly(history: FailingOnlyHistory, rejudged: Verdict
   const s = history.summary;
   const out = [
     s
-      ? `This history keeps only failing flows' detail (--history-detail failing): ${s.flows.failing} failing flow(s) and ${s.flows.sampled} passing flow(s) as a sample were kept, ${s.flows.dropped} passing flow(s) dropped (${s.recordsDropped} records).`
+      ? `This history keeps only failing flows' detail (--history-detail failing): ${s.flows.failing} failing flow(s) and ${s.flows.sampled} passing flow(s) as a sample were kept, ${s.flows.dropped} other flow(s) dropped (${s.recordsDropped} records, no witness reported in them).`
       : `This history keeps only failing flows' detail (--history-detail failing), and the run ended before recording what it dropped and its own verdict.`,
     `Re-judging cannot give a fresh verdict on flows that are not here: a fail re-found in the kept records stands; every other verdict below is the run's own${overridden ? ' (not with --profile/--check: those checks read unknown)' : ''}.`,
   ];
@@ -85,8 +85,7 @@ export function renderFailingOnly(history: FailingOnlyHistory, rejudged: Verdict
 function keptText(c: CheckVerdict, s: FlowDetailSummary | undefined): string {
   if (c.verdict === 'fail') return `fail, ${c.witnesses.length} witness(es) re-found`;
   const judged = c.judged ? `${c.verdict} on ${c.judged} ${c.unit ?? 'items'}` : 'nothing to judge';
-  const dropped = s ? `${s.flows.dropped} passing flow(s) dropped` : 'passing flows dropped';
-  return `${judged} — no evidence about the ${dropped}`;
+  return `${judged} — no evidence about the ${s ? `${s.flows.dropped} ` : ''}dropped flow(s)`;
 }
 
 /** The line under the verdict: where it came from. */

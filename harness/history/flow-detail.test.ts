@@ -9,6 +9,8 @@ import { isFlowDetailNote, type FlowDetailSummary } from './flow-detail.js';
 import type { HistoryRecord } from './types.js';
 import { runCli } from '../../test/cli-helpers.js';
 import { startDecimalApi, type DecimalApi } from '../../test/fixtures/decimal-api/server.js';
+import { RunSession } from '../run/run-session.js';
+import { TestHistory, testProfile } from '../checks/test-support/test-history.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ph-flow-detail-'));
 const decimalProfile = fileURLToPath(new URL('../../examples/profiles/decimal-api.yaml', import.meta.url));
@@ -59,6 +61,50 @@ function expectWitnessesKept(result: LoadRunResult, history: readonly HistoryRec
   }
 }
 
+describe('which records a failing-only history keeps (hand-built flows, plain language)', () => {
+  /** Six creates, one key answered with two payments (a double charge), written through the run core with a sample of 2. */
+  async function session(settleAfterMs?: number): Promise<{ history: HistoryRecord[]; summary: FlowDetailSummary; verdict: string }> {
+    const h = new TestHistory();
+    for (let i = 1; i <= 6; i++) {
+      const body = h.payment(`pay_${i}`, 'succeeded', 100, 100);
+      h.request('create', { key: `k${i}`, amount: 100 }, { status: 201, resourceId: `pay_${i}`, body });
+      if (i === 4) h.request('create', { key: 'k4', amount: 100, intent: 'retry' }, { status: 201, resourceId: 'pay_4b', body: h.payment('pay_4b', 'succeeded', 100, 100) });
+    }
+    const run = new RunSession({
+      kind: 'load', seed: 1, outDir: join(dir, `hand-${settleAfterMs ?? 'end'}`), scenario: 's', history: { retain: false },
+      judgeAsItGoes: settleAfterMs === undefined ? {} : { settleAfterMs, batchFlows: 1 }, historyDetail: { keep: 'failing', passingSample: 2 },
+    });
+    run.start({ profile: testProfile(), scenarios: [{ name: 's', checks: [{ name: 'exactly-once' }] }] });
+    for (const r of h.records.slice(1)) {
+      const { time: _time, target: _target, ...rest } = r;
+      run.recorder.append(rest as Parameters<typeof run.recorder.append>[0]);
+    }
+    run.recorder.append({ kind: 'note', message: 'a run-wide record' });
+    // The judge looks for settled flows every 256 records: enough run-wide records that they are judged before the end.
+    if (settleAfterMs !== undefined) for (let i = 0; i < 300; i++) run.recorder.append({ kind: 'lag', windowMs: 1, maxMs: 0, p99Ms: 0 });
+    if (settleAfterMs !== undefined) expect(run.streamJudge!.heldFlows).toBe(0);
+    const outcome = await run.finish();
+    const history = await readHistory(run.recorder.file!);
+    return { history, summary: history.find(isFlowDetailNote)!.flowDetail, verdict: outcome.verdict.verdict };
+  }
+
+  for (const settle of [undefined, 0]) {
+    it(`keeps the double-charged key's flow and the first two passing flows, drops three (flows judged ${settle === undefined ? 'at the end' : 'as they settle'})`, async () => {
+      const { history, summary, verdict } = await session(settle);
+      expect(verdict).toBe('fail');
+      expect(summary.flows).toEqual({ failing: 1, sampled: 2, dropped: 3 });
+      expect(summary.runVerdict.scenarios[0]!.checks[0]).toMatchObject({ name: 'exactly-once', verdict: 'fail', judged: 6, witnesses: 1 });
+      const keys = [...new Set(history.flatMap((r) => (r.kind === 'invoke' ? [r.idempotencyKey] : [])))];
+      expect(keys.sort()).toEqual(['k1', 'k2', 'k4']);
+      // Both requests of the failing key and their answers; run-wide records as they came.
+      expect(history.filter((r) => r.kind === 'invoke' && r.idempotencyKey === 'k4').length).toBe(2);
+      expect(history.filter((r) => r.kind === 'complete').length).toBe(4);
+      expect(history.some((r) => r.kind === 'note' && r.message === 'a run-wide record')).toBe(true);
+      expect(summary.recordsDropped).toBe(6);
+    });
+  }
+});
+
 describe('--history-detail failing on the sandbox', () => {
   it('keeps the flows the planted bug failed in and a sample, drops the other passing flows; check re-finds the witnesses', async () => {
     const { result, history, summary } = await failingOnlyRun('sandbox-bug', { bugs: ['no-idempotency'], gzip: true });
@@ -78,7 +124,7 @@ describe('--history-detail failing on the sandbox', () => {
     const check = await runCli(['check', result.runDir], { timeoutMs: RUN_MS / 2 });
     expect(check.code, check.stderr).toBe(1);
     expect(check.stdout).toContain("This history keeps only failing flows' detail (--history-detail failing)");
-    expect(check.stdout).toMatch(new RegExp(`${summary.flows.dropped} passing flow\\(s\\) dropped`));
+    expect(check.stdout).toMatch(new RegExp(`${summary.flows.dropped} other flow\\(s\\) dropped \\(\\d+ records, no witness reported in them\\)`));
     expect(check.stdout).toMatch(/exactly-once\s+run: fail \(judged \d+ \w+, \d+ witness\(es\)\) · kept records: fail, \d+ witness\(es\) re-found/);
   }, RUN_MS);
 
@@ -91,7 +137,7 @@ describe('--history-detail failing on the sandbox', () => {
 
     const check = await runCli(['check', result.runDir], { timeoutMs: RUN_MS / 2 });
     expect(check.code, check.stderr).toBe(0);
-    expect(check.stdout).toMatch(/exactly-once\s+run: pass \(judged \d+ \w+\) · kept records: pass on \d+ \w+ — no evidence about the \d+ passing flow\(s\) dropped/);
+    expect(check.stdout).toMatch(/exactly-once\s+run: pass \(judged \d+ \w+\) · kept records: pass on \d+ \w+ — no evidence about the \d+ dropped flow\(s\)/);
     expect(check.stdout).toContain("every other verdict below is the run's own");
     // With another set of checks the run's verdict does not apply: unknown, with the reason.
     const only = await runCli(['check', result.runDir, '--check', 'exactly-once'], { timeoutMs: RUN_MS / 2 });

@@ -144,7 +144,7 @@ export class FlowDetail {
         scenarios: verdict.scenarios.map((s) => ({ name: s.name, verdict: s.verdict, checks: s.checks.map(recorded) })),
       },
     };
-    const message = `history keeps only failing flows' detail (--history-detail failing): ${failing} failing flow(s) and a sample of ${sampled} passing flow(s) kept, ${dropped} passing flow(s) dropped (${this.recordsDropped} records); the run's verdict was ${verdict.verdict}`;
+    const message = `history keeps only failing flows' detail (--history-detail failing): ${failing} failing flow(s) and a sample of ${sampled} passing flow(s) kept, ${dropped} other flow(s) dropped (${this.recordsDropped} records, no witness reported in them); the run's verdict was ${verdict.verdict}`;
     return { kind: 'note', message, flowDetail: summary };
   }
 }
