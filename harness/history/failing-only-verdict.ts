@@ -83,7 +83,8 @@ export function renderFailingOnly(history: FailingOnlyHistory, rejudged: Verdict
 }
 
 function keptText(c: CheckVerdict, s: FlowDetailSummary | undefined): string {
-  if (c.verdict === 'fail') return `fail, ${c.witnesses.length} witness(es) re-found`;
+  // Checks stop looking at their witness cap, so the count re-found is a floor, not the run's count.
+  if (c.verdict === 'fail') return `fail, witnesses re-found (${c.witnesses.length} shown)`;
   const judged = c.judged ? `${c.verdict} on ${c.judged} ${c.unit ?? 'items'}` : 'nothing to judge';
   return `${judged} — no evidence about the ${s ? `${s.flows.dropped} ` : ''}dropped flow(s)`;
 }

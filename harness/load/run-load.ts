@@ -250,6 +250,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     if (stopped) process.stdout.write(`\n  ${stopped}\n`);
     const empty = nothingJudged(result.verdict);
     if (empty) process.stdout.write(`\n  ${empty}\n`);
+    if (session.historyDetailNote) process.stdout.write(`\n  ${session.historyDetailNote}\n`);
     process.stdout.write(`\n  verdict: ${result.verdict.verdict}   seed: ${seed}   run: ${runId}\n`);
     process.stdout.write(`  ${path.basename(session.recorder.file ?? 'history.jsonl')}, verdict.json, junit.xml, report.html and summary.json in ${result.runDir}\n`);
   }

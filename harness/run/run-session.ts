@@ -72,6 +72,8 @@ export class RunSession {
   readonly streamJudge?: StreamJudge;
   private runRecord?: HistoryRecord;
   private readonly flowDetail?: FlowDetail;
+  /** A failing-only history's closing sentence (what was kept and dropped), once `finish` wrote it; front ends print it. */
+  historyDetailNote?: string;
   private readonly abort = new AbortController();
   private readonly closers: (() => Promise<unknown>)[] = [];
   private readonly enders: (() => Promise<unknown>)[] = [];
@@ -208,7 +210,11 @@ export class RunSession {
     for (const close of this.closers) await close().catch(() => undefined);
     // A failing-only history: judging the last flows writes the failing ones, then the note says what was dropped.
     const closingVerdict = this.flowDetail && this.started ? this.streamJudge!.end() : undefined;
-    if (closingVerdict) this.recorder.append(this.flowDetail!.closingNote(closingVerdict));
+    if (closingVerdict) {
+      const note = this.flowDetail!.closingNote(closingVerdict);
+      this.recorder.append(note);
+      this.historyDetailNote = note.message;
+    }
     await this.recorder.close().catch((error: unknown) => (failure ??= error));
     this.options.signal?.removeEventListener('abort', this.onSignal);
     if (this.options.handleSignals) {
