@@ -31,10 +31,13 @@ export function registerCheck(program: Command): void {
       }
       // Streamed: a soak run's history is judged without holding it (the equality tests hold it to judgeRun's verdict).
       const file = historyFileIn(runDir);
-      const judged = await judgeHistoryFile(file, { profile: opts.profile ? loadProfile(opts.profile) : undefined, checks: opts.check });
-      const { history } = judged;
       // A history that kept only failing flows cannot be judged afresh: the run's own verdict, beside what the kept records show.
       const failingOnly = await readFailingOnly(file);
+      // Its flows were written as they were judged, out of time order: held to the end, each is judged whole.
+      const judged = await judgeHistoryFile(file, {
+        ...(opts.profile ? { profile: loadProfile(opts.profile) } : {}), ...(opts.check ? { checks: opts.check } : {}), ...(failingOnly ? { settleAfterMs: Infinity } : {}),
+      });
+      const { history } = judged;
       const overridden = opts.profile !== undefined || opts.check !== undefined;
       if (failingOnly) process.stdout.write(renderFailingOnly(failingOnly, judged.verdict, overridden));
       const verdict = failingOnly ? failingOnlyVerdict(judged.verdict, failingOnly, overridden) : judged.verdict;

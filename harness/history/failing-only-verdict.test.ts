@@ -8,6 +8,7 @@ import type { HistoryRecord } from './types.js';
 import { failingOnlyVerdict, type FailingOnlyHistory } from './failing-only-verdict.js';
 import type { FlowDetailSummary } from './flow-detail.js';
 import { runCli } from '../../test/cli-helpers.js';
+import { judgeHistoryFile } from '../checks/stream-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ph-failing-only-'));
 const CLI_MS = 120_000;
@@ -53,6 +54,36 @@ describe('load run flags of --history-detail', () => {
     expect(notSoak.stderr).toMatch(/--history-detail failing goes with --soak.*\n\s+hint: add --soak/);
     expect(sampleAlone.code, sampleAlone.stderr).toBe(3);
     expect(sampleAlone.stderr).toMatch(/--passing-sample goes with --history-detail failing/);
+  }, CLI_MS);
+});
+
+describe('re-judging a failing-only history whose flows were written out of time order', () => {
+  it('judges each kept flow whole: a double charge split across the judge\'s periodic release is still found', async () => {
+    // As FlowDetail writes it: run-wide records as they came (late times), each kept flow's records together when judged (early times).
+    const h = new TestHistory();
+    h.request('create', { key: 'kA', amount: 100 }, { status: 201, resourceId: 'pay_a', body: h.payment('pay_a', 'succeeded', 100, 100) });
+    h.request('create', { key: 'k4', amount: 100 }, { status: 201, resourceId: 'pay_4', body: h.payment('pay_4', 'succeeded', 100, 100) });
+    h.request('create', { key: 'k4', amount: 100, intent: 'retry' }, { status: 201, resourceId: 'pay_4b', body: h.payment('pay_4b', 'succeeded', 100, 100) });
+    const [, a1, a2, k1, k2, k3, k4] = h.records.map((r) => ({ ...r, scenario: 's' }));
+    const lag = (time: number): HistoryRecord => ({ kind: 'lag', time, target: 'default', scenario: 's', windowMs: 1, maxMs: 0, p99Ms: 0 });
+    const meta = { profile: testProfile(), scenarios: [{ name: 's', checks: [{ name: 'exactly-once' }] }], settleAfterMs: 0, historyDetail: { keep: 'failing', passingSample: 1 } };
+    const note = { kind: 'note', time: 30_001, target: 'default', scenario: 's', message: 'closing', flowDetail: { ...summary('fail'), passingSample: 1 } };
+    // The judge looks for settled flows at every 256th record: the 512th falls between the two exchanges of k4.
+    const records = [
+      { kind: 'run', time: 0, target: 'default', runId: 'split', seed: 1, startedAt: new Date(0).toISOString(), meta },
+      ...Array.from({ length: 250 }, () => lag(10_000)), a1, a2, ...Array.from({ length: 4 }, () => lag(10_000)),
+      ...Array.from({ length: 253 }, () => lag(20_000)), k1, k2, k3, k4,
+      { kind: 'run-end', time: 30_000, target: 'default', scenario: 's', status: 'completed' }, note,
+    ];
+    const out = join(dir, 'split');
+    mkdirSync(out);
+    writeFileSync(join(out, 'history.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // Released as the run record's settle time says, the halves land in different batches and the double charge is missed.
+    const asSettled = await judgeHistoryFile(join(out, 'history.jsonl'));
+    expect(asSettled.verdict.scenarios[0]!.checks[0]!.verdict).toBe('pass');
+    const cli = await runCli(['check', out], { timeoutMs: CLI_MS });
+    expect(cli.code, cli.stderr).toBe(1);
+    expect(cli.stdout).toMatch(/exactly-once\s+run: fail \(judged 43 keys, 1 witness\(es\)\) · kept records: fail, witnesses re-found \(1 shown\)/);
   }, CLI_MS);
 });
 
