@@ -135,6 +135,26 @@ checks: [exactly-once]
     }
   }, RUN_MS);
 
+  it('holds for contract chaos with the profile\'s basePath: provider states and final reads go under it too', async () => {
+    const sandbox = await startSandbox({ providerStates: true, quiet: true });
+    const { gateway, seen } = await startGateway(sandbox.url);
+    try {
+      const pacts = [loadPactFile(joinPath(repoRoot, 'contracts/pacts/checkout-service-payharness-sandbox.json'))];
+      const origin = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+      const result = await runContractChaos({ pacts, providerBaseUrl: origin, profile: { ...SANDBOX_PROFILE, basePath: '/api/v2' }, seed: 3, outDir: join(dir, 'contracts-profile') });
+      // Every request went under the base path (the reachability probe asks for the base itself).
+      expect(seen.filter((u) => !u.startsWith('/api/v2/') && u !== '/api/v2')).toEqual([]);
+      const history = await readHistory(join(result.runDir, 'history.jsonl'));
+      const reads = history.filter((r) => r.kind === 'final-read');
+      expect(reads.length).toBeGreaterThan(0);
+      expect(reads.filter((r) => r.kind === 'final-read' && r.outcome !== 'ok')).toEqual([]);
+      expect(result.verdict.scenarios.flatMap((s) => s.checks).filter((c) => c.verdict === 'fail').map((c) => c.name)).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => gateway.close(() => resolve()));
+      await sandbox.close();
+    }
+  }, RUN_MS);
+
   it('holds for contracts verify: the profile\'s basePath goes under --provider-base-url, for requests, states and messages', async () => {
     const sandbox = await startSandbox({ providerStates: true, quiet: true, timeScale: 0.01 });
     const { gateway, seen } = await startGateway(sandbox.url);
