@@ -16,6 +16,7 @@ import { startSandbox } from '../sandbox/index.js';
 import { SANDBOX_PROFILE } from '../harness/config/sandbox-profile.js';
 import { runContractChaos } from '../harness/contracts/chaos/run-contract-chaos.js';
 import { loadPactFile } from '../harness/contracts/pact-file.js';
+import { verifyProvider } from '../harness/contracts/verify.js';
 import { repoRoot } from './cli-helpers.js';
 
 /**
@@ -32,6 +33,27 @@ function file(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
+}
+
+/** A real gateway: /api/v2/* goes to `upstreamUrl` without the prefix; anything else is 404. `seen` lists the paths asked for. */
+async function startGateway(upstreamUrl: string): Promise<{ gateway: http.Server; seen: string[] }> {
+  const seen: string[] = [];
+  const gateway = http.createServer((req, res) => {
+    seen.push(req.url ?? '');
+    if (!req.url?.startsWith('/api/v2/')) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"no route"}');
+      return;
+    }
+    const upstream = new URL(upstreamUrl);
+    const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url.slice('/api/v2'.length), headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+  return { gateway, seen };
 }
 
 /** A small callbacks scenario whose only fault is filtered by path: it must still match under the base path. */
@@ -96,23 +118,7 @@ checks: [exactly-once]
 
   it('holds for contract chaos, behind a gateway that mounts the sandbox at /api/v2', async () => {
     const sandbox = await startSandbox({ providerStates: true, quiet: true });
-    const seen: string[] = [];
-    // A real gateway: /api/v2/* goes to the sandbox without the prefix; anything else is 404.
-    const gateway = http.createServer((req, res) => {
-      seen.push(req.url ?? '');
-      if (!req.url?.startsWith('/api/v2/')) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"no route"}');
-        return;
-      }
-      const upstream = new URL(sandbox.url);
-      const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url.slice('/api/v2'.length), headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      forward.on('error', () => res.destroy());
-      req.pipe(forward);
-    });
-    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    const { gateway, seen } = await startGateway(sandbox.url);
     try {
       const pacts = [loadPactFile(joinPath(repoRoot, 'contracts/pacts/checkout-service-payharness-sandbox.json'))];
       const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/api/v2`;
@@ -127,6 +133,66 @@ checks: [exactly-once]
       await new Promise<void>((resolve) => gateway.close(() => resolve()));
       await sandbox.close();
     }
+  }, RUN_MS);
+
+  it('holds for contract chaos with the profile\'s basePath: provider states and final reads go under it too', async () => {
+    const sandbox = await startSandbox({ providerStates: true, quiet: true });
+    const { gateway, seen } = await startGateway(sandbox.url);
+    try {
+      const pacts = [loadPactFile(joinPath(repoRoot, 'contracts/pacts/checkout-service-payharness-sandbox.json'))];
+      const origin = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+      const result = await runContractChaos({ pacts, providerBaseUrl: origin, profile: { ...SANDBOX_PROFILE, basePath: '/api/v2' }, seed: 3, outDir: join(dir, 'contracts-profile') });
+      // Every request went under the base path (the reachability probe asks for the base itself).
+      expect(seen.filter((u) => !u.startsWith('/api/v2/') && u !== '/api/v2')).toEqual([]);
+      const history = await readHistory(join(result.runDir, 'history.jsonl'));
+      const reads = history.filter((r) => r.kind === 'final-read');
+      expect(reads.length).toBeGreaterThan(0);
+      expect(reads.filter((r) => r.kind === 'final-read' && r.outcome !== 'ok')).toEqual([]);
+      expect(result.verdict.scenarios.flatMap((s) => s.checks).filter((c) => c.verdict === 'fail').map((c) => c.name)).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => gateway.close(() => resolve()));
+      await sandbox.close();
+    }
+  }, RUN_MS);
+
+  it('holds for contracts verify: the profile\'s basePath goes under --provider-base-url, for requests, states and messages', async () => {
+    const sandbox = await startSandbox({ providerStates: true, quiet: true, timeScale: 0.01 });
+    const { gateway, seen } = await startGateway(sandbox.url);
+    try {
+      const origin = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+      const source = { kind: 'files' as const, files: [joinPath(repoRoot, 'contracts/pacts/checkout-service-payharness-sandbox.json')] };
+      const based = await verifyProvider({ providerBaseUrl: origin, provider: 'payharness-sandbox', profile: { ...SANDBOX_PROFILE, basePath: '/api/v2' }, source });
+      expect(based.interactions.filter((i) => i.result !== 'passed').map((i) => `${i.description}: ${i.reasons.join(' ')}`)).toEqual([]);
+      expect(based.passed).toBe(true);
+      expect(seen.filter((u) => !u.startsWith('/api/v2/'))).toEqual([]);
+      expect(seen.filter((u) => u.startsWith('/api/v2/_pact/provider-states')).length).toBeGreaterThan(0);
+      // Without it every interaction misses the API: the check can fail.
+      const unbased = await verifyProvider({ providerBaseUrl: origin, provider: 'payharness-sandbox', profile: SANDBOX_PROFILE, source });
+      expect(unbased.passed).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => gateway.close(() => resolve()));
+      await sandbox.close();
+    }
+  }, RUN_MS);
+
+  it('holds for contracts verify on an API of another shape (decimal-api under /api/v2)', async () => {
+    const pactFile = file('decimal-pact.json', JSON.stringify({
+      consumer: { name: 'ledger' },
+      provider: { name: 'decimal-api' },
+      interactions: [{
+        type: 'Synchronous/HTTP',
+        description: 'a search by a reference nobody used',
+        request: { method: 'GET', path: '/v2/payments', query: { merchant_reference: ['nobody'] }, headers: { Authorization: ['Bearer decimal-key'] } },
+        response: { status: 200, body: { items: [] } },
+      }],
+      metadata: { pactSpecification: { version: '4.0' } },
+    }));
+    const profile = { ...loadProfile(decimalProfile), basePath: '/api/v2' };
+    const source = { kind: 'files' as const, files: [pactFile] };
+    const based = await verifyProvider({ providerBaseUrl: api.url, provider: 'decimal-api', profile, source });
+    expect(based.interactions.map((i) => `${i.description}: ${i.result} ${i.reasons.join(' ')}`)).toEqual(['a search by a reference nobody used: passed ']);
+    const { basePath: _basePath, ...unbased } = profile;
+    expect((await verifyProvider({ providerBaseUrl: api.url, provider: 'decimal-api', profile: unbased, source })).passed).toBe(false);
   }, RUN_MS);
 
   it('holds for profile check', async () => {

@@ -68,6 +68,9 @@ describe('chaos run through a Toxiproxy API', () => {
     expect(judgeRun(history)).toEqual(pass.verdict);
     const fail = await runChaos({ scenarios: [file], toxiproxyUrl: proxy.url, seed: 5, outDir: join(dir, 'fail'), bugs: ['no-idempotency'] });
     expect(fail.exitCode).toBe(1);
+    // The witness names the key by the sandbox profile's header.
+    const once = fail.verdict.scenarios[0]!.checks.find((c) => c.name === 'exactly-once')!;
+    expect(once.witnesses[0]!.summary).toMatch(/^Key \S+ \(Idempotency-Key header\) \(\w+\) took effect \d+ times/);
     expect(await proxiesOnServer()).toEqual({});
     assertNoSecrets([...runDirTexts(pass.runDir), ...runDirTexts(fail.runDir)]);
   }, RUN_MS);

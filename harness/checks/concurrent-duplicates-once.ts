@@ -1,5 +1,5 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
-import { idempotencyKeyWords } from '../profile/profile-words.js';
+import { idempotencyKeyWords, keyWords } from '../profile/profile-words.js';
 import { exchangesIn, MAX_WITNESSES, repeatedKeys, viewOf, type Exchange } from './history-view.js';
 import { effectCount, effectsUnseen, keyEffects } from './effects.js';
 import { moneyRange } from './money-range.js';
@@ -52,7 +52,7 @@ export const concurrentDuplicatesOnce: Check = {
         const effects = keyEffects(view, exchanges);
         const dup = view.decisions.find((d) => d.action === 'duplicate' && d.idempotencyKey === key);
         witnesses.push({
-          summary: `Concurrent copies of one ${exchanges[0]!.invoke.op} with idempotency key ${key} executed ${effects.count} times (${effects.resourceIds.join(', ')}); they must execute once.`,
+          summary: `Concurrent copies of one ${exchanges[0]!.invoke.op} with ${keyWords(profile, key)} executed ${effects.count} times (${effects.resourceIds.join(', ')}); they must execute once.`,
           records: [...(dup ? [dup] : []), ...effects.evidence],
         });
       }

@@ -1,5 +1,5 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
-import { idempotencyKeyWords } from '../profile/profile-words.js';
+import { idempotencyKeyWords, keyWords } from '../profile/profile-words.js';
 import { describeExchange, forEachKey, isInfo, isSuccess, MAX_WITNESSES, recordsOf, viewOf } from './history-view.js';
 import { effectCount, effectsUnseen, keyEffects } from './effects.js';
 import { moneyRange } from './money-range.js';
@@ -36,7 +36,7 @@ export const exactlyOnce: Check = {
         if (witnesses.length < MAX_WITNESSES) {
           const effects = keyEffects(view, exchanges);
           witnesses.push({
-            summary: `Idempotency key ${key} (${op}) took effect ${effects.count} times: ${effects.resourceIds.join(', ')}; a key may take effect at most once.`,
+            summary: `${keyWords(profile, key, true)} (${op}) took effect ${effects.count} times: ${effects.resourceIds.join(', ')}; a key may take effect at most once.`,
             records: [...recordsOf(...exchanges.filter((ex) => ex.complete?.resourceId !== undefined).slice(0, 2)), ...effects.evidence],
           });
         }

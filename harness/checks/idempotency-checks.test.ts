@@ -226,6 +226,16 @@ describe('exactly-once', () => {
     expect(v.witnesses[0]!.records.some((r) => r.kind === 'reference-count')).toBe(true);
   });
 
+  it('names the key by where the profile sends it: a header, or a body field', () => {
+    const h = new TestHistory();
+    h.request('create', { key: 'k1', amount: 100 }, { status: 201, resourceId: 'pay_1', body: {} });
+    h.request('create', { key: 'k1', amount: 100, intent: 'retry' }, { status: 201, resourceId: 'pay_2', body: {} });
+    h.referenceCount('k1', ['pay_1', 'pay_2']);
+    expect(exactlyOnce.run(h.records, ctx).witnesses[0]!.summary).toMatch(/^Key k1 \(Idempotency-Key header\) \(create\) took effect 2 times/);
+    const inBody = { ...profile, idempotency: { ...profile.idempotency, in: 'body' as const, name: 'idem_key' } };
+    expect(exactlyOnce.run(h.records, { profile: inBody }).witnesses[0]!.summary).toMatch(/^Key k1 \(idem_key body field\) \(create\)/);
+  });
+
   it('fails when an acknowledged create left no payment', () => {
     const h = new TestHistory();
     h.request('create', { key: 'k1', amount: 100 }, { status: 201, resourceId: 'pay_1', body: {} });

@@ -1,5 +1,5 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
-import { idempotencyKeyWords } from '../profile/profile-words.js';
+import { idempotencyKeyWords, keyWords } from '../profile/profile-words.js';
 import { MAX_WITNESSES, recordsOf, viewOf } from './history-view.js';
 import { answerDifferences, changesBetween, describeReplayExchange, replayPairs } from './replay-answers.js';
 import { NotJudgedTally, verdictOf } from './verdict-of.js';
@@ -29,7 +29,7 @@ export const idempotentReplay: Check = {
       const changes = changesBetween(view, stored, replay);
       const after = changes.length ? `, after ${changes.join(', ')} changed the payment` : '';
       witnesses.push({
-        summary: `Idempotency key ${key} was answered with ${differences.join(', ')}: ${describeReplayExchange(profile, stored)}; `
+        summary: `${keyWords(profile, key, true)} was answered with ${differences.join(', ')}: ${describeReplayExchange(profile, stored)}; `
           + `the repeat ${describeReplayExchange(profile, replay)}${after}; a replay must return the stored result.`,
         records: recordsOf(stored, replay),
       });

@@ -2,6 +2,7 @@ import type { Check, CheckVerdict, Witness } from './types.js';
 import { MAX_WITNESSES, recordsOf, viewOf } from './history-view.js';
 import { answerDifferences, changesBetween, describeReplayExchange, replayPairs, seconds } from './replay-answers.js';
 import { NotJudgedTally, verdictOf } from './verdict-of.js';
+import { keyWords } from '../profile/profile-words.js';
 
 /** A replay counts as late from this long after its stored answer (option `minDelayMs`). */
 export const DEFAULT_LATE_REPLAY_MS = 1_000;
@@ -45,7 +46,7 @@ export const keysRetained: Check = {
       if (!differences.length || witnesses.length >= MAX_WITNESSES) continue;
       const changes = changesBetween(view, stored, replay);
       witnesses.push({
-        summary: `Idempotency key ${key}, replayed ${seconds(delayMs)} after its stored answer (${retention}), was answered with `
+        summary: `${keyWords(profile, key, true)}, replayed ${seconds(delayMs)} after its stored answer (${retention}), was answered with `
           + `${differences.join(', ')}: ${describeReplayExchange(profile, stored)}; the replay ${describeReplayExchange(profile, replay)}`
           + `${changes.length ? `, after ${changes.join(', ')}` : ''}; a retained key must return its stored result.`,
         records: recordsOf(stored, replay),

@@ -37,7 +37,7 @@ describe('keys-scoped-per-merchant', () => {
     expect(v.verdict).toBe('fail');
     expect(v.witnesses[0]!.summary).toMatch(/merchant second received pay_a, the resource merchant default's request created/);
     // The replay marker on its first request says the same from another side.
-    expect(v.witnesses.some((w) => /first request merchant second sent with key k was answered as a replay/.test(w.summary))).toBe(true);
+    expect(v.witnesses.some((w) => /first request merchant second sent with key k \(Idempotency-Key header\) was answered as a replay/.test(w.summary))).toBe(true);
   });
 
   it('fails when an unchanged request is refused as a payload mismatch (another merchant\'s payload was compared)', () => {
@@ -47,7 +47,7 @@ describe('keys-scoped-per-merchant', () => {
     (h.records.at(-2) as OperationInvoke).merchant = 'second';
     const v = run(h);
     expect(v.verdict).toBe('fail');
-    expect(v.witnesses[0]!.summary).toMatch(/merchant second sent key k with one payload only, yet was refused .*\(422\)/);
+    expect(v.witnesses[0]!.summary).toMatch(/merchant second sent key k \(Idempotency-Key header\) with one payload only, yet was refused .*\(422\)/);
   });
 
   it('does not take a replay marker on a retry after a lost answer for a leak', () => {

@@ -4,6 +4,7 @@ import { describeExchange, MAX_WITNESSES, payloadOf, recordsOf, viewOf, type Exc
 import { NotJudgedTally, verdictOf } from './verdict-of.js';
 import { classifyAnswer } from '../profile/error-classes.js';
 import { DEFAULT_MERCHANT, merchantNames } from '../profile/merchants.js';
+import { keyWords } from '../profile/profile-words.js';
 
 /** Every exchange that carried `key`, per merchant, in the order they were sent. */
 type ByMerchant = Map<string, Exchange[]>;
@@ -77,7 +78,7 @@ export const keysScopedPerMerchant: Check = {
         if (!first) owner.set(id, ex);
         else if ((first.invoke.merchant ?? DEFAULT_MERCHANT) !== (ex.invoke.merchant ?? DEFAULT_MERCHANT)) {
           const amount = ex.invoke.amount !== undefined ? ` (${ex.invoke.amount} minor units)` : '';
-          witness(`Idempotency key ${key} was sent by two merchants${amount} and ${who(ex.invoke)} received ${id}, the resource ${who(first.invoke)}'s request created: `
+          witness(`${keyWords(profile, key, true)} was sent by two merchants${amount} and ${who(ex.invoke)} received ${id}, the resource ${who(first.invoke)}'s request created: `
             + `${who(first.invoke)}: ${describeExchange(first)}; ${who(ex.invoke)}: ${describeExchange(ex)}.`, first, ex);
         }
       }
@@ -87,12 +88,12 @@ export const keysScopedPerMerchant: Check = {
         for (const ex of exchanges.filter(answered)) {
           const { status, body } = ex.complete!;
           if (own.size === 1 && classifyAnswer(profile, status!, body) === 'mismatch') {
-            witness(`${who(ex.invoke)} sent key ${key} with one payload only, yet was refused as reusing it with another (${status}): `
+            witness(`${who(ex.invoke)} sent ${keyWords(profile, key)} with one payload only, yet was refused as reusing it with another (${status}): `
               + `another merchant's request with that key was compared: ${describeExchange(ex)}.`, ex);
           }
         }
         if (answered(firstSent) && markedReplay(view, firstSent)) {
-          witness(`The first request ${who(firstSent.invoke)} sent with key ${key} was answered as a replay: it received a stored answer of another merchant: ${describeExchange(firstSent)}.`, firstSent);
+          witness(`The first request ${who(firstSent.invoke)} sent with ${keyWords(profile, key)} was answered as a replay: it received a stored answer of another merchant: ${describeExchange(firstSent)}.`, firstSent);
         }
       }
     }

@@ -1,5 +1,5 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
-import { idempotencyKeyWords } from '../profile/profile-words.js';
+import { idempotencyKeyWords, keyWords } from '../profile/profile-words.js';
 import { describeExchange, MAX_WITNESSES, payloadOf, recordsOf, repeatedKeys, viewOf, type Exchange } from './history-view.js';
 import { NotJudgedTally, verdictOf } from './verdict-of.js';
 
@@ -43,7 +43,7 @@ export const payloadMismatchRejected: Check = {
         if (mismatchStatus.includes(status) || inFlightStatus.includes(status)) continue;
         if (status >= 200 && status < 300 && witnesses.length < MAX_WITNESSES) {
           witnesses.push({
-            summary: `Idempotency key ${key} was reused with a different payload and the provider accepted it (${status}) instead of rejecting it with ${mismatchStatus.join('/')}: ${describeExchange(original)}, then ${describeExchange(ex)}.`,
+            summary: `${keyWords(profile, key, true)} was reused with a different payload and the provider accepted it (${status}) instead of rejecting it with ${mismatchStatus.join('/')}: ${describeExchange(original)}, then ${describeExchange(ex)}.`,
             records: recordsOf(original, ex),
           });
         }

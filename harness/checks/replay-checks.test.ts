@@ -163,7 +163,7 @@ describe('replay-marked', () => {
     withHeaders(h, first, header);
     const v = replayMarked.run(h.records, { profile: coded });
     expect(v.verdict).toBe('fail');
-    expect(v.witnesses[0]!.summary).toContain('The first answer to key k1');
+    expect(v.witnesses[0]!.summary).toContain('The first answer to key k1 (Idempotency-Key header)');
     expect(v.witnesses[0]!.summary).toContain('Idempotent-Replayed: true');
   });
 

@@ -4,6 +4,7 @@ import { forEachKey, MAX_WITNESSES, recordsOf, viewOf } from './history-view.js'
 import { classifyAnswer } from '../profile/error-classes.js';
 import { describeReplayExchange, mayMeetInFlight, notComparable, proxyDuplicatedKeys, replayPairs } from './replay-answers.js';
 import { NotJudgedTally, verdictOf } from './verdict-of.js';
+import { keyWords } from '../profile/profile-words.js';
 
 /** The marker's value when present; "false", "0" and "no" say "not a replay" in words some APIs send on first answers. */
 function markerOf(ex: Exchange, header: string): string | undefined {
@@ -48,7 +49,7 @@ export const replayMarked: Check = {
       }
       replays++;
       if (markerOf(replay, header) !== undefined) continue;
-      witness(`The replay ${describeReplayExchange(profile, replay)} carried no ${declared} header, though key ${key} already had a stored `
+      witness(`The replay ${describeReplayExchange(profile, replay)} carried no ${declared} header, though ${keyWords(profile, key)} already had a stored `
         + `answer: ${describeReplayExchange(profile, stored)}; every replayed answer must be marked.`, stored, replay);
     }
     const duplicated = proxyDuplicatedKeys(view);
@@ -66,7 +67,7 @@ export const replayMarked: Check = {
       firsts++;
       const marker = markerOf(first, header);
       if (marker === undefined) return;
-      witness(`The first answer to key ${key}, ${describeReplayExchange(profile, first)}, carried ${declared}: ${marker}, though no earlier `
+      witness(`The first answer to ${keyWords(profile, key)}, ${describeReplayExchange(profile, first)}, carried ${declared}: ${marker}, though no earlier `
         + `request with that key was sent; only replays may be marked.`, first);
     });
     return verdictOf(this.name, {

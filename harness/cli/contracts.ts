@@ -46,7 +46,7 @@ export function registerContracts(program: Command): void {
     contracts
       .command('verify')
       .description('verify a running provider against pacts (HTTP interactions and webhook messages); failed interactions are named')
-      .requiredOption('--provider-base-url <url>', 'the provider under test, e.g. http://127.0.0.1:4010')
+      .requiredOption('--provider-base-url <url>', 'the provider under test, e.g. http://127.0.0.1:4010 (its path is kept; the profile\'s basePath goes under it)')
       .option('--pact-dir <dir>', 'pact files to verify (default contracts/pacts; ignored with --broker-url)')
       .option('--pact <file>', 'one pact file to verify (repeatable)', collect)
       .option('--provider <name>', 'provider name in the pacts / broker', 'payharness-sandbox')

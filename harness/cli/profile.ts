@@ -23,7 +23,8 @@ export function registerProfile(program: Command): void {
       }
       process.stderr.write(
         `wrote ${opts.out}: operations ${result.operations.join(', ') || 'none found'}; ${result.guesses} guesses commented; `
-        + `${result.todos} TODO${result.todos === 1 ? '' : 's'} to fill in (the profile will not load until they are)\n`,
+        + `${result.todos} TODO${result.todos === 1 ? '' : 's'} to fill in (the profile will not load until they are)`
+        + `${result.commented.length ? `; commented out at the end, to fill in if the API has them: ${result.commented.join(', ')}` : ''}\n`,
       );
     });
   profile

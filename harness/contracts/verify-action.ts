@@ -6,6 +6,7 @@ import type { Print } from './broker-actions.js';
 import { resolveBranch, resolveBroker, resolveVersion, type BrokerFlags } from './broker-config.js';
 import { loadPactDir, loadPactFile, type PactFile } from './pact-file.js';
 import { assertReachable } from '../reachable.js';
+import { withBasePath } from '../run/upstream.js';
 import { type PactSource, type VerifyResult } from './verify.js';
 import { verifyInWorker } from './verify-in-worker.js';
 import { colourAllowed, verifierDetail } from './verifier-log.js';
@@ -95,7 +96,7 @@ export async function verifyAction(flags: VerifyFlags, print: Print, signal?: Ab
     provider ??= providers[0]!;
     const others = files.pacts.filter((p) => p.provider !== provider);
     if (others.length > 0) throw new UsageError('E_ARGS', `${others[0]!.file} is a pact with ${others[0]!.provider}, not ${provider}`);
-    print(`verifying ${provider} at ${flags.providerBaseUrl} against ${files.pacts.map((p) => `${p.consumer} (${p.interactions.length} interactions)`).join(', ')}`);
+    print(`verifying ${provider} at ${withBasePath(flags.providerBaseUrl, profile.basePath)} against ${files.pacts.map((p) => `${p.consumer} (${p.interactions.length} interactions)`).join(', ')}`);
   }
   await assertReachable(flags.providerBaseUrl);
   const publish = flags.publish

@@ -8,6 +8,7 @@ import { loadPactFile } from './pact-file.js';
 import { startVerificationServer, type StateFailure } from './verification-server.js';
 import { parseVerifierJson, type InteractionOutcome } from './verify-results.js';
 import { urlOnTarget } from '../safety.js';
+import { withBasePath } from '../run/upstream.js';
 
 /** Where the pacts come from: files, or a broker asked with consumer version selectors. */
 export type PactSource =
@@ -77,13 +78,15 @@ function throwIfPactsDidNotLoad(outcomes: readonly InteractionOutcome[], source:
  * messages are produced by the real provider (WebhookMessageProducer).
  */
 export async function verifyProvider(options: VerifyOptions): Promise<VerifyResult> {
-  const stateEndpoint = options.profile.providerStatesPath ? urlOnTarget(options.providerBaseUrl, options.profile.providerStatesPath).toString() : undefined;
-  const producer = new WebhookMessageProducer(options.providerBaseUrl, options.profile);
+  // The provider's own path and the profile's basePath: the pacts' paths, states and messages go under both.
+  const providerBaseUrl = withBasePath(options.providerBaseUrl, options.profile.basePath);
+  const stateEndpoint = options.profile.providerStatesPath ? urlOnTarget(providerBaseUrl, options.profile.providerStatesPath).toString() : undefined;
+  const producer = new WebhookMessageProducer(providerBaseUrl, options.profile);
   const server = await startVerificationServer(stateEndpoint, (description) => producer.produce(description));
   const source = options.source;
   const verifierOptions: VerifierOptions = {
     provider: options.provider,
-    providerBaseUrl: options.providerBaseUrl,
+    providerBaseUrl,
     providerStatesSetupUrl: server.stateUrl,
     transports: [{ protocol: 'message', port: server.messageTransport.port, path: server.messageTransport.path }],
     logLevel: 'error',

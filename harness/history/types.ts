@@ -170,6 +170,8 @@ export interface DeliveryRecord extends RecordBase {
 export interface FinalRead extends RecordBase {
   kind: 'final-read';
   resourceId: string;
+  /** The profile merchant whose credentials read it, when not the default (it created the payment). */
+  merchant?: string;
   /** Outcome of the read itself; `info` when it could not be done. */
   outcome: Outcome;
   status?: number;
@@ -191,6 +193,8 @@ export interface ReferenceCount extends RecordBase {
   reference: string;
   logicalId?: string;
   resourceIds: string[];
+  /** The profile merchant whose credentials listed them, when not the default. */
+  merchant?: string;
 }
 
 /** Free-form note (progress, warnings) that reporters may show; checks ignore it. */

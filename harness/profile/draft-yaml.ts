@@ -22,6 +22,8 @@ export function renderDraft(draft: ProfileDraft, source: string): string {
     const target = keyNode(doc, path);
     if (target) target.commentBefore = [...new Set(texts)].map((t) => ` ${t}`).join('\n');
   }
+  // Sections the draft could not guess, commented out at the end with what to fill in.
+  if (draft.commented.length) doc.comment = draft.commented.map((lines) => lines.join('\n')).join('\n\n');
   return doc.toString({ lineWidth: 0 });
 }
 

@@ -1,7 +1,7 @@
 import type { AmountEncoding } from '../config/profile-types.js';
-import type { OpenApiDocument, OpenApiSchema } from './openapi-read.js';
-import { refName } from './openapi-read.js';
+import { refName, type OpenApiDocument, type OpenApiSchema } from './openapi-read.js';
 import { draftWebhooks } from './openapi-webhooks.js';
+import { draftRefundLedger } from './openapi-refund-ledger.js';
 import {
   DraftBuilder, findAction, findCollection, findItem, jsonContent, operations, successSchema, templatePath, typeOf,
   type DraftNote, type Found,
@@ -17,6 +17,8 @@ export interface ProfileDraft {
   notes: DraftNote[];
   /** Paths of values left as TODO. */
   todos: (string | number)[][];
+  /** Sections left out, as commented blocks for the end of the draft (what to fill in, and an example). */
+  commented: string[][];
 }
 
 /** A request field carrying the amount (`amount`, `amount_to_capture`, `refund_amount`, `value`). */
@@ -214,7 +216,6 @@ function lifecycle(b: DraftBuilder, schema: OpenApiSchema | undefined, statusPat
 }
 
 const slug = (title: string | undefined): string => (title ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-
 /** Drafts a profile from a loaded OpenAPI 3 document. */
 export function draftProfile(doc: OpenApiDocument): ProfileDraft {
   const b = new DraftBuilder(doc);
@@ -253,6 +254,7 @@ export function draftProfile(doc: OpenApiDocument): ProfileDraft {
   const payment = create ? successSchema(doc, create.op) : undefined;
   draft.fields = responseFields(b, payment, draft);
   addListAndRefundPaths(b, draft.fields as Record<string, unknown>, list, findAction(all, item, /refund/i), payment);
+  draft.refundLedger = draftRefundLedger(b, all, item, findAction(all, item, /refund/i), draft.fields as Record<string, unknown>);
   draft.lifecycle = lifecycle(b, payment, (draft.fields as Record<string, unknown>).status);
   draft.currency ??= b.todo(['currency'], 'the ISO 4217 currency the workload pays in (upper case, e.g. EUR)');
   const responses = Object.keys(create?.op.responses ?? {});
@@ -260,7 +262,7 @@ export function draftProfile(doc: OpenApiDocument): ProfileDraft {
   settleAmountFormats(b, draft, ops);
   const hooks = draftWebhooks(b, all, draft);
   if (hooks) draft.webhooks = hooks;
-  return { profile: order(draft), notes: b.notes, todos: b.todos };
+  return { profile: order(draft), notes: b.notes, todos: b.todos, commented: b.commented };
 }
 
 function addListAndRefundPaths(b: DraftBuilder, fields: Record<string, unknown>, list: Found | undefined, refund: Found | undefined, payment: OpenApiSchema | undefined): void {
@@ -293,6 +295,6 @@ function settleAmountFormats(b: DraftBuilder, draft: Record<string, unknown>, op
 
 /** Keys in the reference's order, so a draft reads like docs/profiles.md. */
 function order(draft: Record<string, unknown>): Record<string, unknown> {
-  const keys = ['name', 'encoding', 'headers', 'idempotency', 'currency', 'amountFormat', 'placeholders', 'operations', 'fields', 'errors', 'lifecycle', 'webhooks'];
+  const keys = ['name', 'encoding', 'headers', 'idempotency', 'currency', 'amountFormat', 'placeholders', 'operations', 'fields', 'refundLedger', 'errors', 'lifecycle', 'webhooks'];
   return Object.fromEntries(keys.filter((k) => draft[k] !== undefined).map((k) => [k, draft[k]]));
 }

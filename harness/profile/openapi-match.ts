@@ -76,6 +76,8 @@ export const typeOf = (s: OpenApiSchema | undefined): string | undefined => (Arr
 export class DraftBuilder {
   readonly notes: DraftNote[] = [];
   readonly todos: (string | number)[][] = [];
+  /** Commented-out blocks for the end of the draft: sections it could not guess, with what to fill in. */
+  readonly commented: string[][] = [];
 
   constructor(readonly doc: OpenApiDocument) {}
 
@@ -86,6 +88,11 @@ export class DraftBuilder {
   todo(path: (string | number)[], text: string): string {
     this.todos.push(path);
     return `TODO ${text}`;
+  }
+
+  /** A section the draft leaves out, as comment lines (each starting with a space) telling what to fill in. */
+  placeholder(lines: string[]): void {
+    this.commented.push(lines);
   }
 
   resolve(schema: OpenApiSchema | undefined): OpenApiSchema | undefined {

@@ -1,3 +1,4 @@
+import { documentedEventTypes, draftEventKinds } from './openapi-event-kinds.js';
 import { DraftBuilder, jsonContent, lastSegment, successSchema, typeOf, type Found } from './openapi-match.js';
 
 /**
@@ -25,6 +26,7 @@ export function draftWebhooks(b: DraftBuilder, all: Found[], draft: Record<strin
   b.note([...at, 'register'], `guessed from POST ${register.path}`);
   b.note([...at, 'events'], 'all events; narrow it if the API wants a list');
   b.note([...at, 'toleranceSeconds'], 'a common choice (5 minutes): the oldest signature timestamp accepted');
+  const eventKinds = draftEventKinds(b, documentedEventTypes(b, schema, events), at);
   return {
     register: { method: 'POST', path: register.path, body },
     secretPath: secret ? `$.${secret}` : b.todo([...at, 'secretPath'], 'JSON path of the signing secret in the registration answer'),
@@ -32,6 +34,7 @@ export function draftWebhooks(b: DraftBuilder, all: Found[], draft: Record<strin
     eventIdPath: b.todo([...at, 'eventIdPath'], 'JSON path of the event id in a callback'),
     eventTypePath: b.todo([...at, 'eventTypePath'], 'JSON path of the event type in a callback'),
     resourceIdPath: b.todo([...at, 'resourceIdPath'], 'JSON path of the payment id in a callback'),
+    ...(eventKinds ? { eventKinds } : {}),
     events: ['*'],
     toleranceSeconds: 300,
     retryPolicy: b.todo([...at, 'retryPolicy'], 'the provider\'s promise: {initialIntervalMs, multiplier, maxIntervalMs, jitter, maxAttempts, honoursRetryAfter, stopOn}'),

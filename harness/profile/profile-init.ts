@@ -11,6 +11,8 @@ export interface InitResult {
   operations: string[];
   guesses: number;
   todos: number;
+  /** Sections left commented out at the end of the draft, for the user to fill in (`refundLedger`, `webhooks.eventKinds`). */
+  commented: string[];
 }
 
 /** Drafts a profile from an OpenAPI 3 document (file or URL); writes it to `out` when given (refusing to overwrite unless `force`). */
@@ -28,5 +30,7 @@ export async function initProfile(options: { openapi: string; out?: string; forc
     operations: Object.keys(ops).filter((k) => typeof ops[k] === 'object'),
     guesses: draft.notes.length,
     todos: draft.todos.length,
+    // Each commented block starts with the section's name: " refundLedger: …".
+    commented: draft.commented.map((lines) => (lines[0] ?? '').trim().split(':')[0]!),
   };
 }

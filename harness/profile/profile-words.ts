@@ -13,6 +13,11 @@ export function idempotencyKeyWords(profile: ApiProfile): string {
   return `${name} ${where === 'header' ? 'header' : 'body field'}`;
 }
 
+/** One key as a witness names it: "key k1 (Idempotency-Key header)", "key k1 (idem_key body field)"; "Key …" to start a sentence. */
+export function keyWords(profile: ApiProfile, key: string, startsSentence = false): string {
+  return `${startsSentence ? 'Key' : 'key'} ${key} (${idempotencyKeyWords(profile)})`;
+}
+
 /** Where a callback's event id is read: "$.id, or the webhook-id header", "$.event_id". */
 export function eventIdWords(webhooks: WebhookSpec): string {
   // The sink falls back to the Standard Webhooks header when the payload has no id.

@@ -46,7 +46,7 @@ describe('report.html', () => {
     expect(html).not.toMatch(/@import|url\(/i);
     expect(html).toContain('<svg class="timeline"');
     const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
-    expect(junit).toMatch(/<testcase classname="chaos.lost-responses" name="exactly-once">\s*<failure message="Idempotency key k1 \(create\) took effect 2 times/);
+    expect(junit).toMatch(/<testcase classname="chaos.lost-responses" name="exactly-once">\s*<failure message="Key k1 \(Idempotency-Key header\) \(create\) took effect 2 times/);
     expect(junit).toContain('tests="2" failures="1" errors="0" skipped="1"');
     // The undecided check is skipped with its reason and what it could not judge; the failing one says what it judged.
     expect(junit).toMatch(/<testcase classname="chaos.lost-responses" name="idempotent-replay">\s*<skipped message="not judged: no key was sent twice with a stored answer to compare against \(not judged: first answer lost or not stored \(nothing to compare\): 1\)"\/>/);

@@ -12,6 +12,8 @@ export interface TouchedPayment {
   reference: string;
   logicalId: string;
   resourceIds: Set<string>;
+  /** The profile merchant that created it, when not the default: its listing and reads use that merchant's credentials. */
+  merchant?: string;
 }
 
 export interface FinalReadOptions {
@@ -28,7 +30,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typ
 
 type Answer = { status?: number; body?: unknown; error?: string };
 
-async function call(baseUrl: string, profile: ApiProfile, op: 'get' | 'list', params: { id?: string; reference?: string }): Promise<Answer> {
+async function call(baseUrl: string, profile: ApiProfile, op: 'get' | 'list', params: { id?: string; reference?: string; merchant?: string }): Promise<Answer> {
   try {
     const built = buildRequest(profile, op, params);
     const res = await request(urlOnTarget(baseUrl, built.path), { method: 'GET', headers: built.headers, signal: AbortSignal.timeout(5_000) });
@@ -47,11 +49,13 @@ async function call(baseUrl: string, profile: ApiProfile, op: 'get' | 'list', pa
  * The refunded total from the payment's refund list, when the profile's ledger is a list: the list
  * answer is kept in the final read so a witness shows what was summed. Other ledgers: nothing to add.
  */
-export async function readRefundList(baseUrl: string, profile: ApiProfile, id: string): Promise<Pick<FinalRead, 'amountRefunded' | 'refundList'>> {
+export async function readRefundList(
+  baseUrl: string, profile: ApiProfile, id: string, merchant?: string,
+): Promise<Pick<FinalRead, 'amountRefunded' | 'refundList'>> {
   const ledger = refundLedgerOf(profile);
   if (ledger?.source !== 'list') return {};
   // The list is one more request template: built and sent exactly as the `get` template is.
-  const res = await call(baseUrl, { ...profile, operations: { ...profile.operations, get: ledger.list } }, 'get', { id });
+  const res = await call(baseUrl, { ...profile, operations: { ...profile.operations, get: ledger.list } }, 'get', { id, merchant });
   if (res.status === undefined || res.status >= 300) {
     return { amountRefunded: undefined, refundList: { status: res.status, body: res.body, error: res.error ?? `status ${res.status}` } };
   }
@@ -75,38 +79,48 @@ async function eachLimited<T>(items: readonly T[], concurrency: number, signal: 
  * After the faults healed and callbacks settled: list each logical create by reference (how many
  * payments exist for it, which shows a double charge whose second answer was lost) and read every
  * payment touched, straight from the target (no proxy). Every run kind reads back the same way.
+ * A payment another merchant created is listed and read with that merchant's credentials: an API
+ * that scopes payments per merchant shows it to no one else.
  */
 export async function recordFinalReads(baseUrl: string, profile: ApiProfile, recorder: HistoryRecorder, touched: Iterable<TouchedPayment>, options: FinalReadOptions = {}): Promise<void> {
   const { signal } = options;
   const concurrency = options.concurrency ?? 4;
   const all = [...touched];
-  const ids = new Map<string, string | undefined>();
-  for (const t of all) for (const id of t.resourceIds) ids.set(id, t.reference);
+  // Payment id → its reference and merchant; the first to name an id keeps it (the default merchant's flows come first).
+  const ids = new Map<string, { reference?: string; merchant?: string }>();
+  const name = (id: string, t: TouchedPayment): void => {
+    if (!ids.has(id)) ids.set(id, { reference: t.reference, ...(t.merchant !== undefined ? { merchant: t.merchant } : {}) });
+  };
+  for (const t of all) for (const id of t.resourceIds) name(id, t);
   const listItems = profile.fields.listItems;
   if (profile.operations.list !== undefined && listItems !== undefined) {
     await eachLimited(all, concurrency, signal, async (t) => {
-      const res = await call(baseUrl, profile, 'list', { reference: t.reference });
+      const res = await call(baseUrl, profile, 'list', { reference: t.reference, merchant: t.merchant });
       const items = readField(res.body, listItems);
       if (res.status === undefined || res.status >= 300 || !Array.isArray(items)) {
-        recorder.append({ kind: 'note', message: `could not list payments with reference ${t.reference}: ${res.error ?? `status ${res.status}`}` });
+        const as = t.merchant !== undefined ? ` as merchant ${t.merchant}` : '';
+        recorder.append({ kind: 'note', message: `could not list payments with reference ${t.reference}${as}: ${res.error ?? `status ${res.status}`}` });
         return;
       }
       const listed = items.map((item) => str(readField(item, profile.fields.id))).filter((id): id is string => id !== undefined);
-      for (const id of listed) ids.set(id, t.reference);
-      recorder.append({ kind: 'reference-count', reference: t.reference, logicalId: t.logicalId, resourceIds: listed });
+      for (const id of listed) name(id, t);
+      recorder.append({
+        kind: 'reference-count', reference: t.reference, logicalId: t.logicalId, resourceIds: listed, ...(t.merchant !== undefined ? { merchant: t.merchant } : {}),
+      });
     });
   } else if (all.length > 0) {
     recorder.append({ kind: 'note', message: `profile "${profile.name}" has no list operation; payments were not counted by reference` });
   }
-  for (const id of options.alsoRead ?? []) if (!ids.has(id)) ids.set(id, undefined);
+  // Payments known only from a callback: whose they are is unknown, so the default merchant reads them.
+  for (const id of options.alsoRead ?? []) if (!ids.has(id)) ids.set(id, {});
   const f = profile.fields;
-  await eachLimited([...ids], concurrency, signal, async ([id, reference]) => {
-    const res = await call(baseUrl, profile, 'get', { id });
+  await eachLimited([...ids], concurrency, signal, async ([id, { reference, merchant }]) => {
+    const res = await call(baseUrl, profile, 'get', { id, merchant });
     const ok = res.status !== undefined && res.status < 300;
     const body = res.body;
-    const refunds = ok ? await readRefundList(baseUrl, profile, id) : {};
+    const refunds = ok ? await readRefundList(baseUrl, profile, id, merchant) : {};
     recorder.append({
-      kind: 'final-read', resourceId: id, ...(reference !== undefined ? { reference } : {}), outcome: ok ? 'ok' : res.status === undefined ? 'info' : 'fail', status: res.status, body,
+      kind: 'final-read', resourceId: id, ...(reference !== undefined ? { reference } : {}), ...(merchant !== undefined ? { merchant } : {}), outcome: ok ? 'ok' : res.status === undefined ? 'info' : 'fail', status: res.status, body,
       paymentStatus: ok ? str(readField(body, f.status)) : undefined,
       amount: ok ? readAmount(profile, body, f.amount) : undefined,
       amountCaptured: ok && f.amountCaptured ? readAmount(profile, body, f.amountCaptured) : undefined,

@@ -111,13 +111,15 @@ export async function runScenario(ctx: ScenarioRunContext, scenario: Scenario): 
       context: (process) => ({
         client: ctx.client, retry: scenario.workload.client.retry, runId: ctx.runId, currency: ctx.profile.currency, process, signal,
         retentionSeconds: ctx.profile.idempotency.retentionSeconds,
-        touched(reference, logicalId, resourceId) {
-          const t = touched.get(reference) ?? { reference, logicalId, resourceIds: new Set<string>() };
+        touched(reference, logicalId, resourceId, merchant) {
+          // Two merchants may use one reference: each lists (and reads) its own payments.
+          const at = merchant === undefined ? reference : `${reference}\n${merchant}`;
+          const t = touched.get(at) ?? { reference, logicalId, resourceIds: new Set<string>(), ...(merchant !== undefined ? { merchant } : {}) };
           if (resourceId) {
             t.resourceIds.add(resourceId);
             ctx.sink?.claim(resourceId, scenario.name);
           }
-          touched.set(reference, t);
+          touched.set(at, t);
         },
       }),
     });

@@ -17,8 +17,8 @@ export interface FlowContext {
   currency: string;
   process: number;
   signal?: AbortSignal;
-  /** Called with every payment a create answered with, and every reference used (for final reads). */
-  touched(reference: string, logicalId: string, resourceId?: string): void;
+  /** Called with every payment a create answered with, and every reference used (for final reads, as `merchant` when given). */
+  touched(reference: string, logicalId: string, resourceId?: string, merchant?: string): void;
   /** The profile's `idempotency.retentionSeconds`: late replays stay inside it. */
   retentionSeconds?: number;
   /** The running flow's writes, for the replays after its last step (set by runFlow). */

@@ -20,12 +20,13 @@ export async function runMerchantKeyScope(ctx: FlowContext, plan: FlowPlan): Pro
     amount: plan.amount, currency: ctx.currency, reference, captureMode: 'automatic', idempotencyKey: `${ctx.runId}-${logicalId}`,
   };
   const first = await ctx.client.perform('create', params, { process: ctx.process, logicalId, amount: plan.amount }, ctx.retry);
-  // Final reads act as the default merchant: only its payment is theirs to read.
   ctx.touched(reference, logicalId, first.resourceId);
   if (ctx.signal?.aborted) return;
   const theirs = await ctx.client.perform(
     'create', { ...params, merchant: second }, { process: ctx.process, logicalId: `${plan.id}-${second}`, amount: plan.amount }, ctx.retry,
   );
+  // Final reads list and read the second merchant's payment with its own credentials, as it would.
+  ctx.touched(reference, `${plan.id}-${second}`, theirs.resourceId, second);
   if (ctx.signal?.aborted || !theirs.resourceId) return;
   // The second merchant reads its payment back with its own credentials.
   await ctx.client.attempt('get', { id: theirs.resourceId, merchant: second }, { process: ctx.process, logicalId: `${plan.id}-${second}-get`, resourceId: theirs.resourceId }, 1);

@@ -140,7 +140,8 @@ export async function runContractChaos(options: ContractChaosOptions): Promise<C
       recorder.setScenario(step.name);
       let replay: PreparedReplay;
       try {
-        replay = await prepare(options.providerBaseUrl, profile, client, step.interaction, `${seed}-${index}`);
+        // Provider states and final reads go straight to the provider, under its base path (target.url carries the profile's).
+        replay = await prepare(target.url, profile, client, step.interaction, `${seed}-${index}`);
       } catch (error) {
         // A refused setup leaves this experiment with nothing to judge (the workload guard says so); the others still run.
         if (!(error instanceof HarnessError) || error.code !== 'E_STATE_SETUP') throw error;
@@ -153,7 +154,7 @@ export async function runContractChaos(options: ContractChaosOptions): Promise<C
       const touched: TouchedPayment = { reference: replay.params.reference!, logicalId: replay.logicalId, resourceIds: new Set(replay.params.id ? [replay.params.id] : []) };
       // (The listing by reference is per logical create; the setup's create shares the reference.)
       for (const r of recorder.records) if (r.kind === 'complete' && r.scenario === step.name && r.resourceId) touched.resourceIds.add(r.resourceId);
-      await recordFinalReads(options.providerBaseUrl, profile, recorder, [touched], { signal: session.signal });
+      await recordFinalReads(target.url, profile, recorder, [touched], { signal: session.signal });
     }
   } catch (error) {
     failure = error;
