@@ -235,6 +235,38 @@ describe('streamed judgement equals judging the saved history', () => {
     expect(events.witnesses[0]!.summary).toMatch(/create #2 of 200 .*got 402/);
   });
 
+  it('events judged as they settle, among many refused creates, name the ones the whole history names', () => {
+    const h = new TestHistory();
+    const ghosts = new Map([[3, 50], [20, 50], [21, 20], [55, 50]]);
+    for (let i = 0; i < 60; i++) {
+      // Create 20 is answered 200 ms after it was sent: after ghost 20's event, and after create 21 was sent.
+      h.at(i * 100).request('create', { key: `c${i}`, amount: 100 + i, duration: i === 20 ? 200 : 10 }, { status: 500 });
+      const at = ghosts.get(i);
+      if (at === undefined) continue;
+      // A read of the ghost payment starts its flow (a flow that starts without a request looks late to the judge).
+      h.at(i * 100 + at - 5).request('get', { resourceId: `pay_g${i}`, duration: 1 }, { status: 404 });
+      ghostEvent(h, `evt_${i}`, i * 100 + at, `pay_g${i}`);
+      ghostRead(h, i * 100 + at + 5, `pay_g${i}`);
+    }
+    const history = asRun(h);
+    const whole = judgeRun(history);
+    const judge = new StreamJudge({ settleAfterMs: 300, batchFlows: 1 });
+    let released = 0;
+    for (const r of history) {
+      judge.push(r);
+      for (let i = 0; i < 256; i++) judge.push({ kind: 'lag', time: r.time, target: 'default', scenario: 's', windowMs: 1, maxMs: 0, p99Ms: 0 });
+      if (r.time > 3_000 && released === 0) released = 60 - judge.heldFlows;
+    }
+    // The early ghosts were judged long before the end, after the creates before them were dropped.
+    expect(released).toBeGreaterThan(20);
+    const streamed = judge.end();
+    expect(comparableVerdict(streamed)).toEqual(comparableVerdict(whole));
+    const summaries = streamed.scenarios[0]!.checks.find((c) => c.name === 'events-match-payments')!.witnesses.map((w) => w.summary).sort();
+    expect(summaries).toHaveLength(4);
+    // Creates 3, 20, 21 and 55 (opIds shifted by the reads before them).
+    expect(summaries.map((s) => /create #(\d+)/.exec(s)?.[1])).toEqual(['22', '24', '4', '59']);
+  });
+
   it('keeps the first witnesses and counts the rest, judging flows as they settle', () => {
     const h = new TestHistory();
     for (let i = 0; i < 40; i++) {
