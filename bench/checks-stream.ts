@@ -16,7 +16,7 @@ const SETTLE_MS = 2_000;
 
 const profile = structuredClone(SANDBOX_PROFILE);
 profile.webhooks!.retryPolicy.timeScale = 1;
-// The checks a soak run can judge flow by flow (the load defaults among them); the callback-timing checks need the whole history.
+// The checks a soak run can judge flow by flow (the load defaults among them); the callback and payment-write checks need the whole history (docs/load.md).
 const streamed = CHECKS.filter((c) => flowNeedOf(c) !== undefined).map((c) => c.name);
 const whole = CHECKS.filter((c) => streamNeedOf(c) === 'whole').map((c) => c.name);
 
