@@ -47,7 +47,7 @@ function countUpTo(kept: readonly Pair[], time: number): number {
 export class CarriedFlowChecks {
   private readonly checks: Carried[] = [];
   private readonly open = new Map<number, OperationInvoke>();
-  private waiting: { history: HistoryRecord[]; upTo: number }[] = [];
+  private waiting: { history: HistoryRecord[]; upTo: number; flows: number }[] = [];
   private now = -Infinity;
 
   add(check: Check, wanted: Wanted): void {
@@ -72,11 +72,18 @@ export class CarriedFlowChecks {
     for (const c of this.checks) if (r.kind === c.wanted.latestBefore) c.unresolved.push(r);
   }
 
-  /** Holds a batch (the run record and its flows' records) until its last record is behind the frontier. */
-  hold(history: HistoryRecord[]): void {
+  /** Holds a batch of `flows` flows (the run record and their records) until its last record is behind the frontier. */
+  hold(history: HistoryRecord[], flows: number): void {
     let upTo = -Infinity;
     for (const r of history) if (r.time > upTo) upTo = r.time;
-    this.waiting.push({ history, upTo });
+    this.waiting.push({ history, upTo, flows });
+  }
+
+  /** Flows in the batches still waiting (for progress lines and benches). */
+  get waitingFlows(): number {
+    let n = 0;
+    for (const b of this.waiting) n += b.flows;
+    return n;
   }
 
   /** Judges with `judge` the held batches behind the frontier (every one `atEnd`), each check on its batch and the kept requests it picks. */

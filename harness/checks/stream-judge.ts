@@ -178,7 +178,7 @@ export class StreamJudge {
     if (!listed && s.firstListing) history.push(s.firstListing);
     s.batches++;
     for (const v of judgeWith(s.flowChecks, history, { profile: this.profile!, checkOptions: s.checkOptions })) s.merged.get(v.name)!.add(v);
-    if (s.carried.size) s.carried.hold(history);
+    if (s.carried.size) s.carried.hold(history, flows.length);
   }
 
   /** Judges the batches held for checks that carry run-wide requests, once none still in flight can add to them. */
@@ -198,7 +198,7 @@ export class StreamJudge {
   /** Records held for flows not yet judged, for progress lines and benches. */
   get heldFlows(): number {
     let n = 0;
-    for (const s of this.order) n += s.partition.size + s.pending.length;
+    for (const s of this.order) n += s.partition.size + s.pending.length + s.carried.waitingFlows;
     return n;
   }
 
