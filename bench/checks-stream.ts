@@ -6,7 +6,7 @@
  * Option (env): BENCH_STREAM_OPERATIONS (default 10,000,000).
  */
 import { CHECKS } from '../harness/checks/index.js';
-import { streamNeedOf } from '../harness/checks/stream-needs.js';
+import { flowNeedOf, streamNeedOf } from '../harness/checks/stream-needs.js';
 import { StreamJudge } from '../harness/checks/stream-judge.js';
 import { SANDBOX_PROFILE } from '../harness/config/sandbox-profile.js';
 import { syntheticRecords } from './synthetic-history.js';
@@ -16,8 +16,8 @@ const SETTLE_MS = 2_000;
 
 const profile = structuredClone(SANDBOX_PROFILE);
 profile.webhooks!.retryPolicy.timeScale = 1;
-// The checks a soak run can judge flow by flow (the load defaults among them); the callback-timing checks need the whole history.
-const streamed = CHECKS.filter((c) => streamNeedOf(c) === 'flows').map((c) => c.name);
+// The checks a soak run can judge flow by flow (the load defaults among them); the callback and payment-write checks need the whole history (docs/load.md).
+const streamed = CHECKS.filter((c) => flowNeedOf(c) !== undefined).map((c) => c.name);
 const whole = CHECKS.filter((c) => streamNeedOf(c) === 'whole').map((c) => c.name);
 
 let peakRss = 0;

@@ -1,5 +1,5 @@
 import type { ApiProfile } from '../config/profile-types.js';
-import type { FinalRead, HistoryRecord, OperationInvoke } from '../history/types.js';
+import type { FinalRead, HistoryRecord, OperationComplete, OperationInvoke } from '../history/types.js';
 import { classifyAnswer } from '../profile/error-classes.js';
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { MAX_WITNESSES, describeExchange, exchangeAt, finalReadOf, recordsOf, viewOf, type Exchange, type HistoryView } from './history-view.js';
@@ -25,16 +25,25 @@ function isRefusedWrite(ex: Exchange): boolean {
   return ex.complete !== undefined && ex.complete.outcome !== 'ok';
 }
 
-/** The latest refused write (on `resourceId`, or any create when undefined) sent before `before`: what an unfounded event most likely tells of. */
+/** A create the API answered with an error or never answered: what an event about a payment that never existed may tell of. */
+const isRefusedCreate = (invoke: OperationInvoke, complete: OperationComplete): boolean => invoke.op === 'create' && complete.outcome !== 'ok';
+
+/**
+ * The refused write (on `resourceId`, or any create when undefined) sent last at or before `before`
+ * (by send time, then opId, so the order records were written in does not matter): what an
+ * unfounded event most likely tells of.
+ */
 function refusedWriteBefore(view: HistoryView, resourceId: string | undefined, before: number): Exchange | undefined {
-  for (let e = view.invokeAt.length - 1; e >= 0; e--) {
+  let best: Exchange | undefined;
+  for (let e = 0; e < view.invokeAt.length; e++) {
     const invoke = view.history[view.invokeAt.get(e)] as OperationInvoke;
     if (invoke.time > before) continue;
     if (resourceId !== undefined ? invoke.resourceId !== resourceId : invoke.op !== 'create') continue;
+    if (best && (invoke.time < best.invoke.time || (invoke.time === best.invoke.time && invoke.opId < best.invoke.opId))) continue;
     const ex = exchangeAt(view, e);
-    if (isRefusedWrite(ex)) return ex;
+    if (isRefusedWrite(ex)) best = ex;
   }
-  return undefined;
+  return best;
 }
 
 function refusalPhrase(ex: Exchange | undefined): string {
@@ -52,10 +61,15 @@ const isNotFound = (profile: ApiProfile, read: FinalRead): boolean =>
  * events claim states the payment cannot both have been in. An event about a payment that never
  * existed, or announcing a change whose request was answered with an error and left the payment as
  * it was (an event sent before a commit that then failed), is a witness.
+ *
+ * Judged flow by flow when streamed: an event, its payment's answers and final read share a flow;
+ * the refused create a witness names for a payment that never existed is in another flow, so each
+ * batch carries the refused create sent last before each of its deliveries (see FlowNeed).
  */
 export const eventsMatchPayments: Check = {
   name: 'events-match-payments',
   description: 'every delivered event is about a payment that exists and agrees with the state the API shows for it',
+  stream: { flows: true, withExchanges: { keep: isRefusedCreate, latestBefore: 'delivery' } },
   inapplicable(profile: ApiProfile) {
     return profile.webhooks ? undefined : 'the profile declares no webhooks, so there are no events to compare with payments';
   },

@@ -22,6 +22,8 @@ function minDelayOf(options: Record<string, unknown> | undefined): number {
 export const keysRetained: Check = {
   name: 'keys-retained',
   description: 'a replay long after the first answer (within the declared retention) still returns the stored result',
+  // A key's requests share a flow; the longest delay is the largest of any flow's, the minimum a setting.
+  stream: { flows: true, stats: { longestDelayMs: 'max', minDelayMs: 'same' } },
   run(history, { profile, options }): CheckVerdict {
     const view = viewOf(history, profile);
     const minDelayMs = minDelayOf(options);

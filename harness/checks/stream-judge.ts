@@ -3,7 +3,8 @@ import type { HistoryRecord, ReferenceCount, RunStart } from '../history/types.j
 import { runStartOf, type RunMeta, type VerdictFile } from '../run/verdict.js';
 import type { Check, CheckVerdict } from './types.js';
 import { combineVerdicts, findCheck, judgeWith } from './index.js';
-import { streamNeedOf } from './stream-needs.js';
+import { flowNeedOf, streamNeedOf } from './stream-needs.js';
+import { CarriedFlowChecks } from './stream-carried.js';
 import { MergedVerdict } from './stream-merge.js';
 import { FlowPartition, isFlowRecord, type Flow } from './stream-flows.js';
 import { StreamGuard } from './stream-guard.js';
@@ -43,6 +44,8 @@ const LIVE_DELAY_MS = 1_000;
 /** One scenario of the run: its checks by what they need, its flows, and what they found so far. */
 class ScenarioStream {
   readonly flowChecks: Check[] = [];
+  /** Flow checks whose batches carry requests of the whole run besides (FlowNeed.withExchanges). */
+  readonly carried = new CarriedFlowChecks();
   readonly merged = new Map<string, MergedVerdict>();
   /** Records the checks that need more than flows keep: by kind, or all of them. */
   readonly kept: HistoryRecord[] = [];
@@ -64,11 +67,13 @@ class ScenarioStream {
     for (const name of names) {
       const check = findCheck(name);
       const need = streamNeedOf(check);
-      if (need === 'flows') {
-        this.flowChecks.push(check);
-        this.merged.set(name, new MergedVerdict(name, witnessLimit));
+      const flow = flowNeedOf(check);
+      if (flow) {
+        if (flow.withExchanges) this.carried.add(check, flow.withExchanges);
+        else this.flowChecks.push(check);
+        this.merged.set(name, new MergedVerdict(name, witnessLimit, flow.stats));
       } else if (need === 'whole') this.keepAll = true;
-      else for (const kind of need.kinds) this.keptKinds.add(kind);
+      else if (typeof need === 'object' && 'kinds' in need) for (const kind of need.kinds) this.keptKinds.add(kind);
     }
   }
 }
@@ -137,7 +142,8 @@ export class StreamJudge {
     s.guard.add(r);
     if (r.kind === 'note') s.notes.push(r.message);
     if (s.keepAll || s.keptKinds.has(r.kind)) s.kept.push(r);
-    if (s.flowChecks.length && isFlowRecord(r)) {
+    if (s.carried.size) s.carried.track(r);
+    if ((s.flowChecks.length || s.carried.size) && isFlowRecord(r)) {
       // Flows judged before the run's first listing was seen were judged as if the run listed nothing.
       if (r.kind === 'reference-count' && !s.firstListing) {
         s.firstListing = r;
@@ -155,6 +161,7 @@ export class StreamJudge {
     const batch = this.options.batchFlows ?? DEFAULT_BATCH;
     const overdue = s.pending.length > 0 && this.now - s.pendingSince >= LIVE_DELAY_MS;
     while (s.pending.length >= batch || ((atEnd || overdue) && s.pending.length > 0)) this.judgeBatch(s, s.pending.splice(0, batch));
+    this.judgeCarried(s, atEnd);
   }
 
   /** Runs the flow checks on one batch of flows and merges their verdicts. */
@@ -175,12 +182,20 @@ export class StreamJudge {
     const verdicts = judgeWith(s.flowChecks, history, { profile: this.profile!, checkOptions: s.checkOptions });
     for (const v of verdicts) s.merged.get(v.name)!.add(v);
     this.options.onJudged?.(flows, verdicts);
+    if (s.carried.size) s.carried.hold(history, flows.length);
   }
 
   /** Whether `r` will be held in a flow until its batch is judged (and so handed to `onJudged`). */
   holdsUntilJudged(r: HistoryRecord): boolean {
     const s = this.run && r.scenario !== undefined ? this.scenarios.get(r.scenario) : undefined;
     return s !== undefined && s.flowChecks.length > 0 && isFlowRecord(r);
+  }
+
+  /** Judges the batches held for checks that carry run-wide requests, once none still in flight can add to them. */
+  private judgeCarried(s: ScenarioStream, atEnd: boolean): void {
+    s.carried.flush(atEnd, (check, history) => {
+      for (const v of judgeWith([check], history, { profile: this.profile!, checkOptions: s.checkOptions })) s.merged.get(v.name)!.add(v);
+    });
   }
 
   /** Checks that have found a witness so far (flow checks, on the flows judged so far). */
@@ -193,7 +208,7 @@ export class StreamJudge {
   /** Records held for flows not yet judged, for progress lines and benches. */
   get heldFlows(): number {
     let n = 0;
-    for (const s of this.order) n += s.partition.size + s.pending.length;
+    for (const s of this.order) n += s.partition.size + s.pending.length + s.carried.waitingFlows;
     return n;
   }
 
@@ -204,7 +219,8 @@ export class StreamJudge {
     const scenarios = this.order.map((s) => {
       this.release(s, s.partition.takeAll(), true);
       // A history with no flow still gets each flow check's own "nothing to judge" verdict.
-      if (s.batches === 0 && s.flowChecks.length) this.judgeBatch(s, []);
+      if (s.batches === 0 && s.merged.size) this.judgeBatch(s, []);
+      this.judgeCarried(s, true);
       const late = s.late
         ? `${s.late} record(s) arrived for flows already judged (settle time ${this.settleAfterMs} ms too short for this run); re-judge the saved history with payharness check`
         : undefined;

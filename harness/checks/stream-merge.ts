@@ -1,8 +1,9 @@
-import type { CheckVerdict, NotJudged, Witness } from './types.js';
+import type { CheckVerdict, FlowNeed, NotJudged, Witness } from './types.js';
 import { describeNotJudged, NotJudgedTally } from './verdict-of.js';
 
 /**
- * One check's verdict built up from its verdicts on batches of flows: judged and stats summed,
+ * One check's verdict built up from its verdicts on batches of flows: judged and stats summed (or
+ * merged as the check's FlowNeed says: the largest, or a setting every batch reports),
  * skipped items counted together, the first `witnessLimit` witnesses kept and the rest counted.
  * The merge gives the verdict the check gives on all the flows at once: a witness in any batch
  * fails it; a batch that could not decide for a reason other than "nothing there" makes it
@@ -21,7 +22,7 @@ export class MergedVerdict {
   private emptyError?: string;
   private batches = 0;
 
-  constructor(readonly name: string, private readonly witnessLimit: number) {}
+  constructor(readonly name: string, private readonly witnessLimit: number, private readonly statRules: FlowNeed['stats'] = {}) {}
 
   /** Called with the check's verdict on one batch of flows. */
   add(v: CheckVerdict): void {
@@ -32,7 +33,11 @@ export class MergedVerdict {
       this.judgedSaid = true;
     }
     this.notJudged.addAll(v.notJudged ?? []);
-    for (const [k, n] of Object.entries(v.stats ?? {})) this.stats.set(k, (this.stats.get(k) ?? 0) + n);
+    for (const [k, n] of Object.entries(v.stats ?? {})) {
+      const had = this.stats.get(k);
+      const rule = this.statRules?.[k];
+      this.stats.set(k, had === undefined ? n : rule === 'max' ? Math.max(had, n) : rule === 'same' ? had : had + n);
+    }
     for (const w of v.witnesses) {
       if (this.witnesses.length < this.witnessLimit) this.witnesses.push(w);
       else this.witnessesNotKept++;

@@ -1,4 +1,4 @@
-import type { HistoryRecord } from '../history/types.js';
+import type { HistoryRecord, OperationComplete, OperationInvoke } from '../history/types.js';
 import type { ApiProfile } from '../config/profile-types.js';
 
 export type VerdictValue = 'pass' | 'fail' | 'unknown';
@@ -63,11 +63,31 @@ export interface Check {
   /**
    * What a streaming judgement (stream-judge.ts) must hand `run`. `flows`: the verdict over the run
    * is the merge of its verdicts over independent payment flows (sum of judged, witnesses of each),
-   * so it is judged flow by flow as flows settle. `{ kinds }`: it reads only records of these kinds.
+   * so it is judged flow by flow as flows settle; `{ flows: true, … }` says the same with what else a
+   * batch must carry and how figures merge (FlowNeed). `{ kinds }`: it reads only records of these kinds.
    * Absent: it gets the whole history, which is always correct (and costs memory on long runs).
    */
   stream?: StreamNeed;
 }
 
 /** See `Check.stream`. */
-export type StreamNeed = 'flows' | { kinds: readonly HistoryRecord['kind'][] } | 'whole';
+export type StreamNeed = 'flows' | FlowNeed | { kinds: readonly HistoryRecord['kind'][] } | 'whole';
+
+/** `flows`, with the few facts of the whole run a batch of flows must carry for the check, and how its figures merge. */
+export interface FlowNeed {
+  flows: true;
+  /**
+   * Requests of the whole run the check may name besides its flows' own (refused creates, which an
+   * event about a payment that never existed may tell of): `keep` picks them as they are answered,
+   * and each batch carries, for every record of kind `latestBefore` in it, the kept request sent last
+   * at or before that record (by send time, then opId). The check must judge alike with or without
+   * them and name them only in witnesses. A batch is judged once every request sent before its last
+   * record has been answered, so it carries what the whole history would show it.
+   */
+  withExchanges?: {
+    keep(invoke: OperationInvoke, complete: OperationComplete): boolean;
+    latestBefore: HistoryRecord['kind'];
+  };
+  /** Figures that are not counts over flows: `max` (the largest of any batch) or `same` (a setting every batch reports). Others are summed. */
+  stats?: Readonly<Record<string, 'max' | 'same'>>;
+}

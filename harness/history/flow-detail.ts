@@ -47,9 +47,15 @@ export function isFlowDetailNote(r: HistoryRecord): r is FlowDetailNote {
  * records (FlowDetail writes them as they come).
  */
 export function assertFailingOnlyFits(scenarios: readonly { name: string; checks: readonly string[] }[]): void {
-  const whole = scenarios.flatMap((s) => s.checks.filter((c) => streamNeedOf(findCheck(c)) === 'whole').map((c) => `${c} (${s.name})`));
+  // A check that carries run-wide requests between flows (events-match-payments) is judged after the
+  // flows are written, so its witnesses could not keep them: it is refused alike.
+  const unfit = (c: string): boolean => {
+    const need = streamNeedOf(findCheck(c));
+    return need === 'whole' || (typeof need === 'object' && 'flows' in need && need.withExchanges !== undefined);
+  };
+  const whole = scenarios.flatMap((s) => s.checks.filter(unfit).map((c) => `${c} (${s.name})`));
   if (whole.length === 0) return;
-  throw new UsageError('E_HISTORY_DETAIL', `--history-detail failing cannot keep what ${whole.join(', ')} need${whole.length === 1 ? 's' : ''}: ${whole.length === 1 ? 'it judges' : 'they judge'} the whole history, not flow by flow`, {
+  throw new UsageError('E_HISTORY_DETAIL', `--history-detail failing cannot keep what ${whole.join(', ')} need${whole.length === 1 ? 's' : ''}: ${whole.length === 1 ? 'it judges' : 'they judge'} the whole history (or requests carried between flows), not flow by flow alone`, {
     hint: 'drop those checks from the scenario for the soak run, or keep every record (--history-detail all, the default)',
   });
 }
@@ -105,7 +111,7 @@ export class FlowDetail {
     for (const s of scenarios) {
       const kinds = s.checks.flatMap((c) => {
         const need = streamNeedOf(findCheck(c));
-        return typeof need === 'object' ? need.kinds : [];
+        return typeof need === 'object' && 'kinds' in need ? need.kinds : [];
       });
       this.keptKinds.set(s.name, new Set(kinds));
     }
