@@ -64,15 +64,14 @@ const sampler = setInterval(() => {
 // also counts garbage not yet collected. The bench collects once per interval to read it.
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as () => void;
-let interval = 0;
-const reporter = setInterval(() => {
-  interval++;
+const report = (): void => {
   collect();
   const live = process.memoryUsage().heapUsed;
-  process.stdout.write(`  ${((interval * intervalMs) / 60_000).toFixed(2).padStart(6)} min  peak RSS ${mb(peak)}  peak heap ${mb(peakHeap)}  live heap ${mb(live)}\n`);
+  process.stdout.write(`  ${((Date.now() - started) / 60_000).toFixed(2).padStart(6)} min  peak RSS ${mb(peak)}  peak heap ${mb(peakHeap)}  live heap ${mb(live)}\n`);
   peak = 0;
   peakHeap = 0;
-}, intervalMs);
+};
+const reporter = setInterval(report, intervalMs);
 
 // SOAK_HEAPSNAPSHOTS=20,50: write heap snapshots at those seconds into the temp directory (diagnosis).
 for (const at of (process.env.SOAK_HEAPSNAPSHOTS ?? '').split(',').filter(Boolean)) {
@@ -85,6 +84,7 @@ try {
     history: { ...(values.plain ? { gzip: false } : {}), bodies: values['full-bodies'] ? 'all' : 'evidence', retain: false, ...(values['settle-after'] ? { settleAfterMs: parseDuration(values['settle-after']) } : {}) },
   });
   clearInterval(reporter);
+  report();
   const loadEnd = Date.now();
   const file = historyFileIn(result.runDir);
   const bytes = statSync(file).size;
