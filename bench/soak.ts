@@ -1,9 +1,13 @@
 /**
  * `npm run bench:soak`: the built-in engine creating payments at 2,000/s for 10 minutes against a
- * trivial local API (bench/trivial-api.cjs, its own process), the history written as a soak run
- * writes it (not held in memory, evidence-only bodies). Prints the peak RSS of each minute (aim:
- * flat after warm-up, ≤ 300 MB), the peak while judging, and the history's bytes per request
- * (aim ≤ 200). Options: --duration 1m (any k6 duration), --rate 2000, --gzip, --full-bodies.
+ * trivial local API (bench/trivial-api.cjs, its own process), the history written as a `--soak`
+ * run writes it by default (not held in memory, evidence-only bodies, gzip, flows judged once
+ * quiet for 2 s). Prints, for each minute (each fifth of a short run), the peak RSS, the peak heap
+ * and the live heap (after a full collection: what a leak would grow), then the achieved rate,
+ * the history's bytes per request (aim ≤ 200), the peak RSS (aim: flat after warm-up, ≤ 300 MB) and
+ * whether re-judging the saved history gives the live verdict. Options: --duration 10m (any k6
+ * duration), --rate 2000, --plain (history.jsonl instead of .gz), --full-bodies, --settle-after 2s.
+ * SOAK_HEAPSNAPSHOTS=20,50 writes heap snapshots at those seconds into the temp directory.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,16 +15,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parseDuration } from '../harness/load/duration.js';
 import { runLoad } from '../harness/load/run-load.js';
 import { historyFileIn } from '../harness/history/history-file.js';
 import { judgeHistoryFile } from '../harness/checks/stream-file.js';
 import { comparableVerdict } from '../harness/checks/stream-compare.js';
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '10m' }, rate: { type: 'string', default: '2000' }, gzip: { type: 'boolean', default: false }, 'full-bodies': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '10m' }, rate: { type: 'string', default: '2000' }, plain: { type: 'boolean', default: false }, 'full-bodies': { type: 'boolean', default: false }, 'settle-after': { type: 'string' } } });
 const durationMs = parseDuration(values.duration!);
 const rate = Number(values.rate);
-if (!durationMs || !(rate > 0)) throw new Error('usage: bench:soak [--duration 10m] [--rate 2000] [--gzip] [--full-bodies]');
+if (!durationMs || !(rate > 0)) throw new Error('usage: bench:soak [--duration 10m] [--rate 2000] [--plain] [--full-bodies] [--settle-after 2s]');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const child = fork(path.join(here, 'trivial-api.cjs'), [], { stdio: 'inherit' });
@@ -45,28 +51,40 @@ finalReads: none
 const intervalMs = Math.min(60_000, Math.max(5_000, durationMs / 5));
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 let peak = 0;
+let peakHeap = 0;
 let overall = 0;
 const started = Date.now();
 const sampler = setInterval(() => {
-  const rss = process.memoryUsage().rss;
+  const { rss, heapUsed } = process.memoryUsage();
   peak = Math.max(peak, rss);
+  peakHeap = Math.max(peakHeap, heapUsed);
   overall = Math.max(overall, rss);
 }, 100);
-let interval = 0;
-const reporter = setInterval(() => {
-  interval++;
-  // Heap in use beside RSS tells a leak (heap grows) from V8 keeping freed pages (RSS grows, heap does not).
-  process.stdout.write(`  ${((interval * intervalMs) / 60_000).toFixed(2).padStart(6)} min  peak RSS ${mb(peak)}  heap used ${mb(process.memoryUsage().heapUsed)}\n`);
+// The heap still reachable after a full collection is what a leak grows; heap used at any instant
+// also counts garbage not yet collected. The bench collects once per interval to read it.
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+const report = (): void => {
+  collect();
+  const live = process.memoryUsage().heapUsed;
+  process.stdout.write(`  ${((Date.now() - started) / 60_000).toFixed(2).padStart(6)} min  peak RSS ${mb(peak)}  peak heap ${mb(peakHeap)}  live heap ${mb(live)}\n`);
   peak = 0;
-}, intervalMs);
+  peakHeap = 0;
+};
+const reporter = setInterval(report, intervalMs);
 
+// SOAK_HEAPSNAPSHOTS=20,50: write heap snapshots at those seconds into the temp directory (diagnosis).
+for (const at of (process.env.SOAK_HEAPSNAPSHOTS ?? '').split(',').filter(Boolean)) {
+  setTimeout(() => process.stdout.write(`  heap snapshot ${writeHeapSnapshot(path.join(tmpdir(), `soak-${at}s.heapsnapshot`))}\n`), Number(at) * 1000).unref();
+}
 process.stdout.write(`bench:soak — ${rate} creates/s for ${values.duration} against a trivial local API (Node ${process.version})\n`);
 try {
   const result = await runLoad({
     scenarioFile, target: `http://127.0.0.1:${port}`, outDir: path.join(work, 'run'), print: false,
-    history: { gzip: values.gzip, bodies: values['full-bodies'] ? 'all' : 'evidence', retain: false },
+    history: { ...(values.plain ? { gzip: false } : {}), bodies: values['full-bodies'] ? 'all' : 'evidence', retain: false, ...(values['settle-after'] ? { settleAfterMs: parseDuration(values['settle-after']) } : {}) },
   });
   clearInterval(reporter);
+  report();
   const loadEnd = Date.now();
   const file = historyFileIn(result.runDir);
   const bytes = statSync(file).size;
@@ -78,9 +96,10 @@ try {
   process.stdout.write(`  verdict ${result.verdict.verdict}: ${checks}\n`);
   // The done-when of a soak run: its live verdict is the verdict of re-judging its saved history.
   const t = Date.now();
+  peak = 0;
   const rejudged = await judgeHistoryFile(file);
   const same = JSON.stringify(comparableVerdict(rejudged.verdict)) === JSON.stringify(comparableVerdict(result.verdict));
-  process.stdout.write(`  re-judged from ${path.basename(file)} in ${((Date.now() - t) / 1000).toFixed(1)} s: ${same ? 'the same verdict' : 'A DIFFERENT VERDICT'} (${rejudged.verdict.verdict})\n`);
+  process.stdout.write(`  re-judged from ${path.basename(file)} in ${((Date.now() - t) / 1000).toFixed(1)} s: ${same ? 'the same verdict' : 'A DIFFERENT VERDICT'} (${rejudged.verdict.verdict}), peak RSS ${mb(peak)}\n`);
 } finally {
   clearInterval(sampler);
   clearInterval(reporter);

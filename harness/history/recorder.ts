@@ -60,6 +60,15 @@ function compactLine(r: HistoryRecord): Omit<HistoryRecord, 'target'> {
   return rest;
 }
 
+/**
+ * Lines are written in chunks of this many characters (or every FLUSH_MS): one write per record
+ * costs a gzip call on the thread pool each, which a busy run outpaces — the unwritten records
+ * then pile up in the stream's buffer and memory grows with the run (issue 17).
+ */
+const CHUNK_CHARS = 64 * 1024;
+/** How long a line may wait for its chunk: what a killed run can lose, besides the gzip tail. */
+const FLUSH_MS = 200;
+
 /** Microsecond precision: what timing checks can use; longer fractions are bytes for nothing. */
 const roundTime = (ms: number): number => Math.round(ms * 1000) / 1000;
 
@@ -85,6 +94,10 @@ export class HistoryRecorder {
   private target: string;
   private scenario?: string;
   private closed = false;
+  /** Lines not yet handed to the stream (see CHUNK_CHARS). */
+  private chunk: string[] = [];
+  private chunkChars = 0;
+  private flushTimer?: NodeJS.Timeout;
 
   constructor(options: HistoryRecorderOptions = {}) {
     this.startedAtMs = options.startedAtMs ?? Date.now();
@@ -158,18 +171,35 @@ export class HistoryRecorder {
     this.counted++;
     if (safe.kind === 'run') this.runSeen = true;
     if (this.retain) this.records.push(safe);
-    if (!this.hold?.(safe)) this.write(safe);
+    if (!this.hold?.(safe)) this.writeRecord(safe);
     for (const listener of this.listeners) listener(safe);
     return safe;
   }
 
   /** Writes a record `hold` kept back when it was appended. */
   writeHeld(r: HistoryRecord): void {
-    this.write(r);
+    this.writeRecord(r);
   }
 
-  private write(r: HistoryRecord): void {
-    if (this.stream && !this.closed) this.stream.write(`${JSON.stringify(this.bodies === 'evidence' ? compactLine(r) : r)}\n`);
+  private writeRecord(r: HistoryRecord): void {
+    if (this.stream && !this.closed) this.write(`${JSON.stringify(this.bodies === 'evidence' ? compactLine(r) : r)}\n`);
+  }
+
+  private write(line: string): void {
+    this.chunk.push(line);
+    this.chunkChars += line.length;
+    if (this.chunkChars >= CHUNK_CHARS) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /** Hands the lines waiting to the stream in one write. */
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.chunk.length === 0) return;
+    this.stream!.write(this.chunk.join(''));
+    this.chunk = [];
+    this.chunkChars = 0;
   }
 
   /** The record as `evidence` mode keeps it (see body-policy.ts). */
@@ -197,7 +227,10 @@ export class HistoryRecorder {
     if (this.closed) return;
     this.closed = true;
     const stream = this.stream;
-    if (stream) await new Promise<void>((resolve) => stream.end(resolve));
+    if (stream) {
+      this.flush();
+      await new Promise<void>((resolve) => stream.end(resolve));
+    }
     // With gzip, the compressor ending is not the file being written: wait for the file too.
     const file = this.fileStream;
     if (file && !file.writableFinished) await new Promise<void>((resolve) => file.once('finish', resolve).once('error', () => resolve()));

@@ -59,7 +59,7 @@ export interface LoadRunOptions {
 
 /** A load run's history: small by default, so long runs fit on disk (docs/load.md, "Soak runs"). */
 export interface LoadHistoryOptions {
-  /** Write `history.jsonl.gz`. */
+  /** Write `history.jsonl.gz` (≈ 40 bytes a request instead of ≈ 580). Default: on for a soak run (`retain: false`), off otherwise. */
   gzip?: boolean;
   /** `evidence` (default on the built-in engine): bodies only where checks read them; `all` (default on k6): every body as sent and received. */
   bodies?: BodyMode;
@@ -69,7 +69,7 @@ export interface LoadHistoryOptions {
    * is judged once it has been quiet for `settleAfterMs`, so memory stays flat and failures show live.
    */
   retain?: boolean;
-  /** How long a flow must be quiet before it is judged in a soak run (default 10 s). */
+  /** How long a flow must be quiet before it is judged in a soak run (default 2 s). */
   settleAfterMs?: number;
   /** `failing`: a soak run writes flow records only for failing flows and `passingSample` passing ones (history/flow-detail.ts); default `all`. */
   detail?: 'all' | 'failing';
@@ -77,8 +77,19 @@ export interface LoadHistoryOptions {
   passingSample?: number;
 }
 
-/** Long enough for a flow's last answer and its callbacks' first retries; `--settle-after` tunes it. */
-export const DEFAULT_SETTLE_AFTER_MS = 10_000;
+/**
+ * How long a soak run's flow must be quiet before it is judged; `--settle-after` tunes it. A load
+ * flow is one iteration's requests (its copy is sent while the first is open or right after it
+ * answers); no callbacks come to a load run and its fault decisions are polled every 250 ms, so
+ * 2 s of quiet is past anything that can still come. It is also what the judge holds: rate × this
+ * (4,000 flows at 2,000/s), and V8 lets garbage grow to a multiple of what is held before it
+ * collects, so 10 s here cost ≈ 100 MB of peak RSS (docs/load.md, "Soak benchmark"). A record that
+ * still comes later turns a pass into unknown, never a silent pass.
+ */
+export const DEFAULT_SETTLE_AFTER_MS = 2_000;
+
+/** How often a load run with faults pulls the proxy's decisions, so a soak run's flows see theirs before they settle. */
+const DECISION_POLL_MS = 250;
 
 /** The run core's outcome plus what is particular to load. */
 export interface LoadRunResult extends RunOutcome {
@@ -160,6 +171,8 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const engineName = options.engine ?? 'builtin';
   const print = options.print ?? false;
   const soak = options.history?.retain === false;
+  // A soak run's history is written for hours: gzip unless asked not to (`payharness check` reads either).
+  const gzip = options.history?.gzip ?? soak;
   // Flows settle only when no listing or final read comes for them at the end of the run.
   const settleAfterMs = soak && plan.scenario.finalReads === 'none' ? (options.history?.settleAfterMs ?? DEFAULT_SETTLE_AFTER_MS) : undefined;
   if (options.abortOnFail && settleAfterMs === undefined) {
@@ -174,7 +187,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     kind: 'load', seed: options.seed ?? plan.scenario.seed ?? randomSeed(), outDir: options.outDir, scenario: plan.scenario.name,
     handleSignals: options.handleSignals, signal: options.signal,
     history: {
-      gzip: options.history?.gzip === true, profile: redactJson(profile),
+      gzip, profile: redactJson(profile),
       // The built-in workload says which keys it sends twice (their bodies are kept); a history rebuilt from k6's output cannot, so it keeps every body.
       bodies: options.history?.bodies ?? (engineName === 'k6' ? 'all' : 'evidence'),
       retain: !soak,
@@ -215,7 +228,13 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       ...(session.streamJudge && settleAfterMs !== undefined ? { liveFailures: () => session.streamJudge!.failures() } : {}),
       ...(options.abortOnFail ? { abortOnFail: true } : {}),
     };
-    outcome = engineName === 'k6' ? await runK6({ ...ctx, outDir: session.runDir, ...(options.k6Bin ? { k6Bin: options.k6Bin } : {}) }) : await runBuiltin(ctx);
+    // The k6 engine's requests enter the history when k6 exits; its decisions stay at the end with them.
+    const poller = nemesis && engineName === 'builtin' ? setInterval(() => void nemesis.pollDecisions().catch(() => undefined), DECISION_POLL_MS) : undefined;
+    try {
+      outcome = engineName === 'k6' ? await runK6({ ...ctx, outDir: session.runDir, ...(options.k6Bin ? { k6Bin: options.k6Bin } : {}) }) : await runBuiltin(ctx);
+    } finally {
+      clearInterval(poller);
+    }
     if (nemesis) assertHealed(await nemesis.healAll(), `load scenario ${plan.scenario.name}`);
     if (!outcome.interrupted && mode !== 'none') {
       const touched = outcome.created.filter((c) => mode === 'all' || c.duplicated).map((c) => ({ reference: c.reference, logicalId: c.logicalId, resourceIds: new Set<string>() }));

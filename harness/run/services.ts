@@ -1,4 +1,3 @@
-import { startSandbox } from '../../sandbox/index.js';
 import { startProxyServer } from '../proxy/index.js';
 import { assertTargetReachable } from '../reachable.js';
 import { withBasePath } from './upstream.js';
@@ -46,6 +45,8 @@ export async function startTarget(options: TargetOptions): Promise<Service> {
     await assertTargetReachable(url);
     return external(url);
   }
+  // Loaded only when needed: the sandbox's modules cost ~50 MB of a run against a real target (soak runs count every MB).
+  const { startSandbox } = await import('../../sandbox/index.js');
   const sandbox = await startSandbox({
     bugs: [...(options.bugs ?? [])], timeScale: options.timeScale ?? 1, quiet: true,
     ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.providerStates ? { providerStates: true } : {}),
