@@ -1,9 +1,11 @@
 /**
- * The benches' synthetic history, shaped like what `readHistory` returns for a real run: one parsed
- * object per JSONL line, operations in time order, reference listings and final reads at the end —
- * or, for the streamed bench, right after each flow (a soak run's shape: each flow settles).
+ * The benches' synthetic history, shaped like what `readHistory` returns for a real run of the
+ * sandbox: one parsed object per JSONL line, operations in time order, reference listings and final
+ * reads at the end — or, for the streamed bench, right after each flow (a soak run's shape: each
+ * flow settles). Answers are valid for contracts/schemas, and some keys are replayed or reused with
+ * a changed payload, so every check the benches run has something to judge.
  */
-import type { HistoryRecord, RunStart } from '../harness/history/types.js';
+import type { HistoryRecord, OperationComplete, OperationInvoke, PaymentOperation, RunStart } from '../harness/history/types.js';
 import { Prng } from '../harness/workload/prng.js';
 
 export interface SyntheticOptions {
@@ -15,67 +17,124 @@ export interface SyntheticOptions {
   finalPerFlow?: boolean;
 }
 
+/** Share of flows whose create answer is lost (then retried), replayed, or whose key is reused with a changed amount. */
+const LOST = 0.1;
+const REPLAYED = 0.05;
+const CHANGED = 0.02;
+const EPOCH = Date.UTC(2026, 0, 1);
+const KEY_REUSED = {
+  type: 'https://payharness.dev/problems/idempotency-key-reused', title: 'Idempotency key reused with a different payload', status: 422, code: 'idempotency_key_reused',
+};
+const PROBLEM_HEADERS = { 'content-type': 'application/problem+json' };
+const REPLAY_HEADERS = { 'idempotent-replayed': 'true' };
+
+interface Answer {
+  status?: number;
+  body?: unknown;
+  id?: string;
+  paymentStatus?: string;
+  headers?: Record<string, string>;
+}
+
 /**
- * Payment flows (create → capture or refund → get) with lost answers, retries and retried
- * callbacks, one record at a time: the streamed bench never holds them all.
+ * Payment flows (create → capture or refund → get) with lost answers, retries, replays, changed
+ * payloads and retried callbacks, one record at a time: the streamed bench never holds them all.
+ * Records are built with their fields in one fixed order per kind (as JSON.parse gives them), never
+ * with `undefined` slots.
  */
 export function* syntheticRecords(operations: number, options: SyntheticOptions = {}): Generator<HistoryRecord> {
   const rng = new Prng(1);
-  const stamp = options.scenario === undefined ? {} : { scenario: options.scenario };
+  const { scenario } = options;
   // Until the final phase keep only each flow's amount and capture mode, not records.
   const amounts: number[] = [];
   const manualFlows: boolean[] = [];
-  const run: RunStart = { kind: 'run', time: 0, target: 'default', runId: 'bench', seed: 1, startedAt: new Date(0).toISOString(), meta: options.meta ?? {} };
+  const run: RunStart = { kind: 'run', time: 0, target: 'default', runId: 'bench', seed: 1, startedAt: new Date(EPOCH).toISOString(), meta: options.meta ?? {} };
   yield run;
   let opId = 0;
   let time = 0;
   let ops = 0;
   let flow = 0;
+  let second = -1;
+  let createdAt = '';
   const pending: HistoryRecord[] = [];
-  const op = (kind: 'create' | 'capture' | 'refund' | 'get', key: string | undefined, resourceId: string | undefined, amount: number | undefined, answer: { status?: number; body?: unknown; id?: string; paymentStatus?: string }): void => {
+  // The scenario is set after the record is built, so records of one kind share one shape with or without it.
+  const mark = <R extends HistoryRecord>(r: R): R => {
+    if (scenario !== undefined) r.scenario = scenario;
+    return r;
+  };
+  const stamp = (r: HistoryRecord): void => {
+    pending.push(mark(r));
+  };
+  const op = (kind: PaymentOperation, key: string | undefined, resourceId: string | undefined, path: string, body: unknown, amount: number | undefined,
+    answer: Answer, intent?: OperationInvoke['intent']): void => {
     const id = ++opId;
     ops++;
     time += 1;
-    // Only the fields a record read back from JSONL would have (no `undefined` slots).
-    pending.push({
-      kind: 'invoke', time, target: 'default', ...stamp, opId: id, process: flow % 64, op: kind, logicalId: key ?? `g${id}`, attempt: 1,
-      ...(key ? { idempotencyKey: key } : {}), ...(resourceId ? { resourceId } : {}), method: kind === 'get' ? 'GET' : 'POST',
-      path: kind === 'create' ? '/v1/payments' : `/v1/payments/${resourceId}/${kind}`, ...(amount === undefined ? {} : { body: { amount }, amount }),
-    });
-    const status = answer.status;
-    pending.push(status === undefined
-      ? { kind: 'complete', time: time + 3, target: 'default', ...stamp, opId: id, outcome: 'info', error: 'ECONNRESET' }
-      : { kind: 'complete', time: time + 3, target: 'default', ...stamp, opId: id, outcome: status < 300 ? 'ok' : 'fail', status, body: answer.body, ...(answer.id ? { resourceId: answer.id } : {}), ...(answer.paymentStatus ? { paymentStatus: answer.paymentStatus } : {}) });
+    const invoke: OperationInvoke = { kind: 'invoke', time, target: 'default', opId: id, process: flow % 64, op: kind, logicalId: key ?? `g${id}`, attempt: intent ? 2 : 1, method: kind === 'get' ? 'GET' : 'POST', path };
+    if (intent) invoke.intent = intent;
+    if (key) invoke.idempotencyKey = key;
+    if (resourceId) invoke.resourceId = resourceId;
+    if (body !== undefined) invoke.body = body;
+    if (amount !== undefined) invoke.amount = amount;
+    stamp(invoke);
+    if (answer.status === undefined) {
+      stamp({ kind: 'complete', time: time + 3, target: 'default', opId: id, outcome: 'info', error: 'ECONNRESET' });
+      return;
+    }
+    const complete: OperationComplete = { kind: 'complete', time: time + 3, target: 'default', opId: id, outcome: answer.status < 300 ? 'ok' : 'fail', status: answer.status, body: answer.body };
+    if (answer.headers) complete.headers = answer.headers;
+    if (answer.id) complete.resourceId = answer.id;
+    if (answer.paymentStatus) complete.paymentStatus = answer.paymentStatus;
+    stamp(complete);
   };
-  const listing = (f: number, at: number): HistoryRecord => ({ kind: 'reference-count', time: at, target: 'default', ...stamp, reference: `ref-${f}`, logicalId: `k${f}`, resourceIds: [`pay_${f}`] });
+  const listing = (f: number, at: number): HistoryRecord => ({ kind: 'reference-count', time: at, target: 'default', reference: `ref-${f}`, logicalId: `k${f}`, resourceIds: [`pay_${f}`] });
   const finalRead = (f: number, at: number, amount: number, manual: boolean): HistoryRecord => ({
-    kind: 'final-read', time: at, target: 'default', ...stamp, resourceId: `pay_${f}`, outcome: 'ok', status: 200, paymentStatus: manual ? 'succeeded' : 'partially_refunded',
+    kind: 'final-read', time: at, target: 'default', resourceId: `pay_${f}`, outcome: 'ok', status: 200, paymentStatus: manual ? 'succeeded' : 'partially_refunded',
     amount, amountCaptured: amount, amountRefunded: manual ? 0 : Math.floor(amount / 2), currency: 'EUR',
   });
   while (ops < operations) {
     flow++;
     const key = `k${flow}`;
     const pay = `pay_${flow}`;
+    const reference = `ref-${flow}`;
+    const payPath = `/v1/payments/${pay}`;
     const amount = rng.int(100, 10_000);
     const manual = rng.chance(0.5);
-    const created = { id: pay, status: manual ? 'requires_capture' : 'succeeded', amount, amount_captured: manual ? 0 : amount, amount_refunded: 0, currency: 'EUR' };
-    if (rng.chance(0.1)) op('create', key, undefined, amount, {}); // lost answer, then the retry
-    op('create', key, undefined, amount, { status: 201, body: created, id: pay, paymentStatus: created.status });
+    if (Math.floor(time / 1000) !== second) {
+      second = Math.floor(time / 1000);
+      createdAt = new Date(EPOCH + second * 1000).toISOString();
+    }
+    const request = { amount, currency: 'EUR', reference, capture: manual ? 'manual' : 'automatic' };
+    const created = { id: pay, status: manual ? 'requires_capture' : 'succeeded', amount, currency: 'EUR', amount_captured: manual ? 0 : amount, amount_refunded: 0, reference, created_at: createdAt };
+    const createdAnswer: Answer = { status: 201, body: created, id: pay, paymentStatus: created.status };
+    if (rng.chance(LOST)) op('create', key, undefined, '/v1/payments', request, amount, {}); // lost answer, then the retry
+    op('create', key, undefined, '/v1/payments', request, amount, createdAnswer);
+    // A replay or a changed payload is sent once the stored answer is back (the answer comes 3 ms after the request).
+    if (rng.chance(REPLAYED)) {
+      time += 3;
+      op('create', key, undefined, '/v1/payments', request, amount, { ...createdAnswer, headers: REPLAY_HEADERS }, 'replay');
+    }
+    if (rng.chance(CHANGED)) {
+      time += 3;
+      op('create', key, undefined, '/v1/payments', { ...request, amount: amount + 1 }, amount + 1, { status: 422, body: KEY_REUSED, headers: PROBLEM_HEADERS }, 'payload-change');
+    }
     let final = created;
     if (manual) {
       final = { ...created, status: 'succeeded', amount_captured: amount };
-      op('capture', `${key}-c`, pay, amount, { status: 200, body: final, id: pay, paymentStatus: 'succeeded' });
+      op('capture', `${key}-c`, pay, `${payPath}/capture`, { amount }, amount, { status: 200, body: final, id: pay, paymentStatus: 'succeeded' });
     } else {
       const refund = Math.floor(amount / 2);
       final = { ...created, status: 'partially_refunded', amount_refunded: refund };
-      op('refund', `${key}-r`, pay, refund, { status: 201, body: { id: `re_${flow}`, payment: final }, id: `re_${flow}` });
+      op('refund', `${key}-r`, pay, `${payPath}/refunds`, { amount: refund }, refund,
+        { status: 201, body: { id: `re_${flow}`, payment_id: pay, amount: refund, status: 'succeeded', payment: final }, id: `re_${flow}` });
     }
-    op('get', undefined, pay, undefined, { status: 200, body: final, id: pay, paymentStatus: final.status });
+    op('get', undefined, pay, payPath, undefined, undefined, { status: 200, body: final, id: pay, paymentStatus: final.status });
     const evt = `evt_${flow}`;
-    if (rng.chance(0.2)) pending.push({ kind: 'delivery', time: time + 5, target: 'default', ...stamp, eventId: evt, eventType: 'payment.created', resourceId: pay, answeredStatus: 500, signatureValid: true, signatureAgeSeconds: 0 });
-    pending.push({ kind: 'delivery', time: time + 1_005, target: 'default', ...stamp, eventId: evt, eventType: 'payment.created', resourceId: pay, answeredStatus: 200, signatureValid: true, signatureAgeSeconds: 0 });
+    if (rng.chance(0.2)) stamp({ kind: 'delivery', time: time + 5, target: 'default', eventId: evt, eventType: 'payment.created', resourceId: pay, answeredStatus: 500, signatureValid: true, signatureAgeSeconds: 0 });
+    stamp({ kind: 'delivery', time: time + 1_005, target: 'default', eventId: evt, eventType: 'payment.created', resourceId: pay, answeredStatus: 200, signatureValid: true, signatureAgeSeconds: 0 });
     if (options.finalPerFlow) {
-      pending.push(listing(flow, time + 4), finalRead(flow, time + 4, amount, manual));
+      stamp(listing(flow, time + 4));
+      stamp(finalRead(flow, time + 4, amount, manual));
     } else {
       amounts.push(amount);
       manualFlows.push(manual);
@@ -86,8 +145,8 @@ export function* syntheticRecords(operations: number, options: SyntheticOptions 
   if (options.finalPerFlow) return;
   // Deliveries are recorded as they arrive, up to ~1 s after the last operation; the final phase follows.
   const end = time + 2_000;
-  for (let f = 1; f <= flow; f++) yield listing(f, end);
-  for (let f = 1; f <= flow; f++) yield finalRead(f, end + 1, amounts[f - 1]!, manualFlows[f - 1]!);
+  for (let f = 1; f <= flow; f++) yield mark(listing(f, end));
+  for (let f = 1; f <= flow; f++) yield mark(finalRead(f, end + 1, amounts[f - 1]!, manualFlows[f - 1]!));
 }
 
 /** The whole synthetic history in memory, every record parsed from its own JSON line (no objects or strings shared between records). */
