@@ -32,6 +32,8 @@ export interface Flow {
 class IdScratch {
   readonly kinds: number[] = [];
   readonly values: string[] = [];
+  /** The flow each id led to when looked up (undefined: none), so the record's ids are looked up once. */
+  readonly found: (Flow | undefined)[] = [];
   count = 0;
 
   /** Gathers the ids `r` names (opIds are looked up separately); returns how many. */
@@ -107,10 +109,11 @@ export class FlowPartition {
     let flow: Flow | undefined;
     let others: Flow[] | undefined;
     if (r.kind === 'complete') flow = this.byOp.get(r.opId);
-    const { kinds, values } = this.scratch;
+    const { kinds, values, found } = this.scratch;
     const count = this.scratch.fill(r);
     for (let i = 0; i < count; i++) {
       const f = this.byId[kinds[i]!]!.get(values[i]!);
+      found[i] = f;
       if (f === undefined || f === flow) continue;
       if (flow === undefined) flow = f;
       else if (!others?.includes(f)) (others ??= []).push(f);
@@ -126,6 +129,8 @@ export class FlowPartition {
       for (const other of all.slice(1)) this.merge(flow, other);
     }
     for (let i = 0; i < count; i++) {
+      // Without a merge (tables unchanged since the lookup) an id that led to this flow needs no second look.
+      if (others === undefined && found[i] === flow) continue;
       const table = this.byId[kinds[i]!]!;
       if (table.get(values[i]!) !== flow) {
         table.set(values[i]!, flow);
