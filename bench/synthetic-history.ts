@@ -67,18 +67,29 @@ export function* syntheticRecords(operations: number, options: SyntheticOptions 
     ops++;
     time += 1;
     const process = flow % 64;
-    if (kind === 'get') stamp({ kind: 'invoke', time, target: 'default', scenario, opId, process, op: kind, logicalId: `g${opId}`, attempt: 1, resourceId: resourceId!, method: 'GET', path });
-    else if (intent) stamp({ kind: 'invoke', time, target: 'default', scenario, opId, process, op: kind, logicalId: key!, attempt: 2, intent, idempotencyKey: key!, method: 'POST', path, body, amount: amount! });
-    else if (resourceId) stamp({ kind: 'invoke', time, target: 'default', scenario, opId, process, op: kind, logicalId: key!, attempt: 1, idempotencyKey: key!, resourceId, method: 'POST', path, body, amount: amount! });
-    else stamp({ kind: 'invoke', time, target: 'default', scenario, opId, process, op: kind, logicalId: key!, attempt: 1, idempotencyKey: key!, method: 'POST', path, body, amount: amount! });
+    if (kind === 'get') {
+      stamp({ kind: 'invoke', time, target: 'default', scenario, opId, process, op: kind, logicalId: `g${opId}`, attempt: 1, resourceId: resourceId!, method: 'GET', path });
+    } else if (intent) {
+      stamp({ kind: 'invoke', time, target: 'default', scenario, opId, process, op: kind, logicalId: key!, attempt: 2, intent, idempotencyKey: key!,
+        method: 'POST', path, body, amount: amount! });
+    } else if (resourceId) {
+      stamp({ kind: 'invoke', time, target: 'default', scenario, opId, process, op: kind, logicalId: key!, attempt: 1, idempotencyKey: key!, resourceId,
+        method: 'POST', path, body, amount: amount! });
+    } else {
+      stamp({ kind: 'invoke', time, target: 'default', scenario, opId, process, op: kind, logicalId: key!, attempt: 1, idempotencyKey: key!,
+        method: 'POST', path, body, amount: amount! });
+    }
     const at = time + 3;
-    const { status, id, paymentStatus, headers } = answer;
-    const outcome = status === undefined ? 'info' : status < 300 ? 'ok' : 'fail';
-    if (status === undefined) stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, error: 'ECONNRESET' });
-    else if (headers && id) stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, status, body: answer.body, headers, resourceId: id, paymentStatus: paymentStatus! });
-    else if (headers) stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, status, body: answer.body, headers });
-    else if (paymentStatus) stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, status, body: answer.body, resourceId: id!, paymentStatus });
-    else stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, status, body: answer.body, resourceId: id! });
+    const { status, body: answered, id, paymentStatus, headers } = answer;
+    if (status === undefined) {
+      stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome: 'info', error: 'ECONNRESET' });
+      return;
+    }
+    const outcome = status < 300 ? 'ok' : 'fail';
+    if (headers && id) stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, status, body: answered, headers, resourceId: id, paymentStatus: paymentStatus! });
+    else if (headers) stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, status, body: answered, headers });
+    else if (paymentStatus) stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, status, body: answered, resourceId: id!, paymentStatus });
+    else stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, status, body: answered, resourceId: id! });
   };
   const listing = (f: number, at: number): HistoryRecord => ({ kind: 'reference-count', time: at, target: 'default', scenario, reference: `ref-${f}`, logicalId: `k${f}`, resourceIds: [`pay_${f}`] });
   const finalRead = (f: number, at: number, amount: number, manual: boolean): HistoryRecord => ({
