@@ -30,7 +30,10 @@ const perCheck: string[] = [];
 for (const check of CHECKS) {
   const start = performance.now();
   const [verdict] = judge(history, { profile }, [check.name]);
-  perCheck.push(`  ${check.name.padEnd(28)} ${(performance.now() - start).toFixed(0).padStart(6)} ms  ${verdict!.verdict}${verdict!.error ? ` (${verdict!.error})` : ''}`);
+  // The synthetic history has no merchants, no thresholds and no overlapping or forbidden writes: those checks have nothing to judge.
+  const why = verdict!.verdict === 'unknown' ? ` — the synthetic history gave it nothing to judge: ${verdict!.error ?? 'no reason given'}` : verdict!.error ? ` (${verdict!.error})` : '';
+  const judged = verdict!.judged ? ` (${verdict!.judged.toLocaleString('en')} ${verdict!.unit ?? ''})` : '';
+  perCheck.push(`  ${check.name.padEnd(28)} ${(performance.now() - start).toFixed(0).padStart(6)} ms  ${verdict!.verdict}${judged}${why}`);
 }
 const checksMs = performance.now() - t1;
 const cpu = process.cpuUsage(cpu0);

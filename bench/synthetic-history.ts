@@ -1,9 +1,11 @@
 /**
- * The benches' synthetic history, shaped like what `readHistory` returns for a real run: one parsed
- * object per JSONL line, operations in time order, reference listings and final reads at the end —
- * or, for the streamed bench, right after each flow (a soak run's shape: each flow settles).
+ * The benches' synthetic history, shaped like what `readHistory` returns for a real run of the
+ * sandbox: one parsed object per JSONL line, operations in time order, reference listings and final
+ * reads at the end — or, for the streamed bench, right after each flow (a soak run's shape: each
+ * flow settles). Answers are valid for contracts/schemas, and some keys are replayed or reused with
+ * a changed payload, so every check the benches run has something to judge.
  */
-import type { HistoryRecord, RunStart } from '../harness/history/types.js';
+import type { HistoryRecord, OperationInvoke, PaymentOperation, RunStart } from '../harness/history/types.js';
 import { Prng } from '../harness/workload/prng.js';
 
 export interface SyntheticOptions {
@@ -15,67 +17,128 @@ export interface SyntheticOptions {
   finalPerFlow?: boolean;
 }
 
+/** Share of flows whose create answer is lost (then retried), replayed, or whose key is reused with a changed amount. */
+const LOST = 0.1;
+const REPLAYED = 0.05;
+const CHANGED = 0.02;
+const EPOCH = Date.UTC(2026, 0, 1);
+const KEY_REUSED = {
+  type: 'https://payharness.dev/problems/idempotency-key-reused', title: 'Idempotency key reused with a different payload', status: 422, code: 'idempotency_key_reused',
+};
+const PROBLEM_HEADERS = { 'content-type': 'application/problem+json' };
+const REPLAY_HEADERS = { 'idempotent-replayed': 'true' };
+
+interface Answer {
+  status?: number;
+  body?: unknown;
+  id?: string;
+  paymentStatus?: string;
+  headers?: Record<string, string>;
+}
+
 /**
- * Payment flows (create → capture or refund → get) with lost answers, retries and retried
- * callbacks, one record at a time: the streamed bench never holds them all.
+ * Payment flows (create → capture or refund → get) with lost answers, retries, replays, changed
+ * payloads and retried callbacks, one record at a time: the streamed bench never holds them all.
+ * Records are built with their fields in one fixed order per kind (as JSON.parse gives them); the
+ * only `undefined` slot is `scenario` when none is given (synthesize's JSON round trip drops it).
  */
 export function* syntheticRecords(operations: number, options: SyntheticOptions = {}): Generator<HistoryRecord> {
   const rng = new Prng(1);
-  const stamp = options.scenario === undefined ? {} : { scenario: options.scenario };
+  const { scenario } = options;
   // Until the final phase keep only each flow's amount and capture mode, not records.
   const amounts: number[] = [];
   const manualFlows: boolean[] = [];
-  const run: RunStart = { kind: 'run', time: 0, target: 'default', runId: 'bench', seed: 1, startedAt: new Date(0).toISOString(), meta: options.meta ?? {} };
+  const run: RunStart = { kind: 'run', time: 0, target: 'default', runId: 'bench', seed: 1, startedAt: new Date(EPOCH).toISOString(), meta: options.meta ?? {} };
   yield run;
-  let opId = 0;
+  let lastOpId = 0;
   let time = 0;
   let ops = 0;
   let flow = 0;
+  let second = -1;
+  let createdAt = '';
   const pending: HistoryRecord[] = [];
-  const op = (kind: 'create' | 'capture' | 'refund' | 'get', key: string | undefined, resourceId: string | undefined, amount: number | undefined, answer: { status?: number; body?: unknown; id?: string; paymentStatus?: string }): void => {
-    const id = ++opId;
+  const stamp = (r: HistoryRecord): void => {
+    pending.push(r);
+  };
+  // Each record is one object literal with all its fields (a field added afterwards costs each record a second allocation).
+  const op = (kind: PaymentOperation, key: string | undefined, resourceId: string | undefined, path: string, body: unknown, amount: number | undefined,
+    answer: Answer, intent?: OperationInvoke['intent']): void => {
+    const opId = ++lastOpId;
     ops++;
     time += 1;
-    // Only the fields a record read back from JSONL would have (no `undefined` slots).
-    pending.push({
-      kind: 'invoke', time, target: 'default', ...stamp, opId: id, process: flow % 64, op: kind, logicalId: key ?? `g${id}`, attempt: 1,
-      ...(key ? { idempotencyKey: key } : {}), ...(resourceId ? { resourceId } : {}), method: kind === 'get' ? 'GET' : 'POST',
-      path: kind === 'create' ? '/v1/payments' : `/v1/payments/${resourceId}/${kind}`, ...(amount === undefined ? {} : { body: { amount }, amount }),
-    });
-    const status = answer.status;
-    pending.push(status === undefined
-      ? { kind: 'complete', time: time + 3, target: 'default', ...stamp, opId: id, outcome: 'info', error: 'ECONNRESET' }
-      : { kind: 'complete', time: time + 3, target: 'default', ...stamp, opId: id, outcome: status < 300 ? 'ok' : 'fail', status, body: answer.body, ...(answer.id ? { resourceId: answer.id } : {}), ...(answer.paymentStatus ? { paymentStatus: answer.paymentStatus } : {}) });
+    const process = flow % 64;
+    if (kind === 'get') {
+      stamp({ kind: 'invoke', time, target: 'default', scenario, opId, process, op: kind, logicalId: `g${opId}`, attempt: 1, resourceId: resourceId!, method: 'GET', path });
+    } else if (intent) {
+      stamp({ kind: 'invoke', time, target: 'default', scenario, opId, process, op: kind, logicalId: key!, attempt: 2, intent, idempotencyKey: key!,
+        method: 'POST', path, body, amount: amount! });
+    } else if (resourceId) {
+      stamp({ kind: 'invoke', time, target: 'default', scenario, opId, process, op: kind, logicalId: key!, attempt: 1, idempotencyKey: key!, resourceId,
+        method: 'POST', path, body, amount: amount! });
+    } else {
+      stamp({ kind: 'invoke', time, target: 'default', scenario, opId, process, op: kind, logicalId: key!, attempt: 1, idempotencyKey: key!,
+        method: 'POST', path, body, amount: amount! });
+    }
+    const at = time + 3;
+    const { status, body: answered, id, paymentStatus, headers } = answer;
+    if (status === undefined) {
+      stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome: 'info', error: 'ECONNRESET' });
+      return;
+    }
+    const outcome = status < 300 ? 'ok' : 'fail';
+    if (headers && id) stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, status, body: answered, headers, resourceId: id, paymentStatus: paymentStatus! });
+    else if (headers) stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, status, body: answered, headers });
+    else if (paymentStatus) stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, status, body: answered, resourceId: id!, paymentStatus });
+    else stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, status, body: answered, resourceId: id! });
   };
-  const listing = (f: number, at: number): HistoryRecord => ({ kind: 'reference-count', time: at, target: 'default', ...stamp, reference: `ref-${f}`, logicalId: `k${f}`, resourceIds: [`pay_${f}`] });
+  const listing = (f: number, at: number): HistoryRecord => ({ kind: 'reference-count', time: at, target: 'default', scenario, reference: `ref-${f}`, logicalId: `k${f}`, resourceIds: [`pay_${f}`] });
   const finalRead = (f: number, at: number, amount: number, manual: boolean): HistoryRecord => ({
-    kind: 'final-read', time: at, target: 'default', ...stamp, resourceId: `pay_${f}`, outcome: 'ok', status: 200, paymentStatus: manual ? 'succeeded' : 'partially_refunded',
+    kind: 'final-read', time: at, target: 'default', scenario, resourceId: `pay_${f}`, outcome: 'ok', status: 200, paymentStatus: manual ? 'succeeded' : 'partially_refunded',
     amount, amountCaptured: amount, amountRefunded: manual ? 0 : Math.floor(amount / 2), currency: 'EUR',
   });
   while (ops < operations) {
     flow++;
     const key = `k${flow}`;
     const pay = `pay_${flow}`;
+    const reference = `ref-${flow}`;
+    const payPath = `/v1/payments/${pay}`;
     const amount = rng.int(100, 10_000);
     const manual = rng.chance(0.5);
-    const created = { id: pay, status: manual ? 'requires_capture' : 'succeeded', amount, amount_captured: manual ? 0 : amount, amount_refunded: 0, currency: 'EUR' };
-    if (rng.chance(0.1)) op('create', key, undefined, amount, {}); // lost answer, then the retry
-    op('create', key, undefined, amount, { status: 201, body: created, id: pay, paymentStatus: created.status });
+    if (Math.floor(time / 1000) !== second) {
+      second = Math.floor(time / 1000);
+      createdAt = new Date(EPOCH + second * 1000).toISOString();
+    }
+    const request = { amount, currency: 'EUR', reference, capture: manual ? 'manual' : 'automatic' };
+    const created = { id: pay, status: manual ? 'requires_capture' : 'succeeded', amount, currency: 'EUR', amount_captured: manual ? 0 : amount, amount_refunded: 0, reference, created_at: createdAt };
+    const createdAnswer: Answer = { status: 201, body: created, id: pay, paymentStatus: created.status };
+    if (rng.chance(LOST)) op('create', key, undefined, '/v1/payments', request, amount, {}); // lost answer, then the retry
+    op('create', key, undefined, '/v1/payments', request, amount, createdAnswer);
+    // A replay or a changed payload is sent once the stored answer is back (the answer comes 3 ms after the request).
+    if (rng.chance(REPLAYED)) {
+      time += 3;
+      op('create', key, undefined, '/v1/payments', request, amount, { ...createdAnswer, headers: REPLAY_HEADERS }, 'replay');
+    }
+    if (rng.chance(CHANGED)) {
+      time += 3;
+      op('create', key, undefined, '/v1/payments', { ...request, amount: amount + 1 }, amount + 1, { status: 422, body: KEY_REUSED, headers: PROBLEM_HEADERS }, 'payload-change');
+    }
     let final = created;
     if (manual) {
       final = { ...created, status: 'succeeded', amount_captured: amount };
-      op('capture', `${key}-c`, pay, amount, { status: 200, body: final, id: pay, paymentStatus: 'succeeded' });
+      op('capture', `${key}-c`, pay, `${payPath}/capture`, { amount }, amount, { status: 200, body: final, id: pay, paymentStatus: 'succeeded' });
     } else {
       const refund = Math.floor(amount / 2);
       final = { ...created, status: 'partially_refunded', amount_refunded: refund };
-      op('refund', `${key}-r`, pay, refund, { status: 201, body: { id: `re_${flow}`, payment: final }, id: `re_${flow}` });
+      op('refund', `${key}-r`, pay, `${payPath}/refunds`, { amount: refund }, refund,
+        { status: 201, body: { id: `re_${flow}`, payment_id: pay, amount: refund, status: 'succeeded', payment: final }, id: `re_${flow}` });
     }
-    op('get', undefined, pay, undefined, { status: 200, body: final, id: pay, paymentStatus: final.status });
+    op('get', undefined, pay, payPath, undefined, undefined, { status: 200, body: final, id: pay, paymentStatus: final.status });
     const evt = `evt_${flow}`;
-    if (rng.chance(0.2)) pending.push({ kind: 'delivery', time: time + 5, target: 'default', ...stamp, eventId: evt, eventType: 'payment.created', resourceId: pay, answeredStatus: 500, signatureValid: true, signatureAgeSeconds: 0 });
-    pending.push({ kind: 'delivery', time: time + 1_005, target: 'default', ...stamp, eventId: evt, eventType: 'payment.created', resourceId: pay, answeredStatus: 200, signatureValid: true, signatureAgeSeconds: 0 });
+    if (rng.chance(0.2)) stamp({ kind: 'delivery', time: time + 5, target: 'default', scenario, eventId: evt, eventType: 'payment.created', resourceId: pay, answeredStatus: 500, signatureValid: true, signatureAgeSeconds: 0 });
+    stamp({ kind: 'delivery', time: time + 1_005, target: 'default', scenario, eventId: evt, eventType: 'payment.created', resourceId: pay, answeredStatus: 200, signatureValid: true, signatureAgeSeconds: 0 });
     if (options.finalPerFlow) {
-      pending.push(listing(flow, time + 4), finalRead(flow, time + 4, amount, manual));
+      stamp(listing(flow, time + 4));
+      stamp(finalRead(flow, time + 4, amount, manual));
     } else {
       amounts.push(amount);
       manualFlows.push(manual);

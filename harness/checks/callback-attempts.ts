@@ -212,20 +212,33 @@ function timedOut(index: AttemptIndex, r: DeliveryRecord): boolean {
   return index.attemptTimeoutMs !== undefined && latencyOf(index, r) >= index.attemptTimeoutMs;
 }
 
+/**
+ * One attempt object, every field always present (undefined when it does not apply) so attempts
+ * share one shape: this runs for every delivery of a run, and object spreads here were most of it.
+ */
+function attempt(
+  record: DeliveryRecord | FaultDecision, eventId: string, time: number, outcomeTime: number, latencyMs: number, delivery: DeliveryRecord | undefined,
+  status: number | undefined, retryAfterSeconds: number | undefined, failure: CallbackAttempt['failure'],
+): CallbackAttempt {
+  return { time, outcomeTime, eventId, status, retryAfterSeconds, failure, latencyMs, delivery, record };
+}
+
 function toAttempt(index: AttemptIndex, eventId: string, r: DeliveryRecord | FaultDecision): CallbackAttempt {
   if (r.kind === 'delivery') {
     const latencyMs = latencyOf(index, r);
-    const time = index.held.get(r)?.sentAt ?? r.time;
-    const base = { time, eventId, latencyMs, delivery: r, record: r };
-    const replaced = index.replacedAnswers.get(r);
-    if (replaced) return { ...base, outcomeTime: time + latencyMs, ...decisionStatus(index, replaced) };
-    if (index.lostAnswers.has(r)) return { ...base, outcomeTime: time + latencyMs, failure: 'fault' };
+    const time = index.held.size ? (index.held.get(r)?.sentAt ?? r.time) : r.time;
+    const replaced = index.replacedAnswers.size ? index.replacedAnswers.get(r) : undefined;
+    if (replaced) {
+      const answered = decisionStatus(index, replaced);
+      return attempt(r, eventId, time, time + latencyMs, latencyMs, r, answered.status, answered.retryAfterSeconds, undefined);
+    }
+    if (index.lostAnswers.size && index.lostAnswers.has(r)) return attempt(r, eventId, time, time + latencyMs, latencyMs, r, undefined, undefined, 'fault');
     // The provider's timeout fired first: it saw a transport failure then, not the sink's answer.
-    if (timedOut(index, r)) return { ...base, outcomeTime: time + index.attemptTimeoutMs!, failure: 'timeout' };
-    return { ...base, outcomeTime: time + latencyMs, status: r.answeredStatus, retryAfterSeconds: r.retryAfterSeconds };
+    if (timedOut(index, r)) return attempt(r, eventId, time, time + index.attemptTimeoutMs!, latencyMs, r, undefined, undefined, 'timeout');
+    return attempt(r, eventId, time, time + latencyMs, latencyMs, r, r.answeredStatus, r.retryAfterSeconds, undefined);
   }
   const answered = decisionStatus(index, r);
-  return { time: r.time, outcomeTime: r.time, eventId, latencyMs: 0, record: r, ...answered, ...(answered.status === undefined ? { failure: 'fault' as const } : {}) };
+  return attempt(r, eventId, r.time, r.time, 0, undefined, answered.status, answered.retryAfterSeconds, answered.status === undefined ? 'fault' : undefined);
 }
 
 /**

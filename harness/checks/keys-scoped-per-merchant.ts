@@ -9,11 +9,35 @@ import { keyWords } from '../profile/profile-words.js';
 /** Every exchange that carried `key`, per merchant, in the order they were sent. */
 type ByMerchant = Map<string, Exchange[]>;
 
+/**
+ * Keys sent under two or more merchants. Without a `merchant` on any request one merchant sent them
+ * all, and the answer is known without indexing every key (most runs: this check then costs one scan).
+ */
+function sharedKeys(view: HistoryView): Set<string> {
+  const shared = new Set<string>();
+  if (!view.history.some((r) => r.kind === 'invoke' && r.merchant !== undefined)) return shared;
+  const firstMerchant = new Map<string, string>();
+  for (const r of view.history) {
+    if (r.kind !== 'invoke' || r.idempotencyKey === undefined) continue;
+    const merchant = r.merchant ?? DEFAULT_MERCHANT;
+    const first = firstMerchant.get(r.idempotencyKey);
+    if (first === undefined) firstMerchant.set(r.idempotencyKey, merchant);
+    else if (first !== merchant) shared.add(r.idempotencyKey);
+  }
+  return shared;
+}
+
 function keysOfSeveralMerchants(view: HistoryView): Map<string, ByMerchant> {
-  const opened = new Map<number, Exchange>();
   const byKey = new Map<string, ByMerchant>();
+  const shared = sharedKeys(view);
+  if (shared.size === 0) return byKey;
+  const opened = new Map<number, Exchange>();
   for (const r of view.history) {
     if (r.kind === 'invoke' && r.idempotencyKey !== undefined) {
+      if (!shared.has(r.idempotencyKey)) {
+        opened.delete(r.opId);
+        continue;
+      }
       const ex: Exchange = { invoke: r };
       opened.set(r.opId, ex);
       const merchants = byKey.get(r.idempotencyKey) ?? new Map<string, Exchange[]>();

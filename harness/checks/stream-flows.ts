@@ -1,5 +1,13 @@
 import type { HistoryRecord } from '../history/types.js';
 
+/** What an id names: each kind has its own table, so no prefixed string is built per record. */
+const LOGICAL = 0;
+const KEY = 1;
+const PAYMENT = 2;
+const REFERENCE = 3;
+const EVENT = 4;
+const KINDS = 5;
+
 /** One payment flow's records so far: everything sharing a logical id, key, payment, reference or event. */
 export interface Flow {
   /** Position in the stream of the flow's first record: flows are judged in this order at the end. */
@@ -7,29 +15,65 @@ export interface Flow {
   records: HistoryRecord[];
   /** Stream position of each record (merged flows interleave). */
   at: number[];
-  /** The ids (`l:`, `k:`, `p:`, `r:`, `e:`) that lead to this flow. */
+  /** The ids that lead to this flow, with their kinds (`idKinds[i]` is the kind of `ids[i]`). */
   ids: string[];
+  idKinds: number[];
   /** Requests sent and not yet completed: a flow with one open is never settled. */
   open: number;
+  /** The opIds of those requests, so a merge re-points only its own requests. */
+  openOps: number[];
   /** Latest record time (history ms) that touched it. */
   last: number;
+  /** Absolute position of its live entry in the partition's touch queue; -1 once merged away or taken. */
+  queued: number;
 }
 
-/** The ids a record names, prefixed by what they are; opIds are looked up separately. */
-function idsOf(r: HistoryRecord): string[] {
-  switch (r.kind) {
-    case 'invoke': {
-      const ids = [`l:${r.logicalId}`];
-      if (r.idempotencyKey !== undefined) ids.push(`k:${r.idempotencyKey}`);
-      if (r.resourceId !== undefined) ids.push(`p:${r.resourceId}`);
-      return ids;
+/** Ids a record names, gathered into the partition's scratch arrays (no array per record). */
+class IdScratch {
+  readonly kinds: number[] = [];
+  readonly values: string[] = [];
+  /** The flow each id led to when looked up (undefined: none), so the record's ids are looked up once. */
+  readonly found: (Flow | undefined)[] = [];
+  count = 0;
+
+  /** Gathers the ids `r` names (opIds are looked up separately); returns how many. */
+  fill(r: HistoryRecord): number {
+    this.count = 0;
+    switch (r.kind) {
+      case 'invoke':
+        this.put(LOGICAL, r.logicalId);
+        if (r.idempotencyKey !== undefined) this.put(KEY, r.idempotencyKey);
+        if (r.resourceId !== undefined) this.put(PAYMENT, r.resourceId);
+        break;
+      case 'complete':
+        if (r.resourceId !== undefined) this.put(PAYMENT, r.resourceId);
+        break;
+      case 'delivery':
+        this.put(EVENT, r.eventId);
+        if (r.resourceId !== undefined) this.put(PAYMENT, r.resourceId);
+        break;
+      case 'final-read':
+        this.put(PAYMENT, r.resourceId);
+        if (r.reference !== undefined) this.put(REFERENCE, r.reference);
+        break;
+      case 'reference-count':
+        this.put(REFERENCE, r.reference);
+        if (r.logicalId !== undefined) this.put(LOGICAL, r.logicalId);
+        for (const id of r.resourceIds) this.put(PAYMENT, id);
+        break;
+      case 'fault-decision':
+        if (r.idempotencyKey !== undefined) this.put(KEY, r.idempotencyKey);
+        break;
+      default:
+        break;
     }
-    case 'complete': return r.resourceId !== undefined ? [`p:${r.resourceId}`] : [];
-    case 'delivery': return r.resourceId !== undefined ? [`e:${r.eventId}`, `p:${r.resourceId}`] : [`e:${r.eventId}`];
-    case 'final-read': return r.reference !== undefined ? [`p:${r.resourceId}`, `r:${r.reference}`] : [`p:${r.resourceId}`];
-    case 'reference-count': return [`r:${r.reference}`, ...(r.logicalId !== undefined ? [`l:${r.logicalId}`] : []), ...r.resourceIds.map((id) => `p:${id}`)];
-    case 'fault-decision': return r.idempotencyKey !== undefined ? [`k:${r.idempotencyKey}`] : [];
-    default: return [];
+    return this.count;
+  }
+
+  // Slots are overwritten, never cleared: setting an array's length to 0 frees its storage, and this runs for every record.
+  private put(kind: number, value: string): void {
+    this.kinds[this.count] = kind;
+    this.values[this.count++] = value;
   }
 }
 
@@ -43,54 +87,99 @@ export function isFlowRecord(r: HistoryRecord): boolean {
  * Splits one scenario's records into flows, merging two flows when a record links them (a listing
  * naming a payment, a refund naming its payment). A flow leaves the partition when `take` hands it
  * to the judge; a record naming only ids of flows already taken starts a new flow (`late` tells).
+ *
+ * Live flows are kept least recently touched first in a queue: touching a flow appends it again
+ * and leaves its older entry behind, stale (`Flow.queued` names the live one); stale entries are
+ * skipped when read and dropped when they outnumber the live ones.
  */
 export class FlowPartition {
-  private readonly byId = new Map<string, Flow>();
+  private readonly byId: Map<string, Flow>[] = Array.from({ length: KINDS }, () => new Map<string, Flow>());
   private readonly byOp = new Map<number, Flow>();
-  /** Live flows, least recently touched first (a Map keeps insertion order; touching re-inserts). */
-  private readonly recent = new Map<Flow, true>();
+  /** Touch queue from `head` on; the entry at array index i has absolute position `dropped + i`. */
+  private queue: Flow[] = [];
+  private head = 0;
+  private dropped = 0;
+  private stale = 0;
+  private live = 0;
+  private readonly scratch = new IdScratch();
+  /** What `add` returns, reused: one object per record was a measurable share of the garbage a streamed run makes. */
+  private readonly joined: { flow: Flow; created: boolean } = { flow: undefined as unknown as Flow, created: false };
 
-  /** Adds a flow record at stream position `at`; returns the flow it joined and whether that flow is new. */
+  /**
+   * Adds a flow record at stream position `at`; returns the flow it joined and whether that flow is
+   * new, in an object the next call reuses (read it before adding the next record).
+   */
   add(r: HistoryRecord, at: number): { flow: Flow; created: boolean } {
     // The hot path: one flow found (or none); a list of others only when a record links flows.
     let flow: Flow | undefined;
     let others: Flow[] | undefined;
     if (r.kind === 'complete') flow = this.byOp.get(r.opId);
-    const ids = idsOf(r);
-    for (const id of ids) {
-      const f = this.byId.get(id);
+    const { kinds, values, found } = this.scratch;
+    const count = this.scratch.fill(r);
+    for (let i = 0; i < count; i++) {
+      const f = this.byId[kinds[i]!]!.get(values[i]!);
+      found[i] = f;
       if (f === undefined || f === flow) continue;
       if (flow === undefined) flow = f;
       else if (!others?.includes(f)) (others ??= []).push(f);
     }
     let created = false;
     if (flow === undefined) {
-      flow = { first: at, records: [], at: [], ids: [], open: 0, last: r.time };
+      flow = { first: at, records: [], at: [], ids: [], idKinds: [], open: 0, openOps: [], last: r.time, queued: -1 };
+      this.live++;
       created = true;
     } else if (others) {
       const all = [flow, ...others].sort((a, b) => a.first - b.first);
       flow = all[0]!;
       for (const other of all.slice(1)) this.merge(flow, other);
     }
-    for (const id of ids) {
-      if (this.byId.get(id) !== flow) {
-        this.byId.set(id, flow);
-        flow.ids.push(id);
+    for (let i = 0; i < count; i++) {
+      // Without a merge (tables unchanged since the lookup) an id that led to this flow needs no second look.
+      if (others === undefined && found[i] === flow) continue;
+      const table = this.byId[kinds[i]!]!;
+      if (table.get(values[i]!) !== flow) {
+        table.set(values[i]!, flow);
+        flow.ids.push(values[i]!);
+        flow.idKinds.push(kinds[i]!);
       }
     }
     if (r.kind === 'invoke') {
       flow.open++;
+      flow.openOps.push(r.opId);
       this.byOp.set(r.opId, flow);
     } else if (r.kind === 'complete' && this.byOp.get(r.opId) === flow) {
       flow.open--;
       this.byOp.delete(r.opId);
+      const i = flow.openOps.lastIndexOf(r.opId);
+      if (i >= 0) {
+        flow.openOps[i] = flow.openOps[flow.openOps.length - 1]!;
+        flow.openOps.pop();
+      }
     }
     flow.records.push(r);
     flow.at.push(at);
     if (r.time > flow.last) flow.last = r.time;
-    this.recent.delete(flow);
-    this.recent.set(flow, true);
-    return { flow, created };
+    this.touch(flow);
+    this.joined.flow = flow;
+    this.joined.created = created;
+    return this.joined;
+  }
+
+  /** Makes `flow` the most recently touched (a no-op when it already is). */
+  private touch(flow: Flow): void {
+    // A live entry is never before `head`, so a flow whose entry is the last one is already the most recent.
+    const tail = this.dropped + this.queue.length - 1;
+    if (flow.queued >= 0 && flow.queued === tail) return;
+    if (flow.queued >= 0) this.stale++;
+    flow.queued = tail + 1;
+    this.queue.push(flow);
+  }
+
+  /** Takes `flow` out of the queue: its entry goes stale. */
+  private unqueue(flow: Flow): void {
+    flow.queued = -1;
+    this.stale++;
+    this.live--;
   }
 
   /** Folds `other` into `into`, keeping records in stream order. */
@@ -112,12 +201,17 @@ export class FlowPartition {
     into.at = at;
     into.open += other.open;
     into.last = Math.max(into.last, other.last);
-    for (const id of other.ids) {
-      this.byId.set(id, into);
-      into.ids.push(id);
+    for (let k = 0; k < other.ids.length; k++) {
+      this.byId[other.idKinds[k]!]!.set(other.ids[k]!, into);
+      into.ids.push(other.ids[k]!);
+      into.idKinds.push(other.idKinds[k]!);
     }
-    for (const [op, f] of this.byOp) if (f === other) this.byOp.set(op, into);
-    this.recent.delete(other);
+    for (const op of other.openOps) {
+      if (this.byOp.get(op) !== other) continue;
+      this.byOp.set(op, into);
+      into.openOps.push(op);
+    }
+    this.unqueue(other);
   }
 
   /**
@@ -126,29 +220,65 @@ export class FlowPartition {
    */
   takeSettled(now: number, quietMs: number): Flow[] {
     const out: Flow[] = [];
-    for (const flow of this.recent.keys()) {
+    const { queue, dropped } = this;
+    for (let i = this.head; i < queue.length; i++) {
+      const flow = queue[i]!;
+      if (flow.queued !== dropped + i) continue;
       if (flow.last + quietMs > now) break;
       if (flow.open > 0) continue;
       out.push(flow);
     }
     for (const flow of out) this.remove(flow);
+    this.tidy();
     return out;
   }
 
   /** Removes and returns every flow, in the order their first records came. */
   takeAll(): Flow[] {
-    const out = [...this.recent.keys()].sort((a, b) => a.first - b.first);
+    const out: Flow[] = [];
+    for (let i = this.head; i < this.queue.length; i++) if (this.queue[i]!.queued === this.dropped + i) out.push(this.queue[i]!);
+    out.sort((a, b) => a.first - b.first);
     for (const flow of out) this.remove(flow);
+    this.tidy();
     return out;
   }
 
-  /** How many records the partition holds (for progress and benches). */
+  /** How many flows the partition holds (for progress and benches). */
   get size(): number {
-    return this.recent.size;
+    return this.live;
   }
 
   private remove(flow: Flow): void {
-    this.recent.delete(flow);
-    for (const id of flow.ids) if (this.byId.get(id) === flow) this.byId.delete(id);
+    this.unqueue(flow);
+    for (let k = 0; k < flow.ids.length; k++) {
+      const table = this.byId[flow.idKinds[k]!]!;
+      if (table.get(flow.ids[k]!) === flow) table.delete(flow.ids[k]!);
+    }
+  }
+
+  /** Drops stale entries at the head, and rebuilds the queue when stale entries outnumber live ones. */
+  private tidy(): void {
+    const { queue } = this;
+    while (this.head < queue.length && queue[this.head]!.queued !== this.dropped + this.head) {
+      this.head++;
+      this.stale--;
+    }
+    if (this.stale > 1024 && this.stale > this.live) {
+      const kept: Flow[] = [];
+      for (let i = this.head; i < queue.length; i++) {
+        const flow = queue[i]!;
+        if (flow.queued !== this.dropped + i) continue;
+        flow.queued = this.dropped + queue.length + kept.length;
+        kept.push(flow);
+      }
+      this.dropped += queue.length;
+      this.queue = kept;
+      this.head = 0;
+      this.stale = 0;
+    } else if (this.head > 4096 && this.head * 2 > queue.length) {
+      this.dropped += this.head;
+      this.queue = queue.slice(this.head);
+      this.head = 0;
+    }
   }
 }
