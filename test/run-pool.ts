@@ -20,10 +20,3 @@ export function runPool(width: number): <R>(work: () => Promise<R>) => Promise<R
     }
   };
 }
-
-/** Settles every item through `pool`: one run that throws must not hide the others' results. */
-export function settleAll<T, R>(items: readonly T[], pool: <X>(work: () => Promise<X>) => Promise<X>, work: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
-  return Promise.allSettled(items.map((item) => pool(() => work(item))));
-}
-
-export const reason = (r: PromiseRejectedResult): string => (r.reason instanceof Error ? r.reason.message : String(r.reason));
