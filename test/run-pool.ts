@@ -1,8 +1,9 @@
 /**
- * A fixed number of runs in flight at once, shared by the tests of one file. Each demo runs its
- * sandbox, proxy and client on this one event loop, so many at once starve each other's timing; but
- * batches (start two, wait for both) leave a slot idle behind the slower run of each pair. A pool
- * starts the next run the moment one ends, so the same width finishes sooner.
+ * A fixed number of runs in flight at once, shared by the tests of one file (it.concurrent): the next
+ * starts the moment one ends. Keeping every slot busy is a higher average load than batches, so it
+ * suits runs whose verdicts do not hang on this event loop's timing (the inside suite: each provider
+ * is its own process, and no check there judges a schedule); the callbacks runs of the standard and
+ * TCP suites keep their batches.
  */
 export function runPool(width: number): <R>(work: () => Promise<R>) => Promise<R> {
   let running = 0;
