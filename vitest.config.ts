@@ -9,6 +9,8 @@ import { defineConfig } from 'vitest/config';
 const SHARED_MODULES = [
   'harness/checks', 'harness/config', 'harness/workload', 'harness/profile',
   'harness/proxy', 'harness/history', 'harness/webhooks', 'harness/faults', 'harness/report', 'harness/diff',
+  // The sandbox's tests start many sandboxes: sharing the loaded PGlite saves the most (15 files: 122 s to 86 s).
+  'sandbox',
 ].map((dir) => `${dir}/**/*.test.ts`);
 const ALL = ['harness/**/*.test.ts', 'sandbox/**/*.test.ts', 'contracts/**/*.test.ts', 'test/**/*.test.ts'];
 
@@ -21,8 +23,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: SHARED_MODULES, isolate: false } },
-      { extends: true, test: { name: 'integration', include: ALL, exclude: SHARED_MODULES } },
+      { extends: true, test: { name: 'shared', include: SHARED_MODULES, isolate: false } },
+      { extends: true, test: { name: 'isolated', include: ALL, exclude: SHARED_MODULES } },
     ],
   },
 });
