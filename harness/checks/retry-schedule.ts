@@ -101,6 +101,11 @@ export const retrySchedule: Check = {
     if (witnesses.length) return { ...base, verdict: 'fail' };
     if (doubts.length) return { ...base, verdict: 'unknown', error: doubts.join(' ') };
     if (judged === 0) return { ...base, verdict: 'unknown', error: emptySentence(index.byEvent.groupCount, skipped.total) };
+    // Events not judged are the ones whose attempts went wrong, where retries happen: a pass on the
+    // judged events alone, none of them retried, would say nothing about the schedule.
+    if (retries === 0 && skipped.total > 0) {
+      return { ...base, verdict: 'unknown', error: `no retry could be judged: the ${judged} event${judged === 1 ? '' : 's'} judged ${judged === 1 ? 'was' : 'were'} never retried, and the ${skipped.total} not judged (see notJudged) are where retries would show` };
+    }
     return { ...base, verdict: 'pass' };
   },
 };

@@ -235,6 +235,17 @@ describe('what the provider saw of a slow receiver', () => {
     expect(v.verdict).toBe('unknown');
     expect(v.notJudged).toEqual([{ reason: expect.stringContaining('too close to the provider\'s 1000 ms attempt timeout'), count: 1 }]);
   });
+  it('is unknown, not pass, when only events without retries were judged and the others could not be', () => {
+    // e1 delivered at once; e2's answer was held to within the noise of the timeout, then retried.
+    const h = lag(new TestHistory(), 3_000, 40).delivery('e1', 0, 200).delivery('e2', 0, 200, { answerDelayMs: 1_020 }).delivery('e2', 1_120, 200);
+    const v = retrySchedule.run(h.records, ctx);
+    expect(v).toMatchObject({ verdict: 'unknown', judged: 1, stats: { retriesJudged: 0 } });
+    expect(v.error).toContain('no retry could be judged');
+    expect(v.notJudged).toEqual([{ reason: expect.stringContaining('too close'), count: 1 }]);
+    // The same run with e2's answer prompt judges its retry and passes.
+    const prompt = lag(new TestHistory(), 3_000, 40).delivery('e1', 0, 200).delivery('e2', 0, 500).delivery('e2', 100, 200);
+    expect(retrySchedule.run(prompt.records, ctx)).toMatchObject({ verdict: 'pass', judged: 2, stats: { retriesJudged: 1 } });
+  });
 });
 
 describe('callbacks-delivered', () => {
