@@ -11,6 +11,29 @@ const listing = (time: number, reference: string, resourceIds: string[]): Histor
   ({ ...base, kind: 'reference-count', time, reference, resourceIds }) as HistoryRecord;
 
 describe('FlowPartition', () => {
+  it('holds a flow the run promised to read back until its listing comes: every payment (all) or those sent twice (duplicates)', () => {
+    const promised = (reads: 'all' | 'duplicates'): number[][] => {
+      const p = new FlowPartition(reads);
+      p.add(invoke(0, 1, 'a', { intent: 'workload', reference: 'ref-a' }), 1);
+      p.add(complete(1, 1, 'pay_a'), 2);
+      p.add(invoke(2, 2, 'b', { intent: 'workload' }), 3);
+      p.add(complete(3, 2, 'pay_b'), 4);
+      p.add(invoke(4, 3, 'b', { intent: 'retry', attempt: 2 }), 5);
+      p.add(complete(5, 3, 'pay_b'), 6);
+      const before = p.takeSettled(100, 10).map((f) => f.first);
+      if (reads === 'all') p.add({ ...listing(101, 'ref-a', ['pay_a']), logicalId: 'a' } as HistoryRecord, 7);
+      p.add({ ...listing(102, 'ref-b', ['pay_b']), logicalId: 'b' } as HistoryRecord, 8);
+      return [before, p.takeSettled(200, 10).map((f) => f.first)];
+    };
+    expect(promised('all')).toEqual([[], [1, 3]]);
+    expect(promised('duplicates')).toEqual([[1], [3]]);
+    // Without the promise nothing waits.
+    const p = new FlowPartition();
+    p.add(invoke(0, 1, 'a', { intent: 'workload' }), 1);
+    p.add(complete(1, 1, 'pay_a'), 2);
+    expect(p.takeSettled(100, 10).map((f) => f.first)).toEqual([1]);
+  });
+
   it('settles flows least recently touched first, holds open ones, and stops at the first still active', () => {
     const p = new FlowPartition();
     p.add(invoke(0, 1, 'a'), 1);

@@ -22,6 +22,8 @@ export interface Flow {
   open: number;
   /** The opIds of those requests, so a merge re-points only its own requests. */
   openOps: number[];
+  /** Reads the run promised for this flow and has not recorded yet (`readsAsItGoes`): each counts as an open request. */
+  awaiting: number;
   /** Latest record time (history ms) that touched it. */
   last: number;
   /** Absolute position of its live entry in the partition's touch queue; -1 once merged away or taken. */
@@ -92,6 +94,14 @@ export function isFlowRecord(r: HistoryRecord): boolean {
  * and leaves its older entry behind, stale (`Flow.queued` names the live one); stale entries are
  * skipped when read and dropped when they outnumber the live ones.
  */
+/**
+ * Which flows a run reads back as it goes (`meta.readsAsItGoes`, a soak run with final reads): every
+ * logical payment, or those whose create was sent twice. Such a flow is not settled before the
+ * listing by its reference arrives, which is a fact of the history, so re-judging the saved file
+ * settles flows exactly as the run did.
+ */
+export type ReadsAsItGoes = 'all' | 'duplicates';
+
 export class FlowPartition {
   private readonly byId: Map<string, Flow>[] = Array.from({ length: KINDS }, () => new Map<string, Flow>());
   private readonly byOp = new Map<number, Flow>();
@@ -104,6 +114,8 @@ export class FlowPartition {
   private readonly scratch = new IdScratch();
   /** What `add` returns, reused: one object per record was a measurable share of the garbage a streamed run makes. */
   private readonly joined: { flow: Flow; created: boolean } = { flow: undefined as unknown as Flow, created: false };
+
+  constructor(private readonly reads?: ReadsAsItGoes) {}
 
   /**
    * Adds a flow record at stream position `at`; returns the flow it joined and whether that flow is
@@ -125,7 +137,7 @@ export class FlowPartition {
     }
     let created = false;
     if (flow === undefined) {
-      flow = { first: at, records: [], at: [], ids: [], idKinds: [], open: 0, openOps: [], last: r.time, queued: -1 };
+      flow = { first: at, records: [], at: [], ids: [], idKinds: [], open: 0, openOps: [], awaiting: 0, last: r.time, queued: -1 };
       this.live++;
       created = true;
     } else if (others) {
@@ -147,6 +159,13 @@ export class FlowPartition {
       flow.open++;
       flow.openOps.push(r.opId);
       this.byOp.set(r.opId, flow);
+      if (this.reads !== undefined && r.op === 'create' && readPromised(this.reads, r.intent, r.attempt)) {
+        flow.awaiting++;
+        flow.open++;
+      }
+    } else if (r.kind === 'reference-count' && r.logicalId !== undefined && flow.awaiting > 0) {
+      flow.awaiting--;
+      flow.open--;
     } else if (r.kind === 'complete' && this.byOp.get(r.opId) === flow) {
       flow.open--;
       this.byOp.delete(r.opId);
@@ -200,6 +219,7 @@ export class FlowPartition {
     into.records = records;
     into.at = at;
     into.open += other.open;
+    into.awaiting += other.awaiting;
     into.last = Math.max(into.last, other.last);
     for (let k = 0; k < other.ids.length; k++) {
       this.byId[other.idKinds[k]!]!.set(other.ids[k]!, into);
@@ -281,4 +301,9 @@ export class FlowPartition {
       this.head = 0;
     }
   }
+}
+
+/** Whether this create invoke promises a read of its payment: its workload send (all), or its copy (duplicates). */
+function readPromised(reads: ReadsAsItGoes, intent: string | undefined, attempt: number | undefined): boolean {
+  return reads === 'all' ? (intent === undefined || intent === 'workload') && attempt === 1 : intent === 'concurrent-copy' || intent === 'retry';
 }

@@ -6,7 +6,7 @@ import { combineVerdicts, findCheck, judgeWith } from './index.js';
 import { flowNeedOf, streamNeedOf } from './stream-needs.js';
 import { CarriedFlowChecks } from './stream-carried.js';
 import { MergedVerdict } from './stream-merge.js';
-import { FlowPartition, isFlowRecord, type Flow } from './stream-flows.js';
+import { FlowPartition, isFlowRecord, type Flow, type ReadsAsItGoes } from './stream-flows.js';
 import { StreamGuard } from './stream-guard.js';
 
 export interface StreamJudgeOptions {
@@ -51,7 +51,7 @@ class ScenarioStream {
   readonly kept: HistoryRecord[] = [];
   readonly keptKinds = new Set<string>();
   keepAll = false;
-  readonly partition = new FlowPartition();
+  readonly partition: FlowPartition;
   readonly guard = new StreamGuard();
   readonly notes: string[] = [];
   pending: Flow[] = [];
@@ -63,7 +63,8 @@ class ScenarioStream {
   late = 0;
   firstListing?: ReferenceCount;
 
-  constructor(readonly name: string, readonly names: readonly string[], readonly checkOptions: Record<string, Record<string, unknown> | undefined>, witnessLimit: number) {
+  constructor(readonly name: string, readonly names: readonly string[], readonly checkOptions: Record<string, Record<string, unknown> | undefined>, witnessLimit: number, reads?: ReadsAsItGoes) {
+    this.partition = new FlowPartition(reads);
     for (const name of names) {
       const check = findCheck(name);
       const need = streamNeedOf(check);
@@ -122,7 +123,7 @@ export class StreamJudge {
     for (const s of meta.scenarios) {
       const names = this.options.checks ?? s.checks.map((c) => c.name);
       const options = Object.fromEntries(s.checks.map((c) => [c.name, c.options]));
-      const stream = new ScenarioStream(s.name, names, options, this.options.witnessLimit ?? DEFAULT_WITNESSES);
+      const stream = new ScenarioStream(s.name, names, options, this.options.witnessLimit ?? DEFAULT_WITNESSES, meta.readsAsItGoes);
       this.scenarios.set(s.name, stream);
       this.order.push(stream);
     }

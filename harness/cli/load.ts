@@ -61,7 +61,7 @@ export function registerLoad(program: Command): void {
     .option('--gzip-history', 'write history.jsonl.gz (payharness check reads it as it is); the default with --soak')
     .option('--no-gzip-history', 'with --soak: write plain history.jsonl (≈ 580 bytes a request instead of ≈ 40)')
     .option('--full-bodies', 'keep every request and answer body in the history (default: only what the checks read)')
-    .option('--soak', 'long runs: keep the history out of memory, gzip it, and judge it as it goes (flows judged once quiet when the scenario has finalReads: none)')
+    .option('--soak', 'long runs: keep the history out of memory, gzip it, and judge it as it goes (flows judged once quiet; on the built-in engine each payment is listed and read back 0.5 s after its iteration instead of at the end)')
     .option('--settle-after <duration>', 'with --soak: how long a flow must be quiet before it is judged (default 2s)')
     .option('--abort-on-fail', 'with --soak: stop the load as soon as a payment check fails (the progress line shows failing checks live)')
     .addOption(new Option('--history-detail <which>', 'with --soak: which flows keep their records in the history; failing: only flows a check found a witness in, plus a sample of passing ones (run-wide records always)').choices(['all', 'failing']).default('all'))

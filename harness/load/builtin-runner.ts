@@ -25,6 +25,8 @@ export interface EngineRunContext {
   progress: boolean;
   /** Which creates the workload remembers for final reads (all by default). */
   remember?: 'all' | 'duplicates' | 'none';
+  /** Takes each remembered create when its iteration ends (a soak run's reads as it goes) instead of `created`. */
+  onIterationEnd?: (payment: CreatedPayment) => void;
   /** Checks failing so far, from the judgement as the run goes (soak runs); shown on the progress line. */
   liveFailures?: () => readonly LiveFailure[];
   /** Stop the load as soon as a check fails (`--abort-on-fail`), like an abortOnFail threshold. */
@@ -61,6 +63,7 @@ export async function runBuiltin(ctx: EngineRunContext): Promise<EngineRunOutcom
     runId: ctx.runId,
     perfOrigin,
     ...(ctx.remember ? { remember: ctx.remember } : {}),
+    ...(ctx.onIterationEnd ? { onIterationEnd: ctx.onIterationEnd } : {}),
     ...(ctx.plan.scenario.expectedStatuses ? { expected: [{ min: 200, max: 399 }, ...ctx.plan.scenario.expectedStatuses] } : {}),
   });
   const plans = ctx.plan.executors.map((e) => e.plan);

@@ -15,6 +15,8 @@ export interface CreatedPayment {
   logicalId: string;
   reference: string;
   duplicated: boolean;
+  /** A request of the iteration got no answer or a 5xx: the API may still be working on it. */
+  unanswered?: boolean;
 }
 
 export interface PaymentWorkloadOptions {
@@ -33,6 +35,11 @@ export interface PaymentWorkloadOptions {
    * sent twice, or none. A soak run without final reads must not hold one entry per payment.
    */
   remember?: 'all' | 'duplicates' | 'none';
+  /**
+   * Called with each remembered create once its iteration ended, instead of keeping it in
+   * `created` (a soak run reads payments back as it goes: rolling-reads.ts).
+   */
+  onIterationEnd?: (payment: CreatedPayment) => void;
 }
 
 interface Step {
@@ -67,7 +74,7 @@ export class PaymentWorkload {
   }
 
   private async iterate(executor: CompiledExecutor, ctx: IterationContext): Promise<void> {
-    const { profile, runId, seed } = this.options;
+    const { runId, seed } = this.options;
     const random = iterationRandom(seed, executor.name, ctx.iteration);
     const flow = pickWeighted(random, executor.flows);
     const roll = random();
@@ -79,7 +86,27 @@ export class PaymentWorkload {
     const captureMode = flow === 'authorize-capture' ? 'manual' : 'automatic';
     const duplicated = concurrentCopy || retryCopy;
     const remember = this.options.remember ?? 'all';
-    if (remember === 'all' || (remember === 'duplicates' && duplicated)) this.created.push({ logicalId, reference, duplicated });
+    const remembered: CreatedPayment | undefined = remember === 'all' || (remember === 'duplicates' && duplicated) ? { logicalId, reference, duplicated } : undefined;
+    const { onIterationEnd } = this.options;
+    if (remembered && !onIterationEnd) this.created.push(remembered);
+    try {
+      await this.steps(executor, ctx, { flow, amount, logicalId, reference, captureMode, concurrentCopy, retryCopy, duplicated, remembered });
+    } finally {
+      if (remembered && onIterationEnd) onIterationEnd(remembered);
+    }
+  }
+
+  private async steps(
+    executor: CompiledExecutor,
+    ctx: IterationContext,
+    it: { flow: string; amount: number; logicalId: string; reference: string; captureMode: 'manual' | 'automatic'; concurrentCopy: boolean; retryCopy: boolean; duplicated: boolean; remembered?: CreatedPayment },
+  ): Promise<void> {
+    const { profile } = this.options;
+    const { flow, amount, logicalId, reference, captureMode, concurrentCopy, retryCopy, duplicated } = it;
+    const note = (r: TimedResponse): TimedResponse => {
+      if (it.remembered && (r.status === 0 || r.status >= 500)) it.remembered.unanswered = true;
+      return r;
+    };
     const create: Step = {
       op: 'create',
       params: { amount, currency: profile.currency, reference, captureMode, idempotencyKey: `${reference}-create` },
@@ -90,14 +117,14 @@ export class PaymentWorkload {
       keepBody: duplicated,
     };
     const inFlight = [...DEFAULT_EXPECTED, ...profile.idempotency.inFlightStatus];
-    const first = this.send(executor, ctx, create, ctx.intendedStart);
+    const first = this.send(executor, ctx, create, ctx.intendedStart).then(note);
     let created: TimedResponse;
     if (concurrentCopy) {
-      const copy = this.send(executor, ctx, { ...create, attempt: 2, intent: 'concurrent-copy' }, ctx.intendedStart, inFlight, 'duplicate answered once');
+      const copy = this.send(executor, ctx, { ...create, attempt: 2, intent: 'concurrent-copy' }, ctx.intendedStart, inFlight, 'duplicate answered once').then(note);
       [created] = await Promise.all([first, copy]);
     } else {
       created = await first;
-      if (retryCopy) await this.send(executor, ctx, { ...create, attempt: 2, intent: 'retry' }, performance.now(), undefined, 'retry replayed');
+      if (retryCopy) note(await this.send(executor, ctx, { ...create, attempt: 2, intent: 'retry' }, performance.now(), undefined, 'retry replayed'));
     }
     const id = created.status >= 200 && created.status < 300 ? this.idOf(created) : undefined;
     if (id === undefined || flow === 'create' || ctx.signal.aborted) return;
@@ -107,7 +134,7 @@ export class PaymentWorkload {
         : flow === 'create-refund'
           ? { op: 'refund', params: { id, amount: Math.max(1, Math.floor(amount / 2)), idempotencyKey: `${reference}-refund` }, logicalId, attempt: 1, intent: 'workload', resourceId: id, amount: Math.max(1, Math.floor(amount / 2)) }
           : { op: 'get', params: { id }, logicalId, attempt: 1, intent: 'workload', resourceId: id };
-    await this.send(executor, ctx, follow, performance.now());
+    note(await this.send(executor, ctx, follow, performance.now()));
   }
 
   private idOf(response: TimedResponse): string | undefined {

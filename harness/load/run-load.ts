@@ -15,6 +15,8 @@ import { assertHealed } from '../run/heal.js';
 import { RunSession, type RunOutcome } from '../run/run-session.js';
 import { nothingJudged } from '../run/verdict.js';
 import { randomSeed } from '../workload/prng.js';
+import { RollingReads } from '../run/rolling-reads.js';
+import type { CreatedPayment } from './payment-workload.js';
 import { runBuiltin, type EngineRunContext, type EngineRunOutcome } from './builtin-runner.js';
 import { renderEndSummary } from './end-summary.js';
 import { runK6 } from './k6-runner.js';
@@ -173,11 +175,19 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const soak = options.history?.retain === false;
   // A soak run's history is written for hours: gzip unless asked not to (`payharness check` reads either).
   const gzip = options.history?.gzip ?? soak;
+  const mode = plan.scenario.finalReads ?? 'all';
+  // A soak run on the built-in engine lists and reads each payment shortly after its iteration
+  // (rolling-reads.ts), so flows settle as the run goes; k6's requests reach the history only when
+  // k6 exits, and an API without a listing gives no record to wait for: their reads stay at the end.
+  const canList = profile.operations.list !== undefined && profile.fields.listItems !== undefined;
+  const readsAsItGoes = soak && engineName === 'builtin' && mode !== 'none' && canList ? mode : undefined;
   // Flows settle only when no listing or final read comes for them at the end of the run.
-  const settleAfterMs = soak && plan.scenario.finalReads === 'none' ? (options.history?.settleAfterMs ?? DEFAULT_SETTLE_AFTER_MS) : undefined;
+  const settleAfterMs = soak && (mode === 'none' || readsAsItGoes) ? (options.history?.settleAfterMs ?? DEFAULT_SETTLE_AFTER_MS) : undefined;
   if (options.abortOnFail && settleAfterMs === undefined) {
-    throw new UsageError('E_USAGE', '--abort-on-fail judges payment flows as the run goes, which needs --soak and a scenario with finalReads: none', {
-      location: plan.file, hint: 'add `finalReads: none` to the scenario and pass --soak (flows are then judged once quiet, see --settle-after)',
+    const why = !soak ? 'pass --soak' : engineName !== 'builtin' ? 'use the built-in engine (k6\'s requests reach the history only when k6 exits) or finalReads: none'
+      : 'the profile has no listing (operations.list and fields.listItems) to read payments back as the run goes: set finalReads: none';
+    throw new UsageError('E_USAGE', '--abort-on-fail judges payment flows as the run goes, which needs --soak and payment flows that settle before the end', {
+      location: plan.file, hint: `${why} (flows are then judged once quiet, see --settle-after)`,
     });
   }
   const failingOnly = options.history?.detail === 'failing';
@@ -206,6 +216,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   let outcome: EngineRunOutcome | undefined;
   let thresholdResults: ThresholdResult[] = [];
   let failure: unknown;
+  let rolling: RollingReads | undefined;
   try {
     // Faults go through the same Nemesis and registry as chaos: one `api` proxy in front of the target.
     const nemesis = faults.length ? await session.connectNemesis(options.toxiproxyUrl, profile) : undefined;
@@ -219,12 +230,14 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       bugs: [...(options.bugs ?? [])],
       engine: engineName,
       ...(settleAfterMs === undefined ? {} : { settleAfterMs }),
+      ...(readsAsItGoes ? { readsAsItGoes } : {}),
     });
     for (const fault of faults) await nemesis!.apply(fault, 0);
-    const mode = plan.scenario.finalReads ?? 'all';
+    rolling = readsAsItGoes ? new RollingReads(target.url, profile, recorder, { signal: session.signal }) : undefined;
     const ctx: EngineRunContext = {
       plan, profile, origin, recorder, metrics, checks: tally, seed, runId, signal: session.signal, progress: print && options.progress !== false,
       remember: mode === 'duplicates' ? 'duplicates' : mode,
+      ...(rolling ? { onIterationEnd: (p: CreatedPayment) => rolling!.add(p) } : {}),
       ...(session.streamJudge && settleAfterMs !== undefined ? { liveFailures: () => session.streamJudge!.failures() } : {}),
       ...(options.abortOnFail ? { abortOnFail: true } : {}),
     };
@@ -236,7 +249,10 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       clearInterval(poller);
     }
     if (nemesis) assertHealed(await nemesis.healAll(), `load scenario ${plan.scenario.name}`);
-    if (!outcome.interrupted && mode !== 'none') {
+    if (rolling) {
+      if (outcome.interrupted) rolling.stop();
+      else await rolling.drain();
+    } else if (!outcome.interrupted && mode !== 'none') {
       const touched = outcome.created.filter((c) => mode === 'all' || c.duplicated).map((c) => ({ reference: c.reference, logicalId: c.logicalId, resourceIds: new Set<string>() }));
       await recordFinalReads(target.url, profile, recorder, touched, { concurrency: 8, signal: session.signal });
     }
@@ -248,6 +264,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     if (outcome.interrupted) session.interrupt();
   } catch (error) {
     failure = error;
+    rolling?.stop();
   }
   const stopped = outcome?.abortedBy ? `stopped early: threshold ${outcome.abortedBy} failed (abortOnFail)`
     : outcome?.stoppedByCheck ? `stopped early: check ${outcome.stoppedByCheck} failed (--abort-on-fail)` : undefined;

@@ -7,6 +7,12 @@ import { renderFailing } from './progress.js';
 import { judgeHistoryFile } from '../checks/stream-file.js';
 import { comparableVerdict } from '../checks/stream-compare.js';
 import { historyFileIn } from '../history/history-file.js';
+import { readHistory } from '../history/reader.js';
+import type { OperationInvoke, ReferenceCount } from '../history/types.js';
+import { startDecimalApi } from '../../test/fixtures/decimal-api/server.js';
+import { fileURLToPath } from 'node:url';
+
+const decimalProfile = fileURLToPath(new URL('../../examples/profiles/decimal-api.yaml', import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), 'ph-soak-'));
 
@@ -63,8 +69,73 @@ finalReads: none
     expect(comparableVerdict(rejudged.verdict)).toEqual(comparableVerdict(r.verdict));
   }, 300_000);
 
-  it('refuses --abort-on-fail when flows cannot settle before the end (final reads at the end)', async () => {
-    await expect(runLoad({ scenarioFile: scenario('all'), outDir: join(dir, 'refused'), history: { retain: false }, abortOnFail: true }))
-      .rejects.toMatchObject({ code: 'E_USAGE', exitCode: 3 });
+  it('refuses --abort-on-fail when flows cannot settle before the end (k6 requests reach the history when k6 exits)', async () => {
+    await expect(runLoad({ scenarioFile: scenario('all'), outDir: join(dir, 'refused'), engine: 'k6', history: { retain: false }, abortOnFail: true }))
+      .rejects.toMatchObject({ code: 'E_USAGE', exitCode: 3, message: expect.stringContaining('settle before the end') });
   });
+});
+
+/** A short soak scenario with final reads: every payment listed and read as the run goes. */
+function readingScenario(name: string, finalReads: 'all' | 'duplicates', rate = 40, duration = '5s'): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, `name: ${name}
+seed: 3
+scenarios:
+  soak: { executor: constant-arrival-rate, rate: ${rate}, duration: ${duration}, preAllocatedVUs: 10, maxVUs: 40, flows: { create: 2, authorize-capture: 1, create-refund: 1 }, duplicates: { retry: 0.2, concurrent: 0.1 } }
+finalReads: ${finalReads}
+`);
+  return file;
+}
+
+/** What a soak run with reads as it goes must show in its history: each promised payment listed, most of them while the load still ran. */
+async function expectReadAsItWent(runDir: string, finalReads: 'all' | 'duplicates'): Promise<void> {
+  const history = await readHistory(historyFileIn(runDir));
+  const run = history.find((r) => r.kind === 'run')!;
+  expect((run.meta as { readsAsItGoes?: string }).readsAsItGoes).toBe(finalReads);
+  const invokes = history.filter((r): r is OperationInvoke => r.kind === 'invoke');
+  const promised = new Set(invokes.filter((r) => r.op === 'create' && (finalReads === 'all' ? r.attempt === 1 : r.attempt === 2)).map((r) => r.logicalId));
+  const listed = history.filter((r): r is ReferenceCount => r.kind === 'reference-count');
+  expect(promised.size).toBeGreaterThan(0);
+  expect(new Set(listed.map((r) => r.logicalId))).toEqual(promised);
+  // Read while the load ran: most listings come before the last request was sent.
+  const lastSent = Math.max(...invokes.map((r) => r.time));
+  expect(listed.filter((r) => r.time < lastSent).length).toBeGreaterThan(listed.length / 2);
+  expect(history.some((r) => r.kind === 'final-read')).toBe(true);
+}
+
+describe('a soak run with final reads reads payments back as it goes', () => {
+  it('on the sandbox: every payment listed and read during the run, flows judged live, the same verdict re-judged; a double charge fails and --abort-on-fail stops it', async () => {
+    const clean = await runLoad({ scenarioFile: readingScenario('reads-clean', 'all'), outDir: join(dir, 'reads-clean'), history: { retain: false, settleAfterMs: 500 } });
+    expect(clean.verdict.verdict).toBe('pass');
+    for (const v of clean.verdicts) expect(v.error ?? '').not.toMatch(/already judged/);
+    expect(clean.verdicts.find((v) => v.name === 'exactly-once')?.judged).toBeGreaterThan(100);
+    await expectReadAsItWent(clean.runDir, 'all');
+    expect(comparableVerdict((await judgeHistoryFile(historyFileIn(clean.runDir))).verdict)).toEqual(comparableVerdict(clean.verdict));
+
+    const bug = await runLoad({
+      scenarioFile: readingScenario('reads-bug', 'all', 30, '60s'), outDir: join(dir, 'reads-bug'), bugs: ['no-idempotency'], history: { retain: false, settleAfterMs: 500 }, abortOnFail: true,
+    });
+    expect(bug.stoppedByCheck).toBeDefined();
+    expect(bug.verdict.verdict).toBe('fail');
+    expect(bug.summary.state.testRunDurationMs).toBeLessThan(30_000);
+    expect(comparableVerdict((await judgeHistoryFile(historyFileIn(bug.runDir))).verdict)).toEqual(comparableVerdict(bug.verdict));
+  }, 300_000);
+
+  it('on an API of another shape (decimal amounts, X-Request-Id keys): only the payments sent twice are read, a correct API passes and one ignoring keys fails', async () => {
+    process.env.DECIMAL_API_KEY = 'decimal-key';
+    const [clean, buggy] = await Promise.all([startDecimalApi(), startDecimalApi({ ignoreKeys: true })]);
+    try {
+      const ok = await runLoad({ scenarioFile: readingScenario('decimal-reads', 'duplicates'), outDir: join(dir, 'decimal-reads'), target: clean.url, profile: decimalProfile, history: { retain: false, settleAfterMs: 500 } });
+      expect(ok.verdict.verdict).toBe('pass');
+      await expectReadAsItWent(ok.runDir, 'duplicates');
+      expect(comparableVerdict((await judgeHistoryFile(historyFileIn(ok.runDir))).verdict)).toEqual(comparableVerdict(ok.verdict));
+      const bad = await runLoad({ scenarioFile: readingScenario('decimal-reads-bug', 'duplicates'), outDir: join(dir, 'decimal-reads-bug'), target: buggy.url, profile: decimalProfile, history: { retain: false, settleAfterMs: 500 } });
+      expect(bad.verdict.verdict).toBe('fail');
+      expect(bad.verdicts.find((v) => v.name === 'exactly-once')?.verdict).toBe('fail');
+      await expectReadAsItWent(bad.runDir, 'duplicates');
+      expect(comparableVerdict((await judgeHistoryFile(historyFileIn(bad.runDir))).verdict)).toEqual(comparableVerdict(bad.verdict));
+    } finally {
+      await Promise.all([clean.close(), buggy.close()]);
+    }
+  }, 300_000);
 });

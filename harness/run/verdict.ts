@@ -32,6 +32,11 @@ export interface RunMeta {
   pacts?: string[];
   /** Runs judged as they went: after how long a quiet flow was judged (re-judging uses the same, see stream-judge.ts). */
   settleAfterMs?: number;
+  /**
+   * Soak load runs with final reads: each payment (all, or those sent twice) was listed and read
+   * shortly after its iteration ended, and its flow settles only once that listing is recorded.
+   */
+  readsAsItGoes?: 'all' | 'duplicates';
   /** `--history-detail failing`: flow records kept only for failing flows and a sample (history/flow-detail.ts). */
   historyDetail?: { keep: 'failing'; passingSample: number };
 }

@@ -1,0 +1,133 @@
+import { performance } from 'node:perf_hooks';
+import type { ApiProfile } from '../config/profile-types.js';
+import type { HistoryRecorder } from '../history/recorder.js';
+import { recordFinalReads } from './final-reads.js';
+import type { CreatedPayment } from '../load/payment-workload.js';
+
+export interface RollingReadsOptions {
+  /** How long after its iteration ended a payment is listed and read (its effects have landed). */
+  afterMs?: number;
+  /** For an iteration with a request unanswered or answered 5xx: the API may still be working on it. */
+  unansweredAfterMs?: number;
+  /** Reads in flight at once. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** Default delays: an answered iteration's effects are in place; an unanswered one may land within the client's 5 s timeout. */
+export const ROLLING_READ_AFTER_MS = 500;
+export const ROLLING_READ_UNANSWERED_AFTER_MS = 6_000;
+/** Payments read per round: a round lists them all, then reads every payment found. */
+const ROUND = 256;
+
+interface Due {
+  at: number;
+  payment: CreatedPayment;
+}
+
+/**
+ * A soak run's final reads, made as the run goes instead of at its end: each payment the workload
+ * remembers is listed by reference and read back (recordFinalReads) shortly after its iteration
+ * ended, so its flow can settle and be judged while the load runs and nothing is kept per payment
+ * for the end. What is waiting is bounded by rate × delay (plus 6 s of the unanswered ones).
+ */
+export class RollingReads {
+  /** Two queues, each in due order: answered iterations and unanswered ones wait different times. */
+  private readonly queues: [Due[], Due[]] = [[], []];
+  private readonly heads = [0, 0];
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private draining = false;
+  private readonly afterMs: number;
+  private readonly unansweredAfterMs: number;
+  /** Payments listed and read so far. */
+  read = 0;
+  private failure?: unknown;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly profile: ApiProfile,
+    private readonly recorder: HistoryRecorder,
+    private readonly options: RollingReadsOptions = {},
+  ) {
+    this.afterMs = options.afterMs ?? ROLLING_READ_AFTER_MS;
+    this.unansweredAfterMs = options.unansweredAfterMs ?? ROLLING_READ_UNANSWERED_AFTER_MS;
+  }
+
+  /** A remembered payment whose iteration just ended. */
+  add(payment: CreatedPayment): void {
+    const unanswered = payment.unanswered === true;
+    this.queues[unanswered ? 1 : 0].push({ at: performance.now() + (unanswered ? this.unansweredAfterMs : this.afterMs), payment });
+    this.schedule();
+  }
+
+  /** Payments waiting for their read. */
+  get waiting(): number {
+    return this.queues[0].length - this.heads[0]! + this.queues[1].length - this.heads[1]!;
+  }
+
+  /** Reads everything still waiting, now (the load has ended), and resolves once all is recorded. */
+  async drain(): Promise<void> {
+    this.draining = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.running || this.waiting > 0) {
+      if (!this.running) this.running = this.round();
+      await this.running;
+    }
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Stops reading (the run was interrupted): what waits is not read. */
+  stop(): void {
+    this.draining = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const q of [0, 1] as const) {
+      this.queues[q].length = 0;
+      this.heads[q] = 0;
+    }
+  }
+
+  private nextDue(): number | undefined {
+    const a = this.queues[0][this.heads[0]!]?.at;
+    const b = this.queues[1][this.heads[1]!]?.at;
+    return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+  }
+
+  private schedule(): void {
+    if (this.running || this.timer || this.draining) return;
+    const due = this.nextDue();
+    if (due === undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.round();
+    }, Math.max(0, due - performance.now()));
+    this.timer.unref();
+  }
+
+  /** Reads one round of due payments (all waiting ones when draining), then schedules the next. */
+  private async round(): Promise<void> {
+    const now = performance.now();
+    const batch: CreatedPayment[] = [];
+    for (const q of [0, 1] as const) {
+      const queue = this.queues[q];
+      while (batch.length < ROUND && this.heads[q]! < queue.length && (this.draining || queue[this.heads[q]!]!.at <= now)) batch.push(queue[this.heads[q]!++]!.payment);
+      // Drop what was taken once it is most of the array, so the queue does not grow with the run.
+      if (this.heads[q]! > 1024 && this.heads[q]! * 2 > queue.length) {
+        queue.splice(0, this.heads[q]!);
+        this.heads[q] = 0;
+      }
+    }
+    try {
+      const touched = batch.map((p) => ({ reference: p.reference, logicalId: p.logicalId, resourceIds: new Set<string>() }));
+      await recordFinalReads(this.baseUrl, this.profile, this.recorder, touched, { concurrency: this.options.concurrency ?? 16, ...(this.options.signal ? { signal: this.options.signal } : {}) });
+      this.read += batch.length;
+    } catch (error) {
+      this.failure ??= error;
+    } finally {
+      this.running = undefined;
+      this.schedule();
+    }
+  }
+}
