@@ -6,7 +6,9 @@
  * and the live heap (after a full collection: what a leak would grow), then the achieved rate,
  * the history's bytes per request (aim ≤ 200), the peak RSS (aim: flat after warm-up, ≤ 300 MB) and
  * whether re-judging the saved history gives the live verdict. Options: --duration 10m (any k6
- * duration), --rate 2000, --plain (history.jsonl instead of .gz), --full-bodies, --settle-after 2s.
+ * duration), --rate 2000, --plain (history.jsonl instead of .gz), --full-bodies, --settle-after 2s,
+ * --final-reads none|duplicates|all (none by default: reads as the run goes add a listing and a
+ * read per payment read, which this machine cannot add at 2,000/s).
  * SOAK_HEAPSNAPSHOTS=20,50 writes heap snapshots at those seconds into the temp directory.
  */
 import { fork } from 'node:child_process';
@@ -23,13 +25,16 @@ import { historyFileIn } from '../harness/history/history-file.js';
 import { judgeHistoryFile } from '../harness/checks/stream-file.js';
 import { comparableVerdict } from '../harness/checks/stream-compare.js';
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '10m' }, rate: { type: 'string', default: '2000' }, plain: { type: 'boolean', default: false }, 'full-bodies': { type: 'boolean', default: false }, 'settle-after': { type: 'string' } } });
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '10m' }, rate: { type: 'string', default: '2000' }, plain: { type: 'boolean', default: false }, 'full-bodies': { type: 'boolean', default: false }, 'settle-after': { type: 'string' }, 'final-reads': { type: 'string', default: 'none' } } });
 const durationMs = parseDuration(values.duration!);
 const rate = Number(values.rate);
-if (!durationMs || !(rate > 0)) throw new Error('usage: bench:soak [--duration 10m] [--rate 2000] [--plain] [--full-bodies] [--settle-after 2s]');
+const finalReads = values['final-reads']!;
+if (!durationMs || !(rate > 0) || !['none', 'duplicates', 'all'].includes(finalReads)) {
+  throw new Error('usage: bench:soak [--duration 10m] [--rate 2000] [--plain] [--full-bodies] [--settle-after 2s] [--final-reads none|duplicates|all]');
+}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const child = fork(path.join(here, 'trivial-api.cjs'), [], { stdio: 'inherit' });
+const child = fork(path.join(here, 'trivial-api.cjs'), finalReads === 'none' ? [] : ['--list'], { stdio: 'inherit' });
 const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
 const work = mkdtempSync(path.join(tmpdir(), 'payharness-soak-'));
 const scenarioFile = path.join(work, 'soak.yaml');
@@ -44,7 +49,7 @@ scenarios:
     maxVUs: 2000
     flows: { create: 1 }
     duplicates: { retry: 0.01, concurrent: 0.01 }
-finalReads: none
+finalReads: ${finalReads}
 `);
 
 // Peak RSS per interval: a minute, or a fifth of a short run so it still shows a curve.
@@ -77,7 +82,7 @@ const reporter = setInterval(report, intervalMs);
 for (const at of (process.env.SOAK_HEAPSNAPSHOTS ?? '').split(',').filter(Boolean)) {
   setTimeout(() => process.stdout.write(`  heap snapshot ${writeHeapSnapshot(path.join(tmpdir(), `soak-${at}s.heapsnapshot`))}\n`), Number(at) * 1000).unref();
 }
-process.stdout.write(`bench:soak — ${rate} creates/s for ${values.duration} against a trivial local API (Node ${process.version})\n`);
+process.stdout.write(`bench:soak — ${rate} creates/s for ${values.duration} against a trivial local API, final reads ${finalReads} (Node ${process.version})\n`);
 try {
   const result = await runLoad({
     scenarioFile, target: `http://127.0.0.1:${port}`, outDir: path.join(work, 'run'), print: false,
