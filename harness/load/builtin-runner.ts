@@ -29,6 +29,8 @@ export interface EngineRunContext {
   onIterationEnd?: (payment: CreatedPayment) => void;
   /** Checks failing so far, from the judgement as the run goes (soak runs); shown on the progress line. */
   liveFailures?: () => readonly LiveFailure[];
+  /** What the run judges as it goes, for the progress line (soak runs). */
+  liveStatus?: () => string | undefined;
   /** Stop the load as soon as a check fails (`--abort-on-fail`), like an abortOnFail threshold. */
   abortOnFail?: boolean;
 }
@@ -90,7 +92,7 @@ export async function runBuiltin(ctx: EngineRunContext): Promise<EngineRunOutcom
   ctx.signal.addEventListener('abort', onAbort);
   // Ctrl-C while the sandbox or the faults were still starting.
   if (ctx.signal.aborted) engine.abort();
-  const progress = new ProgressPrinter(process.stderr, () => engine.progress(), ctx.progress, ctx.liveFailures);
+  const progress = new ProgressPrinter(process.stderr, () => engine.progress(), ctx.progress, ctx.liveFailures, ctx.liveStatus);
   progress.start();
   try {
     const result = await engine.run();

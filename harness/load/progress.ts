@@ -34,6 +34,8 @@ export class ProgressPrinter {
     private readonly read: () => EngineProgress,
     private readonly enabled = true,
     private readonly failing?: () => readonly LiveFailure[],
+    /** A line on what the run judges as it goes (soak runs): flows held, payments waiting for their read. */
+    private readonly status?: () => string | undefined,
   ) {}
 
   start(): void {
@@ -44,7 +46,8 @@ export class ProgressPrinter {
 
   private draw(final = false): void {
     this.ticks++;
-    const lines = [...renderProgress(this.read()), ...renderFailing(this.failing?.() ?? [])];
+    const status = this.status?.();
+    const lines = [...renderProgress(this.read()), ...(status ? [status] : []), ...renderFailing(this.failing?.() ?? [])];
     if (this.stream.isTTY) {
       if (this.drawn) this.stream.write(`\x1b[${this.drawn}A\x1b[J`);
       this.stream.write(`${lines.join('\n')}\n`);

@@ -238,7 +238,10 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       plan, profile, origin, recorder, metrics, checks: tally, seed, runId, signal: session.signal, progress: print && options.progress !== false,
       remember: mode === 'duplicates' ? 'duplicates' : mode,
       ...(rolling ? { onIterationEnd: (p: CreatedPayment) => rolling!.add(p) } : {}),
-      ...(session.streamJudge && settleAfterMs !== undefined ? { liveFailures: () => session.streamJudge!.failures() } : {}),
+      ...(session.streamJudge && settleAfterMs !== undefined ? {
+        liveFailures: () => session.streamJudge!.failures(),
+        liveStatus: () => `judged as it goes: ${session.streamJudge!.heldFlows} flow(s) held${rolling ? `, ${rolling.waiting} payment(s) waiting for their read-back` : ''}`,
+      } : {}),
       ...(options.abortOnFail ? { abortOnFail: true } : {}),
     };
     // The k6 engine's requests enter the history when k6 exits; its decisions stay at the end with them.
