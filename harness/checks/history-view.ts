@@ -134,6 +134,8 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
         break;
       }
       case 'reference-count':
+        // A failed listing counted nothing: the payment is as if not listed.
+        if (r.error !== undefined) break;
         view.referenceCounts++;
         if (r.logicalId !== undefined) view.referenceCountAt.set(view.keys.intern(r.logicalId), h);
         break;

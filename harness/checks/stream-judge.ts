@@ -146,7 +146,7 @@ export class StreamJudge {
     if (s.carried.size) s.carried.track(r);
     if ((s.flowChecks.length || s.carried.size) && isFlowRecord(r)) {
       // Flows judged before the run's first listing was seen were judged as if the run listed nothing.
-      if (r.kind === 'reference-count' && !s.firstListing) {
+      if (r.kind === 'reference-count' && r.error === undefined && !s.firstListing) {
         s.firstListing = r;
         if (s.releasedEarly) s.late++;
       }
@@ -173,7 +173,7 @@ export class StreamJudge {
     let listed = false;
     for (const f of flows) {
       for (const r of f.records) {
-        if (r.kind === 'reference-count') listed = true;
+        if (r.kind === 'reference-count' && r.error === undefined) listed = true;
         history.push(r);
       }
     }

@@ -166,7 +166,7 @@ function finalReads(history: readonly HistoryRecord[], runId: string, options: C
   const flowOfReference = (reference: string | undefined): string | undefined =>
     reference?.startsWith(`${runId}-`) ? reference.slice(runId.length + 1) : undefined;
   for (const r of history) {
-    if (r.kind === 'reference-count' && r.scenario !== undefined) {
+    if (r.kind === 'reference-count' && r.scenario !== undefined && r.error === undefined) {
       const flow = flowOfReference(r.reference);
       if (flow) entry(r.scenario, flow).count = r;
       for (const id of r.resourceIds) if (flow && !flowOfResource.has(id)) flowOfResource.set(id, `${r.scenario}/${flow}`);

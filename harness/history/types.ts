@@ -195,6 +195,11 @@ export interface ReferenceCount extends RecordBase {
   resourceIds: string[];
   /** The profile merchant whose credentials listed them, when not the default. */
   merchant?: string;
+  /**
+   * Set when the listing failed (a soak run's read-back as it goes records the failure so the
+   * payment's flow can settle): no count; checks treat the payment as not listed.
+   */
+  error?: string;
 }
 
 /** Free-form note (progress, warnings) that reporters may show; checks ignore it. */

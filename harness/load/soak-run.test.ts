@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './run-load.js';
@@ -136,6 +136,28 @@ describe('a soak run with final reads reads payments back as it goes', () => {
       expect(comparableVerdict((await judgeHistoryFile(historyFileIn(bad.runDir))).verdict)).toEqual(comparableVerdict(bad.verdict));
     } finally {
       await Promise.all([clean.close(), buggy.close()]);
+    }
+  }, 300_000);
+
+  it('a listing that fails lets its flow settle, judged on its answers alone, and the run says how many failed', async () => {
+    process.env.DECIMAL_API_KEY = 'decimal-key';
+    const api = await startDecimalApi();
+    // The same API shape with a listing the API does not serve (404 on every listing).
+    const profile = join(dir, 'decimal-no-listing.yaml');
+    writeFileSync(profile, readFileSync(decimalProfile, 'utf8').replace('path: /v2/payments, query: {merchant_reference', 'path: /v2/no-such-listing, query: {merchant_reference'));
+    try {
+      const r = await runLoad({ scenarioFile: readingScenario('decimal-list-fails', 'all'), outDir: join(dir, 'decimal-list-fails'), target: api.url, profile, history: { retain: false, settleAfterMs: 500 } });
+      const history = await readHistory(historyFileIn(r.runDir));
+      const failed = history.filter((h): h is ReferenceCount => h.kind === 'reference-count' && h.error !== undefined);
+      expect(failed.length).toBeGreaterThan(0);
+      expect(failed[0]!.error).toContain('404');
+      expect(history.filter((h) => h.kind === 'note' && /listings by reference failed as the run went/.test(h.message))).toHaveLength(1);
+      // Flows settled as the run went (nothing held to the end, nothing late) and were judged on their answers.
+      for (const v of r.verdicts) expect(v.error ?? '').not.toMatch(/already judged/);
+      expect(r.verdicts.find((v) => v.name === 'exactly-once')).toMatchObject({ verdict: 'pass' });
+      expect(comparableVerdict((await judgeHistoryFile(historyFileIn(r.runDir))).verdict)).toEqual(comparableVerdict(r.verdict));
+    } finally {
+      await api.close();
     }
   }, 300_000);
 });

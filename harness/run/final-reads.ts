@@ -22,6 +22,17 @@ export interface FinalReadOptions {
   signal?: AbortSignal;
   /** Payments known only from callbacks (no answer named them): read too, so a check can tell whether they exist. */
   alsoRead?: readonly string[];
+  /**
+   * A failed listing becomes a note (default), or a `reference-count` with `error` and no count
+   * (reads as the run goes: the record lets the payment's flow settle; the caller sums up the failures).
+   */
+  listFailures?: 'note' | 'record';
+}
+
+/** What a round of final reads could not do. */
+export interface FinalReadsOutcome {
+  listFailures: number;
+  firstListFailure?: string;
 }
 
 /** Amounts may come as numbers or numeric strings ("500"); anything else is unreadable. */
@@ -82,8 +93,11 @@ async function eachLimited<T>(items: readonly T[], concurrency: number, signal: 
  * A payment another merchant created is listed and read with that merchant's credentials: an API
  * that scopes payments per merchant shows it to no one else.
  */
-export async function recordFinalReads(baseUrl: string, profile: ApiProfile, recorder: HistoryRecorder, touched: Iterable<TouchedPayment>, options: FinalReadOptions = {}): Promise<void> {
+export async function recordFinalReads(
+  baseUrl: string, profile: ApiProfile, recorder: HistoryRecorder, touched: Iterable<TouchedPayment>, options: FinalReadOptions = {},
+): Promise<FinalReadsOutcome> {
   const { signal } = options;
+  const outcome: FinalReadsOutcome = { listFailures: 0 };
   const concurrency = options.concurrency ?? 4;
   const all = [...touched];
   // Payment id → its reference and merchant; the first to name an id keeps it (the default merchant's flows come first).
@@ -99,7 +113,13 @@ export async function recordFinalReads(baseUrl: string, profile: ApiProfile, rec
       const items = readField(res.body, listItems);
       if (res.status === undefined || res.status >= 300 || !Array.isArray(items)) {
         const as = t.merchant !== undefined ? ` as merchant ${t.merchant}` : '';
-        recorder.append({ kind: 'note', message: `could not list payments with reference ${t.reference}${as}: ${res.error ?? `status ${res.status}`}` });
+        const why = res.error ?? (res.status !== undefined && res.status < 300 ? `status ${res.status}, no list at ${listItems}` : `status ${res.status}`);
+        const message = `could not list payments with reference ${t.reference}${as}: ${why}`;
+        outcome.listFailures++;
+        outcome.firstListFailure ??= message;
+        if (options.listFailures === 'record') {
+          recorder.append({ kind: 'reference-count', reference: t.reference, logicalId: t.logicalId, resourceIds: [], ...(t.merchant !== undefined ? { merchant: t.merchant } : {}), error: why });
+        } else recorder.append({ kind: 'note', message });
         return;
       }
       const listed = items.map((item) => str(readField(item, profile.fields.id))).filter((id): id is string => id !== undefined);
@@ -130,4 +150,5 @@ export async function recordFinalReads(baseUrl: string, profile: ApiProfile, rec
       ...refunds,
     });
   });
+  return outcome;
 }

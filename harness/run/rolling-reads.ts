@@ -42,6 +42,9 @@ export class RollingReads {
   private readonly unansweredAfterMs: number;
   /** Payments listed and read so far. */
   read = 0;
+  /** Listings by reference that failed (each recorded as a `reference-count` with `error`), and the first's message. */
+  listFailures = 0;
+  firstListFailure?: string;
   private failure?: unknown;
 
   constructor(
@@ -76,6 +79,12 @@ export class RollingReads {
       await this.running;
     }
     if (this.failure !== undefined) throw this.failure;
+    if (this.listFailures > 0) {
+      this.recorder.append({
+        kind: 'note',
+        message: `${this.listFailures} of ${this.read} listings by reference failed as the run went (the first: ${this.firstListFailure}); those payments were judged on their answers alone`,
+      });
+    }
   }
 
   /** Stops reading (the run was interrupted): what waits is not read. */
@@ -121,8 +130,12 @@ export class RollingReads {
     }
     try {
       const touched = batch.map((p) => ({ reference: p.reference, logicalId: p.logicalId, resourceIds: new Set<string>() }));
-      await recordFinalReads(this.baseUrl, this.profile, this.recorder, touched, { concurrency: this.options.concurrency ?? 16, ...(this.options.signal ? { signal: this.options.signal } : {}) });
+      const outcome = await recordFinalReads(this.baseUrl, this.profile, this.recorder, touched, {
+        concurrency: this.options.concurrency ?? 16, listFailures: 'record', ...(this.options.signal ? { signal: this.options.signal } : {}),
+      });
       this.read += batch.length;
+      this.listFailures += outcome.listFailures;
+      this.firstListFailure ??= outcome.firstListFailure;
     } catch (error) {
       this.failure ??= error;
     } finally {
