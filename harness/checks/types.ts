@@ -68,6 +68,11 @@ export interface Check {
    * Absent: it gets the whole history, which is always correct (and costs memory on long runs).
    */
   stream?: StreamNeed;
+  /**
+   * The check reads answers' whole bodies, not only the payment fields an evidence history keeps
+   * (history/body-policy.ts): a run whose checks include it keeps every body.
+   */
+  readsWholeAnswers?: true;
 }
 
 /** See `Check.stream`. */

@@ -60,7 +60,7 @@ export function registerLoad(program: Command): void {
     .option('--no-progress', 'no live progress line')
     .option('--gzip-history', 'write history.jsonl.gz (payharness check reads it as it is); the default with --soak')
     .option('--no-gzip-history', 'with --soak: write plain history.jsonl (≈ 580 bytes a request instead of ≈ 40)')
-    .option('--full-bodies', 'keep every request and answer body in the history (default: only what the checks read)')
+    .option('--full-bodies', 'keep every request and answer body in the history (default: only what the checks read; whole answers when a check reads them, and on k6)')
     .option('--soak', 'long runs: keep the history out of memory, gzip it, and judge it as it goes (flows judged once quiet; on the built-in engine each payment is listed and read back 0.5 s after its iteration instead of at the end)')
     .option('--settle-after <duration>', 'with --soak: how long a flow must be quiet before it is judged (default 2s)')
     .option('--abort-on-fail', 'with --soak: stop the load as soon as a payment check fails (the progress line shows failing checks live)')
@@ -98,7 +98,7 @@ export function registerLoad(program: Command): void {
         print: true,
         progress: options.progress,
         history: {
-          ...(options.gzipHistory === undefined ? {} : { gzip: options.gzipHistory }), bodies: options.fullBodies ? 'all' : 'evidence', retain: options.soak !== true,
+          ...(options.gzipHistory === undefined ? {} : { gzip: options.gzipHistory }), ...(options.fullBodies ? { bodies: 'all' as const } : {}), retain: options.soak !== true,
           ...(settleAfterMs === undefined ? {} : { settleAfterMs }),
           detail: options.historyDetail, ...(passingSample === undefined ? {} : { passingSample }),
         },

@@ -7,6 +7,8 @@ import { HistoryRecorder, readHistory } from './recorder.js';
 import { historyFileIn } from './history-file.js';
 import { SANDBOX_PROFILE } from '../config/sandbox-profile.js';
 import type { OperationComplete, OperationInvoke } from './types.js';
+import { responsesMatchSchema } from '../checks/responses-match-schema.js';
+import { runLoad } from '../load/run-load.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'ph-size-'));
 const payment = { id: 'pay_1', status: 'succeeded', amount: 500, amount_captured: 500, amount_refunded: 0, currency: 'EUR', reference: 'r1', created_at: '2026-01-01T00:00:00Z', metadata: { note: 'x'.repeat(200) } };
@@ -34,7 +36,29 @@ describe('a small history', () => {
     expect(c2.body).toEqual(payment);
     expect(c3.body).toEqual({ id: 're_1', payment: { id: 'pay_1', status: 'succeeded', amount: 500, amount_captured: 500, amount_refunded: 100, currency: 'EUR', reference: 'r1' } });
     expect(c4.body).toEqual({ code: 'invalid_state', detail: 'already captured' });
+    // Projected answers say so; whole ones do not.
+    expect([c1.bodyKept, c2.bodyKept, c3.bodyKept, c4.bodyKept]).toEqual(['fields', undefined, 'fields', undefined]);
+    // A check of whole bodies does not judge the projected ones: their other fields are not missing, just not kept.
+    const v = responsesMatchSchema.run(recorder.records, { profile: SANDBOX_PROFILE, options: {} });
+    expect(v).toMatchObject({ judged: 2, notJudged: [{ reason: expect.stringContaining('evidence bodies'), count: 2 }] });
+    const onlyProjected = recorder.records.slice(0, 2);
+    expect(responsesMatchSchema.run(onlyProjected, { profile: SANDBOX_PROFILE, options: {} })).toMatchObject({ verdict: 'unknown', error: expect.stringContaining('no whole answer body') });
   });
+
+  it('a load run whose scenario lists a check of whole answers keeps them whole, and that check passes a correct API', async () => {
+    const d = dir();
+    const scenario = join(d, 'schema.yaml');
+    writeFileSync(scenario, `name: schema-load
+seed: 4
+scenarios:
+  s: { executor: constant-arrival-rate, rate: 20, duration: 2s, preAllocatedVUs: 5, maxVUs: 20, flows: { create: 1, create-refund: 1 } }
+checks: [responses-match-schema, exactly-once]
+`);
+    const r = await runLoad({ scenarioFile: scenario, outDir: join(d, 'run') });
+    expect(r.verdicts.find((v) => v.name === 'responses-match-schema')).toMatchObject({ verdict: 'pass' });
+    expect(r.verdicts.find((v) => v.name === 'responses-match-schema')?.judged).toBeGreaterThan(20);
+    expect(r.history.filter((h) => h.kind === 'complete' && h.bodyKept !== undefined)).toHaveLength(0);
+  }, 120_000);
 
   it('writes gzip that readHistory reads transparently, and a run cut short mid-stream', async () => {
     const d = dir();

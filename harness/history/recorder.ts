@@ -215,7 +215,7 @@ export class HistoryRecorder {
       const keep = hints.keepBody === true || open?.keepBody === true || !open || r.body === undefined;
       const body = keep ? r.body : evidenceAnswerBody(this.profile!, open.op, r);
       return {
-        ...r, time: roundTime(r.time), ...(body === undefined ? {} : { body }),
+        ...r, time: roundTime(r.time), ...(body === undefined ? {} : { body }), ...(body !== r.body ? { bodyKept: 'fields' as const } : {}),
         ...(r.latencyMs === undefined ? {} : { latencyMs: roundTime(r.latencyMs) }),
       };
     }

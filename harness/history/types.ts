@@ -76,6 +76,11 @@ export interface OperationComplete extends RecordBase {
   error?: string;
   /** Milliseconds from intended start to completion. */
   latencyMs?: number;
+  /**
+   * `fields`: the history kept only the answer's payment fields the checks read (evidence bodies,
+   * history/body-policy.ts), not the whole body; a check of the whole body cannot judge it.
+   */
+  bodyKept?: 'fields';
 }
 
 /** A fault window the nemesis opened or healed. */

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CHECK_NAMES } from '../checks/index.js';
+import { CHECK_NAMES, findCheck } from '../checks/index.js';
 import type { CheckVerdict } from '../checks/types.js';
 import { BUILTIN_PROFILES, loadProfile } from '../config/profile.js';
 import type { ApiProfile } from '../config/profile-types.js';
@@ -192,14 +192,16 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   }
   const failingOnly = options.history?.detail === 'failing';
   if (failingOnly && !soak) throw new UsageError('E_USAGE', '--history-detail failing goes with --soak: it drops passing flows as the streamed judgement releases them', { hint: 'add --soak' });
-  if (failingOnly) assertFailingOnlyFits([{ name: plan.scenario.name, checks: loadChecks(plan).map((c) => c.name) }]);
+  const checks = loadChecks(plan);
+  if (failingOnly) assertFailingOnlyFits([{ name: plan.scenario.name, checks: checks.map((c) => c.name) }]);
   const session = new RunSession({
     kind: 'load', seed: options.seed ?? plan.scenario.seed ?? randomSeed(), outDir: options.outDir, scenario: plan.scenario.name,
     handleSignals: options.handleSignals, signal: options.signal,
     history: {
       gzip, profile: redactJson(profile),
       // The built-in workload says which keys it sends twice (their bodies are kept); a history rebuilt from k6's output cannot, so it keeps every body.
-      bodies: options.history?.bodies ?? (engineName === 'k6' ? 'all' : 'evidence'),
+      // So does a run whose checks read whole answers (responses-match-schema), not only the payment fields.
+      bodies: options.history?.bodies ?? (engineName === 'k6' || checks.some((c) => findCheck(c.name).readsWholeAnswers) ? 'all' : 'evidence'),
       retain: !soak,
     },
     ...(soak ? { judgeAsItGoes: settleAfterMs === undefined ? {} : { settleAfterMs } } : {}),
@@ -225,7 +227,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     const origin = nemesis ? (await session.proxy('api', target.url)).url : target.url;
     session.start({
       profile: redactJson(profile),
-      scenarios: [{ name: plan.scenario.name, file: plan.file, checks: loadChecks(plan) }],
+      scenarios: [{ name: plan.scenario.name, file: plan.file, checks }],
       target: options.target ?? 'sandbox (in-process)',
       bugs: [...(options.bugs ?? [])],
       engine: engineName,
