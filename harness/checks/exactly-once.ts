@@ -1,6 +1,6 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { idempotencyKeyWords, keyWords } from '../profile/profile-words.js';
-import { describeExchange, forEachKey, isInfo, isSuccess, MAX_WITNESSES, recordsOf, viewOf } from './history-view.js';
+import { describeExchange, forEachKey, isInfo, isSuccess, MAX_WITNESSES, recordsOf, referenceCountOf, viewOf, type Exchange, type HistoryView } from './history-view.js';
 import { effectCount, effectsUnseen, keyEffects } from './effects.js';
 import { moneyRange } from './money-range.js';
 import { NotJudgedTally, verdictOf } from './verdict-of.js';
@@ -43,8 +43,8 @@ export const exactlyOnce: Check = {
       } else if (acknowledged && count === 0 && op === 'create' && view.referenceCounts > 0) {
         if (witnesses.length < MAX_WITNESSES) {
           witnesses.push({
-            summary: `The provider acknowledged ${describeExchange(acknowledged)} but no payment exists for its reference at the end of the run.`,
-            records: recordsOf(acknowledged),
+            summary: `The provider acknowledged ${describeExchange(acknowledged)} but no payment exists for its reference ${listedWhen(view, acknowledged)}.`,
+            records: [...recordsOf(acknowledged), ...[referenceCountOf(view, acknowledged.invoke.logicalId)].filter((r) => r !== undefined)],
           });
         }
       }
@@ -62,3 +62,11 @@ export const exactlyOnce: Check = {
     });
   },
 };
+
+/** When the listing that found nothing was made, relative to the answer (reads as a soak run goes come soon after it). */
+function listedWhen(view: HistoryView, acknowledged: Exchange): string {
+  const listing = referenceCountOf(view, acknowledged.invoke.logicalId);
+  const answered = acknowledged.complete?.time;
+  if (!listing || answered === undefined) return 'at the end of the run';
+  return `in the listing made ${Math.round(listing.time - answered)} ms after that answer`;
+}

@@ -197,6 +197,21 @@ describe('exactly-once', () => {
     }
   });
 
+  it('fails an acknowledged create its listing does not show, saying when the listing was made, and a failed listing is no listing', () => {
+    const h = new TestHistory();
+    h.request('create', { key: 'k1', amount: 100 }, { status: 201, resourceId: 'pay_1', body: {} });
+    h.at(520).referenceCount('k1', []);
+    const v = exactlyOnce.run(h.records, ctx);
+    expect(v.verdict).toBe('fail');
+    expect(v.witnesses[0]!.summary).toContain('no payment exists for its reference in the listing made 510 ms after that answer');
+    expect(v.witnesses[0]!.records.map((r) => r.kind)).toEqual(['invoke', 'complete', 'reference-count']);
+    // The same listing failed (a soak run records the failure so the flow settles): nothing was counted, nothing to fail.
+    const failed = new TestHistory();
+    failed.request('create', { key: 'k1', amount: 100 }, { status: 201, resourceId: 'pay_1', body: {} });
+    failed.push({ kind: 'reference-count', time: 520, target: 'default', reference: 'ref-k1', logicalId: 'k1', resourceIds: [], error: 'status 503' });
+    expect(exactlyOnce.run(failed.records, ctx)).toMatchObject({ verdict: 'pass', judged: 1 });
+  });
+
   it('does not count a create whose answer was lost when no listing by reference covers it', () => {
     const h = new TestHistory();
     h.request('create', { key: 'k1', amount: 100 }, { status: undefined });

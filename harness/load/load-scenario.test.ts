@@ -93,5 +93,7 @@ thresholds:
     expect(problems.join('\n')).toMatch(/bad\.yaml:7:5: unknown key "maxVUs".*allowed keys: .*vus, duration/);
     const durations = problemsOf(base('    executor: constant-vus\n    vus: 2\n    duration: 10 seconds'));
     expect(durations[0]).toMatch(/^bad\.yaml:6:15: duration "10 seconds" is not a duration/);
+    const after = problemsOf('name: r\nscenarios:\n  a: { executor: constant-vus, vus: 1, duration: 1s }\nfinalReadsAfter: soon\n');
+    expect(after[0]).toMatch(/^bad\.yaml:4:18: finalReadsAfter "soon" is not a duration \(hint: e\.g\. 500ms or 5s\)/);
   });
 });

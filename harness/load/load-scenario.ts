@@ -122,6 +122,9 @@ export function compileLoadScenario(located: LocatedDocument): LoadPlan {
     if (plan) executors.push({ name, config, plan, flows, concurrentDuplicates: concurrent, retryDuplicates: retry, amount });
   }
   problems.push(...loadFaultProblems(scenario.faults, at));
+  if (scenario.finalReadsAfter !== undefined && parseDuration(scenario.finalReadsAfter) === undefined) {
+    problems.push(`${at(pointer('finalReadsAfter'))}: finalReadsAfter "${scenario.finalReadsAfter}" is not a duration (hint: e.g. 500ms or 5s)`);
+  }
   const compiled = compileThresholds(scenario.thresholds ?? {});
   for (const problem of compiled.problems) {
     const where = problem.index === undefined || !Array.isArray(scenario.thresholds?.[problem.key]) ? pointer('thresholds', problem.key) : pointer('thresholds', problem.key, problem.index);

@@ -16,6 +16,7 @@ import { RunSession, type RunOutcome } from '../run/run-session.js';
 import { nothingJudged } from '../run/verdict.js';
 import { randomSeed } from '../workload/prng.js';
 import { RollingReads } from '../run/rolling-reads.js';
+import { parseDuration } from './duration.js';
 import type { CreatedPayment } from './payment-workload.js';
 import { runBuiltin, type EngineRunContext, type EngineRunOutcome } from './builtin-runner.js';
 import { renderEndSummary } from './end-summary.js';
@@ -235,7 +236,8 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       ...(readsAsItGoes ? { readsAsItGoes } : {}),
     });
     for (const fault of faults) await nemesis!.apply(fault, 0);
-    rolling = readsAsItGoes ? new RollingReads(target.url, profile, recorder, { signal: session.signal }) : undefined;
+    const afterMs = plan.scenario.finalReadsAfter === undefined ? undefined : parseDuration(plan.scenario.finalReadsAfter);
+    rolling = readsAsItGoes ? new RollingReads(target.url, profile, recorder, { signal: session.signal, ...(afterMs === undefined ? {} : { afterMs }) }) : undefined;
     const ctx: EngineRunContext = {
       plan, profile, origin, recorder, metrics, checks: tally, seed, runId, signal: session.signal, progress: print && options.progress !== false,
       remember: mode === 'duplicates' ? 'duplicates' : mode,

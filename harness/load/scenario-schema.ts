@@ -136,5 +136,6 @@ export const LOAD_SCENARIO_SCHEMA = {
     },
     summaryTrendStats: { type: 'array', items: { type: 'string', pattern: '^(avg|min|med|max|count|p\\(\\d+(\\.\\d+)?\\))$' } },
     finalReads: { enum: ['all', 'duplicates', 'none'] },
+    finalReadsAfter: duration,
   },
 } as const;

@@ -85,4 +85,10 @@ export interface LoadScenario {
   summaryTrendStats?: string[];
   /** List every payment's reference at the end so the checks see executions whose answers were lost. */
   finalReads?: 'all' | 'duplicates' | 'none';
+  /**
+   * Soak runs on the built-in engine read payments back as they go: how long after its iteration
+   * ended a payment is listed and read (default 500ms). Raise it for an API whose listing lags its
+   * writes (a search index); what waits for its read grows with rate × this.
+   */
+  finalReadsAfter?: string;
 }

@@ -37,7 +37,8 @@ export class RollingReads {
   private readonly heads = [0, 0];
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
-  private draining = false;
+  /** Set while `drain` waits: called once nothing waits or runs. */
+  private idle?: () => void;
   private readonly afterMs: number;
   private readonly unansweredAfterMs: number;
   /** Payments listed and read so far. */
@@ -54,7 +55,7 @@ export class RollingReads {
     private readonly options: RollingReadsOptions = {},
   ) {
     this.afterMs = options.afterMs ?? ROLLING_READ_AFTER_MS;
-    this.unansweredAfterMs = options.unansweredAfterMs ?? ROLLING_READ_UNANSWERED_AFTER_MS;
+    this.unansweredAfterMs = Math.max(this.afterMs, options.unansweredAfterMs ?? ROLLING_READ_UNANSWERED_AFTER_MS);
   }
 
   /** A remembered payment whose iteration just ended. */
@@ -69,14 +70,18 @@ export class RollingReads {
     return this.queues[0].length - this.heads[0]! + this.queues[1].length - this.heads[1]!;
   }
 
-  /** Reads everything still waiting, now (the load has ended), and resolves once all is recorded. */
+  /**
+   * The load has ended: resolves once every payment still waiting has been read, each at its due
+   * time as during the run (an API whose listing lags its writes lags for the last payments too).
+   */
   async drain(): Promise<void> {
-    this.draining = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    while (this.running || this.waiting > 0) {
-      if (!this.running) this.running = this.round();
-      await this.running;
+    if (this.running || this.waiting > 0) {
+      await new Promise<void>((resolve) => {
+        this.idle = resolve;
+        // A timer set during the load does not hold the process; now it is what the run waits on.
+        this.timer?.ref();
+        this.schedule();
+      });
     }
     if (this.failure !== undefined) throw this.failure;
     if (this.listFailures > 0) {
@@ -89,13 +94,20 @@ export class RollingReads {
 
   /** Stops reading (the run was interrupted): what waits is not read. */
   stop(): void {
-    this.draining = false;
     clearTimeout(this.timer);
     this.timer = undefined;
     for (const q of [0, 1] as const) {
       this.queues[q].length = 0;
       this.heads[q] = 0;
     }
+    this.settleIdle();
+  }
+
+  private settleIdle(): void {
+    if (!this.idle || this.running || this.waiting > 0) return;
+    const idle = this.idle;
+    this.idle = undefined;
+    idle();
   }
 
   private nextDue(): number | undefined {
@@ -105,23 +117,24 @@ export class RollingReads {
   }
 
   private schedule(): void {
-    if (this.running || this.timer || this.draining) return;
+    if (this.running || this.timer) return;
     const due = this.nextDue();
     if (due === undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.running = this.round();
     }, Math.max(0, due - performance.now()));
-    this.timer.unref();
+    // During the load the run keeps the process alive; while draining, this timer is what it waits on.
+    if (!this.idle) this.timer.unref();
   }
 
-  /** Reads one round of due payments (all waiting ones when draining), then schedules the next. */
+  /** Reads one round of due payments, then schedules the next. */
   private async round(): Promise<void> {
     const now = performance.now();
     const batch: CreatedPayment[] = [];
     for (const q of [0, 1] as const) {
       const queue = this.queues[q];
-      while (batch.length < ROUND && this.heads[q]! < queue.length && (this.draining || queue[this.heads[q]!]!.at <= now)) batch.push(queue[this.heads[q]!++]!.payment);
+      while (batch.length < ROUND && this.heads[q]! < queue.length && queue[this.heads[q]!]!.at <= now) batch.push(queue[this.heads[q]!++]!.payment);
       // Drop what was taken once it is most of the array, so the queue does not grow with the run.
       if (this.heads[q]! > 1024 && this.heads[q]! * 2 > queue.length) {
         queue.splice(0, this.heads[q]!);
@@ -141,6 +154,7 @@ export class RollingReads {
     } finally {
       this.running = undefined;
       this.schedule();
+      this.settleIdle();
     }
   }
 }
