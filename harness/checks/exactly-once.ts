@@ -40,11 +40,12 @@ export const exactlyOnce: Check = {
             records: [...recordsOf(...exchanges.filter((ex) => ex.complete?.resourceId !== undefined).slice(0, 2)), ...effects.evidence],
           });
         }
-      } else if (acknowledged && count === 0 && op === 'create' && view.referenceCounts > 0) {
+      } else if (acknowledged && count === 0 && op === 'create' && referenceCountOf(view, acknowledged.invoke.logicalId) !== undefined) {
+        // Its own listing found nothing (a run that listed other payments says nothing about this one).
         if (witnesses.length < MAX_WITNESSES) {
           witnesses.push({
             summary: `The provider acknowledged ${describeExchange(acknowledged)} but no payment exists for its reference ${listedWhen(view, acknowledged)}.`,
-            records: [...recordsOf(acknowledged), ...[referenceCountOf(view, acknowledged.invoke.logicalId)].filter((r) => r !== undefined)],
+            records: [...recordsOf(acknowledged), referenceCountOf(view, acknowledged.invoke.logicalId)!],
           });
         }
       }
@@ -65,8 +66,6 @@ export const exactlyOnce: Check = {
 
 /** When the listing that found nothing was made, relative to the answer (reads as a soak run goes come soon after it). */
 function listedWhen(view: HistoryView, acknowledged: Exchange): string {
-  const listing = referenceCountOf(view, acknowledged.invoke.logicalId);
-  const answered = acknowledged.complete?.time;
-  if (!listing || answered === undefined) return 'at the end of the run';
-  return `in the listing made ${Math.round(listing.time - answered)} ms after that answer`;
+  const listing = referenceCountOf(view, acknowledged.invoke.logicalId)!;
+  return `in the listing made ${Math.round(listing.time - acknowledged.complete!.time)} ms after that answer`;
 }

@@ -210,6 +210,13 @@ describe('exactly-once', () => {
     failed.request('create', { key: 'k1', amount: 100 }, { status: 201, resourceId: 'pay_1', body: {} });
     failed.push({ kind: 'reference-count', time: 520, target: 'default', reference: 'ref-k1', logicalId: 'k1', resourceIds: [], error: 'status 503' });
     expect(exactlyOnce.run(failed.records, ctx)).toMatchObject({ verdict: 'pass', judged: 1 });
+    // An acknowledged create without a readable id, never listed, in a run that listed another payment
+    // (finalReads: duplicates lists only the payments sent twice): nothing says it does not exist.
+    const unlisted = new TestHistory();
+    unlisted.request('create', { key: 'e', amount: 100 }, { status: 201, body: {} });
+    unlisted.request('create', { key: 'f', amount: 100 }, { status: 201, resourceId: 'pay_f', body: {} });
+    unlisted.referenceCount('f', ['pay_f']);
+    expect(exactlyOnce.run(unlisted.records, ctx)).toMatchObject({ verdict: 'pass', judged: 2 });
   });
 
   it('does not count a create whose answer was lost when no listing by reference covers it', () => {

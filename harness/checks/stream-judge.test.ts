@@ -56,6 +56,15 @@ const histories: Record<string, () => TestHistory> = {
     for (let i = 1; i <= 6; i++) h.finalRead(`pay_${i}`, i % 2 ? 'succeeded' : 'partially_refunded', 100, 100, i % 2 ? 0 : 40);
     return h;
   },
+  'acknowledged creates: one its own listing does not show, one without an id listed nowhere in a run that listed others': () => {
+    const h = new TestHistory();
+    h.request('create', { key: 'e', amount: 100 }, { status: 201, body: {} });
+    h.request('create', { key: 'f', amount: 100 }, { status: 201, resourceId: 'pay_f', body: h.payment('pay_f', 'succeeded', 100, 100) });
+    h.request('create', { key: 'g', amount: 100 }, { status: 201, resourceId: 'pay_g', body: h.payment('pay_g', 'succeeded', 100, 100) });
+    h.referenceCount('f', ['pay_f']);
+    h.referenceCount('g', []);
+    return h;
+  },
   'info outcomes: lost answers with and without listings, retries that may have run once': () => {
     const h = new TestHistory();
     h.request('create', { key: 'a', amount: 100 }, { status: undefined });

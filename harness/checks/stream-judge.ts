@@ -1,5 +1,5 @@
 import type { ApiProfile } from '../config/profile-types.js';
-import type { HistoryRecord, ReferenceCount, RunStart } from '../history/types.js';
+import type { HistoryRecord, RunStart } from '../history/types.js';
 import { runStartOf, type RunMeta, type VerdictFile } from '../run/verdict.js';
 import type { Check, CheckVerdict } from './types.js';
 import { combineVerdicts, findCheck, judgeWith } from './index.js';
@@ -61,7 +61,6 @@ class ScenarioStream {
   /** Flows judged before the end; a record for one of them afterwards is "late". */
   releasedEarly = 0;
   late = 0;
-  firstListing?: ReferenceCount;
 
   constructor(readonly name: string, readonly names: readonly string[], readonly checkOptions: Record<string, Record<string, unknown> | undefined>, witnessLimit: number, reads?: ReadsAsItGoes) {
     this.partition = new FlowPartition(reads);
@@ -145,11 +144,6 @@ export class StreamJudge {
     if (s.keepAll || s.keptKinds.has(r.kind)) s.kept.push(r);
     if (s.carried.size) s.carried.track(r);
     if ((s.flowChecks.length || s.carried.size) && isFlowRecord(r)) {
-      // Flows judged before the run's first listing was seen were judged as if the run listed nothing.
-      if (r.kind === 'reference-count' && r.error === undefined && !s.firstListing) {
-        s.firstListing = r;
-        if (s.releasedEarly) s.late++;
-      }
       const { created } = s.partition.add(r, this.position);
       if (created && s.releasedEarly && r.kind !== 'invoke') s.late++;
     }
@@ -170,15 +164,7 @@ export class StreamJudge {
     // Each flow's records are in history order; flows follow one another (a flow check looks at one
     // key, payment or event at a time, all inside one flow, so the order across flows only orders witnesses).
     const history: HistoryRecord[] = [this.run!];
-    let listed = false;
-    for (const f of flows) {
-      for (const r of f.records) {
-        if (r.kind === 'reference-count' && r.error === undefined) listed = true;
-        history.push(r);
-      }
-    }
-    // Whether the run listed references at all is a fact of the whole run some checks weigh.
-    if (!listed && s.firstListing) history.push(s.firstListing);
+    for (const f of flows) for (const r of f.records) history.push(r);
     s.batches++;
     const verdicts = judgeWith(s.flowChecks, history, { profile: this.profile!, checkOptions: s.checkOptions });
     for (const v of verdicts) s.merged.get(v.name)!.add(v);
