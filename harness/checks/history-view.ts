@@ -52,14 +52,22 @@ export interface HistoryView {
   profile: ApiProfile;
   /** Time of the last record: how long the run watched for callbacks. */
   endTime: number;
+  /** Whether any request names a merchant (keys are scoped per merchant only then). */
+  anyMerchant: boolean;
 }
 
 /** Stable JSON: keys sorted, so `{a,b}` and `{b,a}` compare equal. */
 export function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  // One string built in a loop: the map/join version made two arrays and a string per key (a replay check's hot path).
   const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    out += `${i ? ',' : ''}${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`;
+  }
+  return `${out}}`;
 }
 
 function computePayload(invoke: OperationInvoke, keyField?: string): string {
@@ -71,10 +79,21 @@ function computePayload(invoke: OperationInvoke, keyField?: string): string {
   return `${invoke.method} ${invoke.path} ${canonical(body)}`;
 }
 
+/** Payloads computed for a view, by request: exchanges are made afresh per call, and four checks compare the same keys' payloads. */
+const payloads = new WeakMap<HistoryView, Map<OperationInvoke, string>>();
+
 /** Canonical payload (method, path, body without the idempotency field), for comparing requests that share a key. */
 export function payloadOf(view: HistoryView, ex: Exchange): string {
-  ex.payload ??= computePayload(ex.invoke, view.profile.idempotency.in === 'body' ? view.profile.idempotency.name : undefined);
-  return ex.payload;
+  if (ex.payload !== undefined) return ex.payload;
+  let known = payloads.get(view);
+  if (!known) payloads.set(view, (known = new Map()));
+  let payload = known.get(ex.invoke);
+  if (payload === undefined) {
+    payload = computePayload(ex.invoke, view.profile.idempotency.in === 'body' ? view.profile.idempotency.name : undefined);
+    known.set(ex.invoke, payload);
+  }
+  ex.payload = payload;
+  return payload;
 }
 
 const cache = new WeakMap<readonly HistoryRecord[], { view: HistoryView; length: number }>();
@@ -85,7 +104,7 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
   if (hit && hit.length === history.length && hit.view.profile === profile) return hit.view;
   const view: HistoryView = {
     history, invokeAt: new IntColumn(), completeAt: new IntColumn(), keys: new Interner(), payments: new Interner(), byKey: new IntGroups(), refunds: new IntGroups(), deliveries: [], decisions: [], decisionRepeats: [], faults: [],
-    finalReadAt: new IntColumn(), finalReadOrder: new IntColumn(), referenceCountAt: new IntColumn(), referenceCounts: 0, endTime: 0, profile,
+    finalReadAt: new IntColumn(), finalReadOrder: new IntColumn(), referenceCountAt: new IntColumn(), referenceCounts: 0, endTime: 0, anyMerchant: false, profile,
   };
   // Exchanges still waiting for their completion, by opId (few at a time).
   const open = new Map<number, number>();
@@ -99,6 +118,7 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
       case 'invoke': {
         const e = view.invokeAt.push(h);
         open.set(r.opId, e);
+        if (r.merchant !== undefined) view.anyMerchant = true;
         // Keys are scoped per merchant: one key sent by two merchants is two keys to every key-based check.
         if (r.idempotencyKey !== undefined) view.byKey.add(view.keys.intern(r.merchant ? `${r.idempotencyKey} (merchant ${r.merchant})` : r.idempotencyKey), e);
         break;
