@@ -95,7 +95,7 @@ export class CarriedFlowChecks {
     const ready = this.waiting.filter((b) => b.upTo < frontier);
     if (!ready.length) return;
     this.waiting = this.waiting.filter((b) => b.upTo >= frontier);
-    for (const { history } of ready) for (const c of this.checks) judge(c.check, [...history, ...picked(c, history)]);
+    for (const { history } of ready) for (const c of this.checks) judge(c.check, history.concat(picked(c, history)));
   }
 }
 

@@ -15,13 +15,13 @@ export interface Flow {
   records: HistoryRecord[];
   /** Stream position of each record (merged flows interleave). */
   at: number[];
-  /** The ids that lead to this flow, with their kinds (`idKinds[i]` is the kind of `ids[i]`). */
-  ids: string[];
-  idKinds: number[];
-  /** Requests sent and not yet completed: a flow with one open is never settled. */
+  /**
+   * The ids that lead to this flow, each as its kind then its value (`ids[2i]` is the kind of
+   * `ids[2i + 1]`): one array per flow rather than two, fewer allocations per flow.
+   */
+  ids: (number | string)[];
+  /** Requests sent and not yet completed: a flow with one open is never settled (their opIds are the partition's `byOp` entries naming it). */
   open: number;
-  /** The opIds of those requests, so a merge re-points only its own requests. */
-  openOps: number[];
   /** Reads the run promised for this flow and has not recorded yet (`readsAsItGoes`): each counts as an open request. */
   awaiting: number;
   /** Latest record time (history ms) that touched it. */
@@ -125,7 +125,9 @@ export class FlowPartition {
     // The hot path: one flow found (or none); a list of others only when a record links flows.
     let flow: Flow | undefined;
     let others: Flow[] | undefined;
-    if (r.kind === 'complete') flow = this.byOp.get(r.opId);
+    // The flow a completion's request opened, looked up once (a merge below re-points it, and then it is looked up again).
+    const opened = r.kind === 'complete' ? this.byOp.get(r.opId) : undefined;
+    flow = opened;
     const { kinds, values, found } = this.scratch;
     const count = this.scratch.fill(r);
     for (let i = 0; i < count; i++) {
@@ -137,7 +139,7 @@ export class FlowPartition {
     }
     let created = false;
     if (flow === undefined) {
-      flow = { first: at, records: [], at: [], ids: [], idKinds: [], open: 0, openOps: [], awaiting: 0, last: r.time, queued: -1 };
+      flow = { first: at, records: [], at: [], ids: [], open: 0, awaiting: 0, last: r.time, queued: -1 };
       this.live++;
       created = true;
     } else if (others) {
@@ -151,13 +153,11 @@ export class FlowPartition {
       const table = this.byId[kinds[i]!]!;
       if (table.get(values[i]!) !== flow) {
         table.set(values[i]!, flow);
-        flow.ids.push(values[i]!);
-        flow.idKinds.push(kinds[i]!);
+        flow.ids.push(kinds[i]!, values[i]!);
       }
     }
     if (r.kind === 'invoke') {
       flow.open++;
-      flow.openOps.push(r.opId);
       this.byOp.set(r.opId, flow);
       if (this.reads !== undefined && r.op === 'create' && readPromised(this.reads, r.intent, r.attempt)) {
         flow.awaiting++;
@@ -166,14 +166,9 @@ export class FlowPartition {
     } else if (r.kind === 'reference-count' && r.logicalId !== undefined && flow.awaiting > 0) {
       flow.awaiting--;
       flow.open--;
-    } else if (r.kind === 'complete' && this.byOp.get(r.opId) === flow) {
+    } else if (r.kind === 'complete' && opened !== undefined && (others === undefined ? opened === flow : this.byOp.get(r.opId) === flow)) {
       flow.open--;
       this.byOp.delete(r.opId);
-      const i = flow.openOps.lastIndexOf(r.opId);
-      if (i >= 0) {
-        flow.openOps[i] = flow.openOps[flow.openOps.length - 1]!;
-        flow.openOps.pop();
-      }
     }
     flow.records.push(r);
     flow.at.push(at);
@@ -221,16 +216,12 @@ export class FlowPartition {
     into.open += other.open;
     into.awaiting += other.awaiting;
     into.last = Math.max(into.last, other.last);
-    for (let k = 0; k < other.ids.length; k++) {
-      this.byId[other.idKinds[k]!]!.set(other.ids[k]!, into);
-      into.ids.push(other.ids[k]!);
-      into.idKinds.push(other.idKinds[k]!);
+    for (let k = 0; k < other.ids.length; k += 2) {
+      this.byId[other.ids[k] as number]!.set(other.ids[k + 1] as string, into);
+      into.ids.push(other.ids[k]!, other.ids[k + 1]!);
     }
-    for (const op of other.openOps) {
-      if (this.byOp.get(op) !== other) continue;
-      this.byOp.set(op, into);
-      into.openOps.push(op);
-    }
+    // byOp holds only requests in flight (a few per concurrent user), and merges are rare: a scan beats a list per flow.
+    if (other.open > other.awaiting) for (const [op, f] of this.byOp) if (f === other) this.byOp.set(op, into);
     this.unqueue(other);
   }
 
@@ -270,9 +261,10 @@ export class FlowPartition {
 
   private remove(flow: Flow): void {
     this.unqueue(flow);
-    for (let k = 0; k < flow.ids.length; k++) {
-      const table = this.byId[flow.idKinds[k]!]!;
-      if (table.get(flow.ids[k]!) === flow) table.delete(flow.ids[k]!);
+    for (let k = 0; k < flow.ids.length; k += 2) {
+      const table = this.byId[flow.ids[k] as number]!;
+      const id = flow.ids[k + 1] as string;
+      if (table.get(id) === flow) table.delete(id);
     }
   }
 
