@@ -5,6 +5,7 @@ import type { ApiProfile } from '../config/profile-types.js';
 import { Interner } from './interner.js';
 import { IntColumn } from './int-column.js';
 import { IntGroups } from './int-groups.js';
+import { InFlight } from './in-flight.js';
 
 /** One request attempt and its completion (absent when the run stopped before it completed), made on demand by `exchangeAt`. */
 export interface Exchange {
@@ -107,7 +108,7 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
     finalReadAt: new IntColumn(), finalReadOrder: new IntColumn(), referenceCountAt: new IntColumn(), referenceCounts: 0, endTime: 0, anyMerchant: false, profile,
   };
   // Exchanges still waiting for their completion, by opId (few at a time).
-  const open = new Map<number, number>();
+  const open = new InFlight<number>();
   // Proxy events already taken, by proxy and seq: a decision pulled twice from /events is one decision.
   const decisionSeen = new Set<string>();
   for (let h = 0; h < history.length; h++) {

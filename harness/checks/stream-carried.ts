@@ -1,5 +1,6 @@
 import type { HistoryRecord, OperationComplete, OperationInvoke } from '../history/types.js';
 import type { Check, FlowNeed } from './types.js';
+import { InFlight } from './in-flight.js';
 
 type Wanted = NonNullable<FlowNeed['withExchanges']>;
 type Pair = [OperationInvoke, OperationComplete];
@@ -46,7 +47,7 @@ function countUpTo(kept: readonly Pair[], time: number): number {
  */
 export class CarriedFlowChecks {
   private readonly checks: Carried[] = [];
-  private readonly open = new Map<number, OperationInvoke>();
+  private readonly open = new InFlight<OperationInvoke>();
   private waiting: { history: HistoryRecord[]; upTo: number; flows: number }[] = [];
   private now = -Infinity;
 
@@ -89,7 +90,9 @@ export class CarriedFlowChecks {
   /** Judges with `judge` the held batches behind the frontier (every one `atEnd`), each check on its batch and the kept requests it picks. */
   flush(atEnd: boolean, judge: (check: Check, history: HistoryRecord[]) => void): void {
     let frontier = atEnd ? Infinity : this.now - ORDER_SLACK_MS;
-    if (!atEnd) for (const invoke of this.open.values()) if (invoke.time < frontier) frontier = invoke.time;
+    if (!atEnd) this.open.forEach((invoke) => {
+      if (invoke.time < frontier) frontier = invoke.time;
+    });
     for (const c of this.checks) advance(c, frontier);
     if (!this.waiting.length) return;
     const ready = this.waiting.filter((b) => b.upTo < frontier);

@@ -1,4 +1,5 @@
 import type { HistoryRecord } from '../history/types.js';
+import { InFlight } from './in-flight.js';
 
 /** What an id names: each kind has its own table, so no prefixed string is built per record. */
 const LOGICAL = 0;
@@ -104,7 +105,7 @@ export type ReadsAsItGoes = 'all' | 'duplicates';
 
 export class FlowPartition {
   private readonly byId: Map<string, Flow>[] = Array.from({ length: KINDS }, () => new Map<string, Flow>());
-  private readonly byOp = new Map<number, Flow>();
+  private readonly byOp = new InFlight<Flow>();
   /** Touch queue from `head` on; the entry at array index i has absolute position `dropped + i`. */
   private queue: Flow[] = [];
   private head = 0;
@@ -221,7 +222,7 @@ export class FlowPartition {
       into.ids.push(other.ids[k]!, other.ids[k + 1]!);
     }
     // byOp holds only requests in flight (a few per concurrent user), and merges are rare: a scan beats a list per flow.
-    if (other.open > other.awaiting) for (const [op, f] of this.byOp) if (f === other) this.byOp.set(op, into);
+    if (other.open > other.awaiting) this.byOp.forEach((f, op) => f === other && this.byOp.set(op, into));
     this.unqueue(other);
   }
 
@@ -261,11 +262,8 @@ export class FlowPartition {
 
   private remove(flow: Flow): void {
     this.unqueue(flow);
-    for (let k = 0; k < flow.ids.length; k += 2) {
-      const table = this.byId[flow.ids[k] as number]!;
-      const id = flow.ids[k + 1] as string;
-      if (table.get(id) === flow) table.delete(id);
-    }
+    // Every id a live flow lists leads to it (add points each id it lists at it, a merge re-points the merged flow's), so no look first.
+    for (let k = 0; k < flow.ids.length; k += 2) this.byId[flow.ids[k] as number]!.delete(flow.ids[k + 1] as string);
   }
 
   /** Drops stale entries at the head, and rebuilds the queue when stale entries outnumber live ones. */
