@@ -53,7 +53,7 @@ export function eventsByPayment(view: HistoryView, profile: ApiProfile): EventsB
     if (list) list.push(claim);
     else byPayment.set(key, [claim]);
   }
-  for (const list of byPayment.values()) list.sort((a, b) => a.firstSeen - b.firstSeen);
+  for (const list of byPayment.values()) if (list.length > 1) list.sort((a, b) => a.firstSeen - b.firstSeen);
   const out = { byPayment, events: first.size };
   cache.set(view, out);
   return out;

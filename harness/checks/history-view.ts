@@ -57,12 +57,19 @@ export interface HistoryView {
   anyMerchant: boolean;
 }
 
+/** Whether keys are already in `sort()` order (UTF-16 code units): then sorting them would only allocate. */
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
+}
+
 /** Stable JSON: keys sorted, so `{a,b}` and `{b,a}` compare equal. */
 export function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   // One string built in a loop: the map/join version made two arrays and a string per key (a replay check's hot path).
-  const keys = Object.keys(value).sort();
+  const keys = Object.keys(value);
+  if (!isSorted(keys)) keys.sort();
   let out = '{';
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
