@@ -27,6 +27,7 @@ const KEY_REUSED = {
 };
 const PROBLEM_HEADERS = { 'content-type': 'application/problem+json' };
 const REPLAY_HEADERS = { 'idempotent-replayed': 'true' };
+const NO_ANSWER: Answer = {};
 
 interface Answer {
   status?: number;
@@ -43,13 +44,22 @@ interface Answer {
  * only `undefined` slot is `scenario` when none is given (synthesize's JSON round trip drops it).
  */
 export function* syntheticRecords(operations: number, options: SyntheticOptions = {}): Generator<HistoryRecord> {
+  for (const records of syntheticFlows(operations, options)) yield* records;
+}
+
+/**
+ * The same records a flow at a time (the run record first, then each flow's records; the final
+ * phase, when not per flow, as one more group): one generator step per flow instead of per record.
+ * Each array is reused for the next flow, so read it before asking for the next.
+ */
+export function* syntheticFlows(operations: number, options: SyntheticOptions = {}): Generator<readonly HistoryRecord[]> {
   const rng = new Prng(1);
   const { scenario } = options;
   // Until the final phase keep only each flow's amount and capture mode, not records.
   const amounts: number[] = [];
   const manualFlows: boolean[] = [];
   const run: RunStart = { kind: 'run', time: 0, target: 'default', runId: 'bench', seed: 1, startedAt: new Date(EPOCH).toISOString(), meta: options.meta ?? {} };
-  yield run;
+  yield [run];
   let lastOpId = 0;
   let time = 0;
   let ops = 0;
@@ -91,9 +101,12 @@ export function* syntheticRecords(operations: number, options: SyntheticOptions 
     else if (paymentStatus) stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, status, body: answered, resourceId: id!, paymentStatus });
     else stamp({ kind: 'complete', time: at, target: 'default', scenario, opId, outcome, status, body: answered, resourceId: id! });
   };
-  const listing = (f: number, at: number): HistoryRecord => ({ kind: 'reference-count', time: at, target: 'default', scenario, reference: `ref-${f}`, logicalId: `k${f}`, resourceIds: [`pay_${f}`] });
-  const finalRead = (f: number, at: number, amount: number, manual: boolean): HistoryRecord => ({
-    kind: 'final-read', time: at, target: 'default', scenario, resourceId: `pay_${f}`, outcome: 'ok', status: 200, paymentStatus: manual ? 'succeeded' : 'partially_refunded',
+  // A flow's own id strings when it has them at hand (the streamed bench), instead of building each again.
+  const listing = (f: number, at: number, reference = `ref-${f}`, key = `k${f}`, pay = `pay_${f}`): HistoryRecord => ({
+    kind: 'reference-count', time: at, target: 'default', scenario, reference, logicalId: key, resourceIds: [pay],
+  });
+  const finalRead = (f: number, at: number, amount: number, manual: boolean, pay = `pay_${f}`): HistoryRecord => ({
+    kind: 'final-read', time: at, target: 'default', scenario, resourceId: pay, outcome: 'ok', status: 200, paymentStatus: manual ? 'succeeded' : 'partially_refunded',
     amount, amountCaptured: amount, amountRefunded: manual ? 0 : Math.floor(amount / 2), currency: 'EUR',
   });
   while (ops < operations) {
@@ -111,7 +124,7 @@ export function* syntheticRecords(operations: number, options: SyntheticOptions 
     const request = { amount, currency: 'EUR', reference, capture: manual ? 'manual' : 'automatic' };
     const created = { id: pay, status: manual ? 'requires_capture' : 'succeeded', amount, currency: 'EUR', amount_captured: manual ? 0 : amount, amount_refunded: 0, reference, created_at: createdAt };
     const createdAnswer: Answer = { status: 201, body: created, id: pay, paymentStatus: created.status };
-    if (rng.chance(LOST)) op('create', key, undefined, '/v1/payments', request, amount, {}); // lost answer, then the retry
+    if (rng.chance(LOST)) op('create', key, undefined, '/v1/payments', request, amount, NO_ANSWER); // lost answer, then the retry
     op('create', key, undefined, '/v1/payments', request, amount, createdAnswer);
     // A replay or a changed payload is sent once the stored answer is back (the answer comes 3 ms after the request).
     if (rng.chance(REPLAYED)) {
@@ -137,20 +150,22 @@ export function* syntheticRecords(operations: number, options: SyntheticOptions 
     if (rng.chance(0.2)) stamp({ kind: 'delivery', time: time + 5, target: 'default', scenario, eventId: evt, eventType: 'payment.created', resourceId: pay, answeredStatus: 500, signatureValid: true, signatureAgeSeconds: 0 });
     stamp({ kind: 'delivery', time: time + 1_005, target: 'default', scenario, eventId: evt, eventType: 'payment.created', resourceId: pay, answeredStatus: 200, signatureValid: true, signatureAgeSeconds: 0 });
     if (options.finalPerFlow) {
-      stamp(listing(flow, time + 4));
-      stamp(finalRead(flow, time + 4, amount, manual));
+      stamp(listing(flow, time + 4, reference, key, pay));
+      stamp(finalRead(flow, time + 4, amount, manual, pay));
     } else {
       amounts.push(amount);
       manualFlows.push(manual);
     }
-    yield* pending;
+    yield pending;
     pending.length = 0;
   }
   if (options.finalPerFlow) return;
   // Deliveries are recorded as they arrive, up to ~1 s after the last operation; the final phase follows.
   const end = time + 2_000;
-  for (let f = 1; f <= flow; f++) yield listing(f, end);
-  for (let f = 1; f <= flow; f++) yield finalRead(f, end + 1, amounts[f - 1]!, manualFlows[f - 1]!);
+  const final: HistoryRecord[] = [];
+  for (let f = 1; f <= flow; f++) final.push(listing(f, end));
+  for (let f = 1; f <= flow; f++) final.push(finalRead(f, end + 1, amounts[f - 1]!, manualFlows[f - 1]!));
+  yield final;
 }
 
 /** The whole synthetic history in memory, every record parsed from its own JSON line (no objects or strings shared between records). */

@@ -106,7 +106,8 @@ function buildIndex(view: HistoryView): AttemptIndex {
     if (list) list.push(d);
     else deliveriesOf.set(d.eventId, [d]);
   }
-  for (const list of deliveriesOf.values()) list.sort((a, b) => a.time - b.time);
+  // Most events arrive once: sorting a one-item list still allocates, per event of every batch.
+  for (const list of deliveriesOf.values()) if (list.length > 1) list.sort((a, b) => a.time - b.time);
   const claimed = new Set<DeliveryRecord>();
   /** The first unclaimed delivery of `key` the proxy forwarded after deciding at `time`. */
   const forwardedDelivery = (key: string, time: number, withinMs: number): DeliveryRecord | undefined =>

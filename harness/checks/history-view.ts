@@ -5,6 +5,7 @@ import type { ApiProfile } from '../config/profile-types.js';
 import { Interner } from './interner.js';
 import { IntColumn } from './int-column.js';
 import { IntGroups } from './int-groups.js';
+import { InFlight } from './in-flight.js';
 
 /** One request attempt and its completion (absent when the run stopped before it completed), made on demand by `exchangeAt`. */
 export interface Exchange {
@@ -52,14 +53,29 @@ export interface HistoryView {
   profile: ApiProfile;
   /** Time of the last record: how long the run watched for callbacks. */
   endTime: number;
+  /** Whether any request names a merchant (keys are scoped per merchant only then). */
+  anyMerchant: boolean;
+}
+
+/** Whether keys are already in `sort()` order (UTF-16 code units): then sorting them would only allocate. */
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
 }
 
 /** Stable JSON: keys sorted, so `{a,b}` and `{b,a}` compare equal. */
 export function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  // One string built in a loop: the map/join version made two arrays and a string per key (a replay check's hot path).
+  const keys = Object.keys(value);
+  if (!isSorted(keys)) keys.sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    out += `${i ? ',' : ''}${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`;
+  }
+  return `${out}}`;
 }
 
 function computePayload(invoke: OperationInvoke, keyField?: string): string {
@@ -71,10 +87,21 @@ function computePayload(invoke: OperationInvoke, keyField?: string): string {
   return `${invoke.method} ${invoke.path} ${canonical(body)}`;
 }
 
+/** Payloads computed for a view, by request: exchanges are made afresh per call, and four checks compare the same keys' payloads. */
+const payloads = new WeakMap<HistoryView, Map<OperationInvoke, string>>();
+
 /** Canonical payload (method, path, body without the idempotency field), for comparing requests that share a key. */
 export function payloadOf(view: HistoryView, ex: Exchange): string {
-  ex.payload ??= computePayload(ex.invoke, view.profile.idempotency.in === 'body' ? view.profile.idempotency.name : undefined);
-  return ex.payload;
+  if (ex.payload !== undefined) return ex.payload;
+  let known = payloads.get(view);
+  if (!known) payloads.set(view, (known = new Map()));
+  let payload = known.get(ex.invoke);
+  if (payload === undefined) {
+    payload = computePayload(ex.invoke, view.profile.idempotency.in === 'body' ? view.profile.idempotency.name : undefined);
+    known.set(ex.invoke, payload);
+  }
+  ex.payload = payload;
+  return payload;
 }
 
 const cache = new WeakMap<readonly HistoryRecord[], { view: HistoryView; length: number }>();
@@ -85,10 +112,10 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
   if (hit && hit.length === history.length && hit.view.profile === profile) return hit.view;
   const view: HistoryView = {
     history, invokeAt: new IntColumn(), completeAt: new IntColumn(), keys: new Interner(), payments: new Interner(), byKey: new IntGroups(), refunds: new IntGroups(), deliveries: [], decisions: [], decisionRepeats: [], faults: [],
-    finalReadAt: new IntColumn(), finalReadOrder: new IntColumn(), referenceCountAt: new IntColumn(), referenceCounts: 0, endTime: 0, profile,
+    finalReadAt: new IntColumn(), finalReadOrder: new IntColumn(), referenceCountAt: new IntColumn(), referenceCounts: 0, endTime: 0, anyMerchant: false, profile,
   };
   // Exchanges still waiting for their completion, by opId (few at a time).
-  const open = new Map<number, number>();
+  const open = new InFlight<number>();
   // Proxy events already taken, by proxy and seq: a decision pulled twice from /events is one decision.
   const decisionSeen = new Set<string>();
   for (let h = 0; h < history.length; h++) {
@@ -99,6 +126,7 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
       case 'invoke': {
         const e = view.invokeAt.push(h);
         open.set(r.opId, e);
+        if (r.merchant !== undefined) view.anyMerchant = true;
         // Keys are scoped per merchant: one key sent by two merchants is two keys to every key-based check.
         if (r.idempotencyKey !== undefined) view.byKey.add(view.keys.intern(r.merchant ? `${r.idempotencyKey} (merchant ${r.merchant})` : r.idempotencyKey), e);
         break;

@@ -15,7 +15,7 @@ type ByMerchant = Map<string, Exchange[]>;
  */
 function sharedKeys(view: HistoryView): Set<string> {
   const shared = new Set<string>();
-  if (!view.history.some((r) => r.kind === 'invoke' && r.merchant !== undefined)) return shared;
+  if (!view.anyMerchant) return shared;
   const firstMerchant = new Map<string, string>();
   for (const r of view.history) {
     if (r.kind !== 'invoke' || r.idempotencyKey === undefined) continue;

@@ -71,6 +71,24 @@ export function proxyDuplicatedKeys(view: HistoryView): Set<string> {
  * `skipped` with the reason.
  */
 export function* replayPairs(view: HistoryView, profile: ApiProfile, skipped: NotJudgedTally): Generator<ReplayPair> {
+  let hit = pairSteps.get(view);
+  if (!hit || hit.profile !== profile) {
+    hit = { profile, steps: [...replaySteps(view, profile)] };
+    pairSteps.set(view, hit);
+  }
+  for (const step of hit.steps) {
+    if (typeof step === 'string') skipped.add(step);
+    else yield step;
+  }
+}
+
+/** A pair, or the reason a repeat or first answer was skipped, in the order replayPairs meets them. */
+type PairStep = ReplayPair | string;
+
+/** Each view's steps, worked out once: idempotent-replay, keys-retained and replay-marked walk the same pairs. */
+const pairSteps = new WeakMap<HistoryView, { profile: ApiProfile; steps: PairStep[] }>();
+
+function* replaySteps(view: HistoryView, profile: ApiProfile): Generator<PairStep> {
   const duplicatedKeys = proxyDuplicatedKeys(view);
   for (const [key, exchanges] of repeatedKeys(view)) {
     const duplicated = duplicatedKeys.has(key);
@@ -83,12 +101,12 @@ export function* replayPairs(view: HistoryView, profile: ApiProfile, skipped: No
       const first = firstByPayload.get(payload) ?? undefined;
       const why = notComparable(profile, ex, () => mayMeetInFlight(exchanges, i, duplicated));
       if (why) {
-        if (seen) skipped.add(`repeat's answer not comparable (${why})`);
+        if (seen) yield `repeat's answer not comparable (${why})`;
         else firstByPayload.set(payload, null);
         continue;
       }
       if (!first) {
-        if (seen) skipped.add('first answer lost or not stored (nothing to compare)');
+        if (seen) yield 'first answer lost or not stored (nothing to compare)';
         firstByPayload.set(payload, ex);
         continue;
       }

@@ -1,5 +1,6 @@
 import type { HistoryRecord, OperationComplete, OperationInvoke } from '../history/types.js';
 import type { Check, FlowNeed } from './types.js';
+import { InFlight } from './in-flight.js';
 
 type Wanted = NonNullable<FlowNeed['withExchanges']>;
 type Pair = [OperationInvoke, OperationComplete];
@@ -46,7 +47,7 @@ function countUpTo(kept: readonly Pair[], time: number): number {
  */
 export class CarriedFlowChecks {
   private readonly checks: Carried[] = [];
-  private readonly open = new Map<number, OperationInvoke>();
+  private readonly open = new InFlight<OperationInvoke>();
   private waiting: { history: HistoryRecord[]; upTo: number; flows: number }[] = [];
   private now = -Infinity;
 
@@ -89,13 +90,21 @@ export class CarriedFlowChecks {
   /** Judges with `judge` the held batches behind the frontier (every one `atEnd`), each check on its batch and the kept requests it picks. */
   flush(atEnd: boolean, judge: (check: Check, history: HistoryRecord[]) => void): void {
     let frontier = atEnd ? Infinity : this.now - ORDER_SLACK_MS;
-    if (!atEnd) for (const invoke of this.open.values()) if (invoke.time < frontier) frontier = invoke.time;
+    if (!atEnd) this.open.forEach((invoke) => {
+      if (invoke.time < frontier) frontier = invoke.time;
+    });
     for (const c of this.checks) advance(c, frontier);
     if (!this.waiting.length) return;
     const ready = this.waiting.filter((b) => b.upTo < frontier);
     if (!ready.length) return;
     this.waiting = this.waiting.filter((b) => b.upTo >= frontier);
-    for (const { history } of ready) for (const c of this.checks) judge(c.check, [...history, ...picked(c, history)]);
+    for (const { history } of ready) {
+      for (const c of this.checks) {
+        // Nothing picked from outside the batch: the batch's own array, whose view the flow checks already built.
+        const extra = picked(c, history);
+        judge(c.check, extra.length ? history.concat(extra) : history);
+      }
+    }
   }
 }
 
@@ -127,16 +136,20 @@ function advance(c: Carried, frontier: number): void {
 
 /** The picks of a batch's records (each once, in send order), none the batch holds itself; forgotten after (its flows are judged). */
 function picked(c: Carried, history: readonly HistoryRecord[]): HistoryRecord[] {
-  const inBatch = new Set<number>();
   const pairs = new Set<Pair>();
   for (const r of history) {
-    if (r.kind === 'invoke') inBatch.add(r.opId);
     if (r.kind !== c.wanted.latestBefore) continue;
     const pair = c.picks.get(r);
     c.picks.delete(r);
     if (pair) pairs.add(pair);
   }
   const out: HistoryRecord[] = [];
+  if (pairs.size === 0) return out;
+  // Which picked requests the batch holds itself: a set of the few picked opIds, not of every request in the batch.
+  const pickedOps = new Set<number>();
+  for (const [invoke] of pairs) pickedOps.add(invoke.opId);
+  const inBatch = new Set<number>();
+  for (const r of history) if (r.kind === 'invoke' && pickedOps.has(r.opId)) inBatch.add(r.opId);
   for (const [invoke, complete] of [...pairs].sort((a, b) => (after(a[0], b[0]) ? 1 : -1))) if (!inBatch.has(invoke.opId)) out.push(invoke, complete);
   return out;
 }

@@ -1,4 +1,5 @@
 import type { HistoryRecord } from '../history/types.js';
+import { InFlight } from './in-flight.js';
 
 /** What an id names: each kind has its own table, so no prefixed string is built per record. */
 const LOGICAL = 0;
@@ -15,13 +16,13 @@ export interface Flow {
   records: HistoryRecord[];
   /** Stream position of each record (merged flows interleave). */
   at: number[];
-  /** The ids that lead to this flow, with their kinds (`idKinds[i]` is the kind of `ids[i]`). */
-  ids: string[];
-  idKinds: number[];
-  /** Requests sent and not yet completed: a flow with one open is never settled. */
+  /**
+   * The ids that lead to this flow, each as its kind then its value (`ids[2i]` is the kind of
+   * `ids[2i + 1]`): one array per flow rather than two, fewer allocations per flow.
+   */
+  ids: (number | string)[];
+  /** Requests sent and not yet completed: a flow with one open is never settled (their opIds are the partition's `byOp` entries naming it). */
   open: number;
-  /** The opIds of those requests, so a merge re-points only its own requests. */
-  openOps: number[];
   /** Reads the run promised for this flow and has not recorded yet (`readsAsItGoes`): each counts as an open request. */
   awaiting: number;
   /** Latest record time (history ms) that touched it. */
@@ -104,7 +105,7 @@ export type ReadsAsItGoes = 'all' | 'duplicates';
 
 export class FlowPartition {
   private readonly byId: Map<string, Flow>[] = Array.from({ length: KINDS }, () => new Map<string, Flow>());
-  private readonly byOp = new Map<number, Flow>();
+  private readonly byOp = new InFlight<Flow>();
   /** Touch queue from `head` on; the entry at array index i has absolute position `dropped + i`. */
   private queue: Flow[] = [];
   private head = 0;
@@ -125,7 +126,9 @@ export class FlowPartition {
     // The hot path: one flow found (or none); a list of others only when a record links flows.
     let flow: Flow | undefined;
     let others: Flow[] | undefined;
-    if (r.kind === 'complete') flow = this.byOp.get(r.opId);
+    // The flow a completion's request opened, looked up once (a merge below re-points it, and then it is looked up again).
+    const opened = r.kind === 'complete' ? this.byOp.get(r.opId) : undefined;
+    flow = opened;
     const { kinds, values, found } = this.scratch;
     const count = this.scratch.fill(r);
     for (let i = 0; i < count; i++) {
@@ -137,7 +140,7 @@ export class FlowPartition {
     }
     let created = false;
     if (flow === undefined) {
-      flow = { first: at, records: [], at: [], ids: [], idKinds: [], open: 0, openOps: [], awaiting: 0, last: r.time, queued: -1 };
+      flow = { first: at, records: [], at: [], ids: [], open: 0, awaiting: 0, last: r.time, queued: -1 };
       this.live++;
       created = true;
     } else if (others) {
@@ -151,13 +154,11 @@ export class FlowPartition {
       const table = this.byId[kinds[i]!]!;
       if (table.get(values[i]!) !== flow) {
         table.set(values[i]!, flow);
-        flow.ids.push(values[i]!);
-        flow.idKinds.push(kinds[i]!);
+        flow.ids.push(kinds[i]!, values[i]!);
       }
     }
     if (r.kind === 'invoke') {
       flow.open++;
-      flow.openOps.push(r.opId);
       this.byOp.set(r.opId, flow);
       if (this.reads !== undefined && r.op === 'create' && readPromised(this.reads, r.intent, r.attempt)) {
         flow.awaiting++;
@@ -166,14 +167,9 @@ export class FlowPartition {
     } else if (r.kind === 'reference-count' && r.logicalId !== undefined && flow.awaiting > 0) {
       flow.awaiting--;
       flow.open--;
-    } else if (r.kind === 'complete' && this.byOp.get(r.opId) === flow) {
+    } else if (r.kind === 'complete' && opened !== undefined && (others === undefined ? opened === flow : this.byOp.get(r.opId) === flow)) {
       flow.open--;
       this.byOp.delete(r.opId);
-      const i = flow.openOps.lastIndexOf(r.opId);
-      if (i >= 0) {
-        flow.openOps[i] = flow.openOps[flow.openOps.length - 1]!;
-        flow.openOps.pop();
-      }
     }
     flow.records.push(r);
     flow.at.push(at);
@@ -221,16 +217,12 @@ export class FlowPartition {
     into.open += other.open;
     into.awaiting += other.awaiting;
     into.last = Math.max(into.last, other.last);
-    for (let k = 0; k < other.ids.length; k++) {
-      this.byId[other.idKinds[k]!]!.set(other.ids[k]!, into);
-      into.ids.push(other.ids[k]!);
-      into.idKinds.push(other.idKinds[k]!);
+    for (let k = 0; k < other.ids.length; k += 2) {
+      this.byId[other.ids[k] as number]!.set(other.ids[k + 1] as string, into);
+      into.ids.push(other.ids[k]!, other.ids[k + 1]!);
     }
-    for (const op of other.openOps) {
-      if (this.byOp.get(op) !== other) continue;
-      this.byOp.set(op, into);
-      into.openOps.push(op);
-    }
+    // byOp holds only requests in flight (a few per concurrent user), and merges are rare: a scan beats a list per flow.
+    if (other.open > other.awaiting) this.byOp.forEach((f, op) => f === other && this.byOp.set(op, into));
     this.unqueue(other);
   }
 
@@ -270,10 +262,8 @@ export class FlowPartition {
 
   private remove(flow: Flow): void {
     this.unqueue(flow);
-    for (let k = 0; k < flow.ids.length; k++) {
-      const table = this.byId[flow.idKinds[k]!]!;
-      if (table.get(flow.ids[k]!) === flow) table.delete(flow.ids[k]!);
-    }
+    // Every id a live flow lists leads to it (add points each id it lists at it, a merge re-points the merged flow's), so no look first.
+    for (let k = 0; k < flow.ids.length; k += 2) this.byId[flow.ids[k] as number]!.delete(flow.ids[k + 1] as string);
   }
 
   /** Drops stale entries at the head, and rebuilds the queue when stale entries outnumber live ones. */

@@ -117,6 +117,8 @@ export function readAmount(profile: ApiProfile, body: unknown, path: string): nu
   const raw = readField(body, path);
   if (raw === undefined || raw === null) return undefined;
   const encoding = inEncoding(profile, path);
+  // Minor units need no exponent: reading the answer's currency for one was most of this function's cost (checks read every amount).
+  if (encoding.kind === 'minor') return decodeScalar('minor', raw, 0);
   if (encoding.kind !== 'object') {
     return decodeScalar(encoding.kind, raw, currencyExponent(profile, answerCurrency(profile, body, undefined)));
   }
