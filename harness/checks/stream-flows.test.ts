@@ -10,6 +10,9 @@ const complete = (time: number, opId: number, resourceId?: string): HistoryRecor
 const listing = (time: number, reference: string, resourceIds: string[]): HistoryRecord =>
   ({ ...base, kind: 'reference-count', time, reference, resourceIds }) as HistoryRecord;
 
+const read = (time: number, resourceId: string): HistoryRecord =>
+  ({ ...base, kind: 'final-read', time, resourceId, outcome: 'ok', status: 200 }) as HistoryRecord;
+
 describe('FlowPartition', () => {
   it('holds a flow the run promised to read back until its listing comes: every payment (all) or those sent twice (duplicates)', () => {
     const promised = (reads: 'all' | 'duplicates'): number[][] => {
@@ -23,10 +26,14 @@ describe('FlowPartition', () => {
       const before = p.takeSettled(100, 10).map((f) => f.first);
       if (reads === 'all') p.add({ ...listing(101, 'ref-a', ['pay_a']), logicalId: 'a' } as HistoryRecord, 7);
       p.add({ ...listing(102, 'ref-b', ['pay_b']), logicalId: 'b' } as HistoryRecord, 8);
-      return [before, p.takeSettled(200, 10).map((f) => f.first)];
+      // Listed, each flow now waits for the read of the payment its listing found.
+      const listed = p.takeSettled(150, 10).map((f) => f.first);
+      if (reads === 'all') p.add(read(151, 'pay_a'), 9);
+      p.add(read(152, 'pay_b'), 10);
+      return [before, listed, p.takeSettled(200, 10).map((f) => f.first)];
     };
-    expect(promised('all')).toEqual([[], [1, 3]]);
-    expect(promised('duplicates')).toEqual([[1], [3]]);
+    expect(promised('all')).toEqual([[], [], [1, 3]]);
+    expect(promised('duplicates')).toEqual([[1], [], [3]]);
     // Without the promise nothing waits.
     const p = new FlowPartition();
     p.add(invoke(0, 1, 'a', { intent: 'workload' }), 1);

@@ -98,8 +98,8 @@ export function isFlowRecord(r: HistoryRecord): boolean {
 /**
  * Which flows a run reads back as it goes (`meta.readsAsItGoes`, a soak run with final reads): every
  * logical payment, or those whose create was sent twice. Such a flow is not settled before the
- * listing by its reference arrives, which is a fact of the history, so re-judging the saved file
- * settles flows exactly as the run did.
+ * listing by its reference and a final read of each payment it found arrive, which is a fact of the
+ * history, so re-judging the saved file settles flows exactly as the run did.
  */
 export type ReadsAsItGoes = 'all' | 'duplicates';
 
@@ -165,6 +165,11 @@ export class FlowPartition {
         flow.open++;
       }
     } else if (r.kind === 'reference-count' && r.logicalId !== undefined && flow.awaiting > 0) {
+      // The listing came; each payment it found is read next (rolling-reads.ts): those reads are awaited now.
+      const reads = r.error === undefined ? new Set(r.resourceIds).size : 0;
+      flow.awaiting += reads - 1;
+      flow.open += reads - 1;
+    } else if (r.kind === 'final-read' && this.reads !== undefined && flow.awaiting > 0) {
       flow.awaiting--;
       flow.open--;
     } else if (r.kind === 'complete' && opened !== undefined && (others === undefined ? opened === flow : this.byOp.get(r.opId) === flow)) {
