@@ -1,6 +1,6 @@
 import type { Check, CheckVerdict, Witness } from './types.js';
 import { idempotencyKeyWords, keyWords } from '../profile/profile-words.js';
-import { describeExchange, forEachKey, isInfo, isSuccess, MAX_WITNESSES, recordsOf, referenceCountOf, viewOf, type Exchange, type HistoryView } from './history-view.js';
+import { describeExchange, forEachKey, isInfo, isSuccess, MAX_WITNESSES, recordsOf, referenceCountOf, viewOf } from './history-view.js';
 import { effectCount, effectsUnseen, keyEffects } from './effects.js';
 import { moneyRange } from './money-range.js';
 import { NotJudgedTally, verdictOf } from './verdict-of.js';
@@ -40,12 +40,14 @@ export const exactlyOnce: Check = {
             records: [...recordsOf(...exchanges.filter((ex) => ex.complete?.resourceId !== undefined).slice(0, 2)), ...effects.evidence],
           });
         }
-      } else if (acknowledged && count === 0 && op === 'create' && referenceCountOf(view, acknowledged.invoke.logicalId) !== undefined) {
-        // Its own listing found nothing (a run that listed other payments says nothing about this one).
-        if (witnesses.length < MAX_WITNESSES) {
+      } else if (acknowledged && count === 0 && op === 'create' && witnesses.length < MAX_WITNESSES) {
+        // Only its own listing can say it does not exist (a run that listed other payments says nothing about this one).
+        const listing = referenceCountOf(view, acknowledged.invoke.logicalId);
+        if (listing) {
+          const after = Math.round(listing.time - acknowledged.complete!.time);
           witnesses.push({
-            summary: `The provider acknowledged ${describeExchange(acknowledged)} but no payment exists for its reference ${listedWhen(view, acknowledged)}.`,
-            records: [...recordsOf(acknowledged), referenceCountOf(view, acknowledged.invoke.logicalId)!],
+            summary: `The provider acknowledged ${describeExchange(acknowledged)} but no payment exists for its reference in the listing made ${after} ms after that answer.`,
+            records: [...recordsOf(acknowledged), listing],
           });
         }
       }
@@ -63,9 +65,3 @@ export const exactlyOnce: Check = {
     });
   },
 };
-
-/** When the listing that found nothing was made, relative to the answer (reads as a soak run goes come soon after it). */
-function listedWhen(view: HistoryView, acknowledged: Exchange): string {
-  const listing = referenceCountOf(view, acknowledged.invoke.logicalId)!;
-  return `in the listing made ${Math.round(listing.time - acknowledged.complete!.time)} ms after that answer`;
-}

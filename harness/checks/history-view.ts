@@ -47,8 +47,6 @@ export interface HistoryView {
   finalReadOrder: IntColumn;
   /** History index of the (last) reference listing per logical id (key number), -1 when none. */
   referenceCountAt: IntColumn;
-  /** How many reference listings the history holds. */
-  referenceCounts: number;
   /** The profile the view was built for (payload comparison depends on it). */
   profile: ApiProfile;
   /** Time of the last record: how long the run watched for callbacks. */
@@ -112,7 +110,7 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
   if (hit && hit.length === history.length && hit.view.profile === profile) return hit.view;
   const view: HistoryView = {
     history, invokeAt: new IntColumn(), completeAt: new IntColumn(), keys: new Interner(), payments: new Interner(), byKey: new IntGroups(), refunds: new IntGroups(), deliveries: [], decisions: [], decisionRepeats: [], faults: [],
-    finalReadAt: new IntColumn(), finalReadOrder: new IntColumn(), referenceCountAt: new IntColumn(), referenceCounts: 0, endTime: 0, anyMerchant: false, profile,
+    finalReadAt: new IntColumn(), finalReadOrder: new IntColumn(), referenceCountAt: new IntColumn(), endTime: 0, anyMerchant: false, profile,
   };
   // Exchanges still waiting for their completion, by opId (few at a time).
   const open = new InFlight<number>();
@@ -164,7 +162,6 @@ export function viewOf(history: readonly HistoryRecord[], profile: ApiProfile): 
       case 'reference-count':
         // A failed listing counted nothing: the payment is as if not listed.
         if (r.error !== undefined) break;
-        view.referenceCounts++;
         if (r.logicalId !== undefined) view.referenceCountAt.set(view.keys.intern(r.logicalId), h);
         break;
       default: break;

@@ -6,6 +6,7 @@ import { buildRequest, readField, type RequestParams } from '../workload/request
 import type { IterationContext, IterationFn } from './engine.js';
 import { DEFAULT_EXPECTED, isExpected, type ExpectedStatus, type TimedHttpClient, type TimedResponse } from './http-timing.js';
 import type { CompiledExecutor } from './load-scenario.js';
+import type { FlowName } from './scenario-types.js';
 import { iterationRandom, pickWeighted } from './random.js';
 import type { CheckTally } from './summary.js';
 import type { MetricRegistry } from './metrics.js';
@@ -83,28 +84,31 @@ export class PaymentWorkload {
     const amount = executor.amount.min + Math.floor(random() * (executor.amount.max - executor.amount.min + 1));
     const logicalId = `${executor.name}-${ctx.iteration}`;
     const reference = `${runId}-${logicalId}`;
-    const captureMode = flow === 'authorize-capture' ? 'manual' : 'automatic';
     const duplicated = concurrentCopy || retryCopy;
+    const payment: CreatedPayment = { logicalId, reference, duplicated };
     const remember = this.options.remember ?? 'all';
-    const remembered: CreatedPayment | undefined = remember === 'all' || (remember === 'duplicates' && duplicated) ? { logicalId, reference, duplicated } : undefined;
+    const remembered = remember === 'all' || (remember === 'duplicates' && duplicated);
     const { onIterationEnd } = this.options;
-    if (remembered && !onIterationEnd) this.created.push(remembered);
+    if (remembered && !onIterationEnd) this.created.push(payment);
     try {
-      await this.steps(executor, ctx, { flow, amount, logicalId, reference, captureMode, concurrentCopy, retryCopy, duplicated, remembered });
+      await this.steps(executor, ctx, { flow, amount, concurrentCopy, retryCopy, payment });
     } finally {
-      if (remembered && onIterationEnd) onIterationEnd(remembered);
+      if (remembered && onIterationEnd) onIterationEnd(payment);
     }
   }
 
+  /** The iteration's requests; a request unanswered or answered 5xx marks `payment.unanswered`. */
   private async steps(
     executor: CompiledExecutor,
     ctx: IterationContext,
-    it: { flow: string; amount: number; logicalId: string; reference: string; captureMode: 'manual' | 'automatic'; concurrentCopy: boolean; retryCopy: boolean; duplicated: boolean; remembered?: CreatedPayment },
+    it: { flow: FlowName; amount: number; concurrentCopy: boolean; retryCopy: boolean; payment: CreatedPayment },
   ): Promise<void> {
     const { profile } = this.options;
-    const { flow, amount, logicalId, reference, captureMode, concurrentCopy, retryCopy, duplicated } = it;
+    const { flow, amount, concurrentCopy, retryCopy, payment } = it;
+    const { logicalId, reference, duplicated } = payment;
+    const captureMode = flow === 'authorize-capture' ? 'manual' : 'automatic';
     const note = (r: TimedResponse): TimedResponse => {
-      if (it.remembered && (r.status === 0 || r.status >= 500)) it.remembered.unanswered = true;
+      if (r.status === 0 || r.status >= 500) payment.unanswered = true;
       return r;
     };
     const create: Step = {

@@ -16,7 +16,7 @@ import { RunSession, type RunOutcome } from '../run/run-session.js';
 import { nothingJudged } from '../run/verdict.js';
 import { randomSeed } from '../workload/prng.js';
 import { RollingReads } from '../run/rolling-reads.js';
-import { parseDuration } from './duration.js';
+import { soakSettling } from './soak-settling.js';
 import type { CreatedPayment } from './payment-workload.js';
 import { runBuiltin, type EngineRunContext, type EngineRunOutcome } from './builtin-runner.js';
 import { renderEndSummary } from './end-summary.js';
@@ -80,16 +80,6 @@ export interface LoadHistoryOptions {
   passingSample?: number;
 }
 
-/**
- * How long a soak run's flow must be quiet before it is judged; `--settle-after` tunes it. A load
- * flow is one iteration's requests (its copy is sent while the first is open or right after it
- * answers); no callbacks come to a load run and its fault decisions are polled every 250 ms, so
- * 2 s of quiet is past anything that can still come. It is also what the judge holds: rate × this
- * (4,000 flows at 2,000/s), and V8 lets garbage grow to a multiple of what is held before it
- * collects, so 10 s here cost ≈ 100 MB of peak RSS (docs/load.md, "Soak benchmark"). A record that
- * still comes later turns a pass into unknown, never a silent pass.
- */
-export const DEFAULT_SETTLE_AFTER_MS = 2_000;
 
 /** How often a load run with faults pulls the proxy's decisions, so a soak run's flows see theirs before they settle. */
 const DECISION_POLL_MS = 250;
@@ -177,20 +167,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   // A soak run's history is written for hours: gzip unless asked not to (`payharness check` reads either).
   const gzip = options.history?.gzip ?? soak;
   const mode = plan.scenario.finalReads ?? 'all';
-  // A soak run on the built-in engine lists and reads each payment shortly after its iteration
-  // (rolling-reads.ts), so flows settle as the run goes; k6's requests reach the history only when
-  // k6 exits, and an API without a listing gives no record to wait for: their reads stay at the end.
-  const canList = profile.operations.list !== undefined && profile.fields.listItems !== undefined;
-  const readsAsItGoes = soak && engineName === 'builtin' && mode !== 'none' && canList ? mode : undefined;
-  // Flows settle only when no listing or final read comes for them at the end of the run.
-  const settleAfterMs = soak && (mode === 'none' || readsAsItGoes) ? (options.history?.settleAfterMs ?? DEFAULT_SETTLE_AFTER_MS) : undefined;
-  if (options.abortOnFail && settleAfterMs === undefined) {
-    const why = !soak ? 'pass --soak' : engineName !== 'builtin' ? 'use the built-in engine (k6\'s requests reach the history only when k6 exits) or finalReads: none'
-      : 'the profile has no listing (operations.list and fields.listItems) to read payments back as the run goes: set finalReads: none';
-    throw new UsageError('E_USAGE', '--abort-on-fail judges payment flows as the run goes, which needs --soak and payment flows that settle before the end', {
-      location: plan.file, hint: `${why} (flows are then judged once quiet, see --settle-after)`,
-    });
-  }
+  const { readsAsItGoes, settleAfterMs, readAfterMs } = soakSettling(plan, profile, engineName, { soak, settleAfterMs: options.history?.settleAfterMs, abortOnFail: options.abortOnFail });
   const failingOnly = options.history?.detail === 'failing';
   if (failingOnly && !soak) throw new UsageError('E_USAGE', '--history-detail failing goes with --soak: it drops passing flows as the streamed judgement releases them', { hint: 'add --soak' });
   const checks = loadChecks(plan);
@@ -236,8 +213,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       ...(readsAsItGoes ? { readsAsItGoes } : {}),
     });
     for (const fault of faults) await nemesis!.apply(fault, 0);
-    const afterMs = plan.scenario.finalReadsAfter === undefined ? undefined : parseDuration(plan.scenario.finalReadsAfter);
-    rolling = readsAsItGoes ? new RollingReads(target.url, profile, recorder, { signal: session.signal, ...(afterMs === undefined ? {} : { afterMs }) }) : undefined;
+    rolling = readsAsItGoes ? new RollingReads(target.url, profile, recorder, { signal: session.signal, ...(readAfterMs === undefined ? {} : { afterMs: readAfterMs }) }) : undefined;
     const ctx: EngineRunContext = {
       plan, profile, origin, recorder, metrics, checks: tally, seed, runId, signal: session.signal, progress: print && options.progress !== false,
       remember: mode === 'duplicates' ? 'duplicates' : mode,
