@@ -108,17 +108,21 @@ function tcpSuite(where: string, toxiproxy: () => string): void {
   it(`fails each planted bug on its named check, with a witness, ${where}`, async () => {
     const bugs = Object.entries(TCP_BUG_TO_CHECK);
     const misses: string[] = [];
-    for (let i = 0; i < bugs.length; i += 3) {
-      await Promise.all(bugs.slice(i, i + 3).map(async ([bug, { scenario, check }]) => {
-        const r = await runDemo({
-          bugs: [bug], seed: 7, toxiproxyUrl: toxiproxy(), outDir: join(out, `${where}-${bug}`), scenarios: [join(suiteDir('tcp'), `${scenario}.yaml`)],
-        });
-        const verdict = r.verdict.scenarios[0]!.checks.find((c) => c.name === check);
-        if (r.exitCode !== 1 || verdict?.verdict !== 'fail' || !verdict.witnesses[0]?.summary || verdict.witnesses[0].records.length === 0) {
-          misses.push(`${bug}: exit ${r.exitCode}, ${check} ${verdict?.verdict ?? 'missing'}`);
-        }
-      }));
-    }
+    // A check that reads `unknown` said the run's scheduling noise hid the margin it judges (three
+    // runs at once on a busy machine): that bug runs again, alone. A `pass` is a miss outright.
+    const unsure: typeof bugs = [];
+    const demonstrate = async ([bug, { scenario, check }]: (typeof bugs)[number], attempt: string, retryUnknown: boolean): Promise<void> => {
+      const r = await runDemo({
+        bugs: [bug], seed: 7, toxiproxyUrl: toxiproxy(), outDir: join(out, `${where}-${bug}${attempt}`), scenarios: [join(suiteDir('tcp'), `${scenario}.yaml`)],
+      });
+      const verdict = r.verdict.scenarios[0]!.checks.find((c) => c.name === check);
+      if (retryUnknown && verdict?.verdict === 'unknown') unsure.push([bug, { scenario, check }] as (typeof bugs)[number]);
+      else if (r.exitCode !== 1 || verdict?.verdict !== 'fail' || !verdict.witnesses[0]?.summary || verdict.witnesses[0].records.length === 0) {
+        misses.push(`${bug}: exit ${r.exitCode}, ${check} ${verdict?.verdict ?? 'missing'}${attempt ? ' (run again alone)' : ''}`);
+      }
+    };
+    for (let i = 0; i < bugs.length; i += 3) await Promise.all(bugs.slice(i, i + 3).map((b) => demonstrate(b, '', true)));
+    for (const b of unsure) await demonstrate(b, '-alone', false);
     expect(misses).toEqual([]);
   }, 400_000);
 }
